@@ -1,0 +1,38 @@
+import type { WithResponse } from './types.js';
+
+/**
+ * The promise every API method returns. Await it for the data, or call `.withResponse()` for
+ * the data together with the response's status, headers and URL:
+ *
+ * ```ts
+ * const credit = await client.wallet.getApiCredit();
+ * const { data, response } = await client.wallet.getApiCredit().withResponse();
+ * console.log(response.status, response.headers.get('x-request-id'), data.credit);
+ * ```
+ */
+export class APIPromise<T> extends Promise<T> {
+  readonly #result: Promise<WithResponse<T>>;
+
+  constructor(result: Promise<WithResponse<T>>) {
+    // The base promise is never used: `then` below reads from `result` instead.
+    super((resolve) => resolve(undefined as T));
+    this.#result = result;
+  }
+
+  // Derived promises (from `finally`, `Promise.all`, …) are plain promises.
+  static override get [Symbol.species]() {
+    return Promise;
+  }
+
+  /** Resolves to the data and the response it came from. */
+  withResponse(): Promise<WithResponse<T>> {
+    return this.#result;
+  }
+
+  override then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#result.then((result) => result.data).then(onfulfilled, onrejected);
+  }
+}

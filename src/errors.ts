@@ -1,0 +1,295 @@
+/**
+ * Everything this package throws is a {@link FishAudioError}. Errors that come from an HTTP
+ * response are {@link APIError}s with the status as data, one subclass per status family:
+ *
+ * ```ts
+ * try {
+ *   await client.wallet.getApiCredit();
+ * } catch (error) {
+ *   if (error instanceof RateLimitError) console.log('slow down', error.retryAfter);
+ *   else if (error instanceof APIError) console.log(error.status, error.body);
+ *   else throw error;
+ * }
+ * ```
+ */
+
+/** Base class of every error this package throws. */
+export class FishAudioError extends Error {
+  override name = 'FishAudioError';
+}
+
+/** A parameter was refused before any request was sent. */
+export class InvalidParameterError extends FishAudioError {
+  override name = 'InvalidParameterError';
+  constructor(
+    /** The parameter's name as the spec spells it. */
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Facts about the HTTP exchange that produced an error. */
+export interface ResponseInfo {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the body is JSON, otherwise the text (`''` when empty). */
+  body: unknown;
+  /** How many requests were made, retries included. */
+  attempts?: number;
+}
+
+/** The server answered with a non-2xx status. */
+export class APIError extends FishAudioError {
+  override name = 'APIError';
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: unknown;
+  readonly attempts: number;
+
+  constructor(info: ResponseInfo, advice?: string) {
+    super(describeFailure(info, advice));
+    this.status = info.status;
+    this.headers = info.headers;
+    this.body = info.body;
+    this.attempts = info.attempts ?? 1;
+  }
+
+  /** Builds the subclass that matches the status. */
+  static from(info: ResponseInfo): APIError {
+    const ErrorClass = errorClassForStatus(info.status);
+    return new ErrorClass(info);
+  }
+
+  /** Keeps `JSON.stringify(error)` useful: headers are a class instance and would vanish. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      headers: Object.fromEntries(this.headers),
+      body: this.body,
+      attempts: this.attempts,
+    };
+  }
+}
+
+/** 400: the request was malformed. Fix the parameters before trying again. */
+export class BadRequestError extends APIError {
+  override name = 'BadRequestError';
+}
+
+/** 401: the API key is missing, wrong or revoked. */
+export class AuthenticationError extends APIError {
+  override name = 'AuthenticationError';
+  constructor(info: ResponseInfo) {
+    super(info, 'Check the API key (FISH_API_KEY or the apiKey option).');
+  }
+}
+
+/** 402: not enough API credit. API credit is a separate balance from platform credit. */
+export class PaymentRequiredError extends APIError {
+  override name = 'PaymentRequiredError';
+  constructor(info: ResponseInfo) {
+    super(
+      info,
+      'API credit is separate from platform (web app) credit: top up API credit for this key.',
+    );
+  }
+}
+
+/** 403: the key is valid but may not do this. */
+export class PermissionDeniedError extends APIError {
+  override name = 'PermissionDeniedError';
+}
+
+/** 404: no such resource (for the wallet: check `user_id`). */
+export class NotFoundError extends APIError {
+  override name = 'NotFoundError';
+}
+
+/** 409: the request conflicts with the current state. */
+export class ConflictError extends APIError {
+  override name = 'ConflictError';
+}
+
+/** One item of the documented 422 body. */
+export interface ValidationIssue {
+  loc: string[];
+  type: string;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** 422: the server rejected a parameter. `details` holds its per-field explanation. */
+export class UnprocessableEntityError extends APIError {
+  override name = 'UnprocessableEntityError';
+  /** The documented `[{loc, type, msg}]` items, or `[]` when the body has another shape. */
+  readonly details: ValidationIssue[];
+  constructor(info: ResponseInfo) {
+    super(info);
+    this.details = Array.isArray(info.body) && info.body.every(isValidationIssue) ? info.body : [];
+  }
+}
+
+/** 429: too many concurrent requests. `retryAfter` is the server's wait in seconds, if given. */
+export class RateLimitError extends APIError {
+  override name = 'RateLimitError';
+  /** Seconds the server asked to wait (`Retry-After` or `retry-after-ms`), when it said so. */
+  readonly retryAfter: number | undefined;
+  constructor(info: ResponseInfo) {
+    super(info, 'Reduce the number of concurrent requests or retry later.');
+    this.retryAfter = parseRetryAfter(info.headers);
+  }
+}
+
+/** 5xx: the server or the network edge in front of it failed. Usually worth retrying. */
+export class InternalServerError extends APIError {
+  override name = 'InternalServerError';
+}
+
+/** No response arrived: DNS, refused or reset connection, TLS failure. */
+export class APIConnectionError extends FishAudioError {
+  override name = 'APIConnectionError';
+  constructor(
+    message = 'Could not reach the Fish Audio API. Check the network and baseUrl.',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** No complete response arrived within the `timeout` option. */
+export class APIConnectionTimeoutError extends APIConnectionError {
+  override name = 'APIConnectionTimeoutError';
+  constructor(timeoutMs?: number) {
+    super(
+      timeoutMs === undefined
+        ? 'The request timed out.'
+        : `The request timed out after ${timeoutMs} ms. Raise the timeout option or retry later.`,
+    );
+  }
+}
+
+/** The caller's `signal` aborted the request. */
+export class APIUserAbortError extends FishAudioError {
+  override name = 'APIUserAbortError';
+  constructor() {
+    super('The request was aborted by its signal.');
+  }
+}
+
+/** A 2xx response whose body is not what the API documents (empty, not JSON, not an object). */
+export class InvalidResponseError extends FishAudioError {
+  override name = 'InvalidResponseError';
+  readonly status: number;
+  readonly headers: Headers;
+  /** The body as received: parsed JSON when it parsed, otherwise the text. Nothing is lost. */
+  readonly body: unknown;
+  constructor(info: Omit<ResponseInfo, 'attempts'>, problem: string) {
+    super(`The API answered ${info.status} but ${problem}. ${excerpt(info.body)}`.trim());
+    this.status = info.status;
+    this.headers = info.headers;
+    this.body = info.body;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      headers: Object.fromEntries(this.headers),
+      body: this.body,
+    };
+  }
+}
+
+function errorClassForStatus(status: number): new (info: ResponseInfo) => APIError {
+  switch (status) {
+    case 400:
+      return BadRequestError;
+    case 401:
+      return AuthenticationError;
+    case 402:
+      return PaymentRequiredError;
+    case 403:
+      return PermissionDeniedError;
+    case 404:
+      return NotFoundError;
+    case 409:
+      return ConflictError;
+    case 422:
+      return UnprocessableEntityError;
+    case 429:
+      return RateLimitError;
+  }
+  return status >= 500 ? InternalServerError : APIError;
+}
+
+function describeFailure(info: ResponseInfo, advice?: string): string {
+  const parts = [`${info.status} ${statusText(info.status)}`.trim()];
+  const body = info.body;
+  if (isRecord(body) && (typeof body.message === 'string' || typeof body.reason === 'string')) {
+    if (typeof body.message === 'string') parts.push(body.message);
+    if (typeof body.reason === 'string') parts.push(`(reason: ${body.reason})`);
+  } else if (Array.isArray(body) && body.every(isValidationIssue)) {
+    parts.push(body.map((i) => `${i.loc.join('.')}: ${i.msg}`).join('; '));
+  } else if (typeof body === 'string' && body.trim() !== '') {
+    parts.push(excerpt(body));
+  } else if (body === '' || body === undefined) {
+    parts.push('(empty body)');
+  }
+  if (advice) parts.push(`— ${advice}`);
+  if (info.attempts && info.attempts > 1) parts.push(`[after ${info.attempts} attempts]`);
+  return parts.join(' ');
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? '';
+}
+
+function excerpt(body: unknown): string {
+  const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `Body starts: ${flat.slice(0, 200)}…` : flat ? `Body: ${flat}` : '';
+}
+
+/** Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date) as seconds. */
+export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms / 1000;
+  const value = headers.get('retry-after');
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isValidationIssue(value: unknown): value is ValidationIssue {
+  return (
+    isRecord(value) &&
+    Array.isArray(value.loc) &&
+    typeof value.type === 'string' &&
+    typeof value.msg === 'string'
+  );
+}

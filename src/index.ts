@@ -1,0 +1,39 @@
+/**
+ * fish-audio-api: a typed client for the Fish Audio HTTP API (unofficial).
+ * Everything public is exported from here and nowhere else.
+ */
+export { FishAudio } from './client.js';
+export { Wallet } from './wallet.js';
+export { APIPromise } from './api-promise.js';
+export { DEFAULTS, type ClientOptions, type RequestOptions, type Fetch } from './options.js';
+export type {
+  ApiCredit,
+  ApiCreditParams,
+  ParamsOf,
+  ResponseOf,
+  RawResponse,
+  WithResponse,
+} from './types.js';
+export type { OperationKey } from './params.js';
+export {
+  FishAudioError,
+  InvalidParameterError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PaymentRequiredError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  InvalidResponseError,
+  type ResponseInfo,
+  type ValidationIssue,
+} from './errors.js';
+export type { paths } from './generated/fish-audio.js';
+export { VERSION } from './version.js';

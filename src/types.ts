@@ -1,0 +1,70 @@
+/**
+ * Public types, derived from the generated files so that regeneration alone updates them.
+ * Nothing here restates a field of the spec.
+ */
+import type { paths } from './generated/fish-audio.js';
+import type { operationManifest } from './generated/operations.js';
+
+type Manifest = typeof operationManifest;
+type OperationKey = keyof Manifest;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type NonEmpty<T> = [T] extends [never] ? {} : T;
+
+/** The generated operation type behind a manifest key such as `'GET /wallet/{user_id}/package'`. */
+type OperationOf<K extends OperationKey> = K extends `${infer M} ${infer P extends keyof paths}`
+  ? paths[P][Lowercase<M> & keyof paths[P]]
+  : never;
+
+type ParametersOf<K extends OperationKey> =
+  OperationOf<K> extends { parameters: infer P } ? P : never;
+type QueryOf<K extends OperationKey> = NonEmpty<
+  Exclude<ParametersOf<K> extends { query?: infer Q } ? Q : never, undefined>
+>;
+type PathOf<K extends OperationKey> = NonEmpty<
+  Exclude<ParametersOf<K> extends { path?: infer P } ? P : never, undefined>
+>;
+/** Path parameters the spec gives a default to (such as `user_id: 'self'`) may be left out. */
+type DefaultedNames<K extends OperationKey> = {
+  [N in keyof Manifest[K]['parameters']]: Manifest[K]['parameters'][N] extends { default: unknown }
+    ? N
+    : never;
+}[keyof Manifest[K]['parameters']];
+
+/**
+ * An operation's path and query parameters under the spec's own names, in one flat object.
+ * Path parameters with a documented default are optional.
+ */
+export type ParamsOf<K extends OperationKey> = Simplify<
+  QueryOf<K> &
+    Omit<PathOf<K>, DefaultedNames<K>> &
+    Partial<Pick<PathOf<K>, DefaultedNames<K> & keyof PathOf<K>>>
+>;
+
+/** The JSON body of an operation's 200 response. */
+export type ResponseOf<K extends OperationKey> =
+  OperationOf<K> extends { responses: { 200: { content: { 'application/json': infer B } } } }
+    ? B
+    : never;
+
+/** Parameters of `client.wallet.getApiCredit()`: `user_id` (default `'self'`) and query flags. */
+export type ApiCreditParams = ParamsOf<'GET /wallet/{user_id}/api-credit'>;
+
+/**
+ * The API credit balance, as `GET /wallet/{user_id}/api-credit` returns it. `credit` is a decimal
+ * amount in a string (`"12.3400"`); keep it a string or use a decimal library, not `Number()`.
+ */
+export type ApiCredit = ResponseOf<'GET /wallet/{user_id}/api-credit'>;
+
+/** Status and headers of the response that produced a result. */
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  /** The final URL, after any redirect. */
+  url: string;
+}
+
+/** A result together with the HTTP response it came from, from `.withResponse()`. */
+export interface WithResponse<T> {
+  data: T;
+  response: RawResponse;
+}
