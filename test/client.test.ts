@@ -1,0 +1,199 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FishAudio, FishAudioError, InvalidParameterError, VERSION } from '../src/index.js';
+import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
+import pkg from '../package.json' with { type: 'json' };
+
+let server: TestServer;
+let client: FishAudio;
+
+beforeAll(async () => {
+  server = await startServer();
+  client = new FishAudio({ apiKey: 'sk-test-key', baseUrl: server.url });
+});
+afterAll(() => server.close());
+afterEach(() => {
+  server.requests.length = 0;
+  server.reply(200, apiCreditBody());
+});
+
+describe('GET /wallet/{user_id}/api-credit', () => {
+  it('sends the exact request line for the default user "self"', async () => {
+    server.reply(200, apiCreditBody());
+    await client.wallet.getApiCredit();
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]).toMatchObject({ method: 'GET', url: '/wallet/self/api-credit' });
+  });
+
+  it('resolves to the typed 200 body', async () => {
+    server.reply(200, apiCreditBody({ credit: '0.30' }));
+    const credit = await client.wallet.getApiCredit();
+    expect(credit).toEqual(apiCreditBody({ credit: '0.30' }));
+    expect(credit.credit).toBe('0.30');
+  });
+
+  it('keeps fields the spec does not list yet', async () => {
+    server.reply(200, apiCreditBody({ brand_new_field: 7 }));
+    const credit = await client.wallet.getApiCredit();
+    expect((credit as Record<string, unknown>).brand_new_field).toBe(7);
+  });
+
+  it('sends booleans in the query as true and false', async () => {
+    await client.wallet.getApiCredit({ check_free_credit: true });
+    await client.wallet.getApiCredit({ check_free_credit: false });
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/wallet/self/api-credit?check_free_credit=true',
+      '/wallet/self/api-credit?check_free_credit=false',
+    ]);
+  });
+
+  it('leaves absent parameters out of the query string', async () => {
+    await client.wallet.getApiCredit({ user_id: 'abc', check_free_credit: undefined });
+    expect(server.requests[0]?.url).toBe('/wallet/abc/api-credit');
+  });
+
+  it('sends the bearer key, Accept and a User-Agent naming the package and version', async () => {
+    await client.wallet.getApiCredit();
+    const headers = server.requests[0]?.headers;
+    expect(headers?.authorization).toBe('Bearer sk-test-key');
+    expect(headers?.accept).toBe('application/json');
+    expect(headers?.['user-agent']).toBe(`fish-audio-api/${pkg.version}`);
+  });
+
+  it('merges default headers and per-request headers, the latter winning', async () => {
+    const withDefaults = new FishAudio({
+      apiKey: 'k',
+      baseUrl: server.url,
+      defaultHeaders: { 'X-Team': 'a', 'X-Trace': 'default' },
+    });
+    await withDefaults.wallet.getApiCredit({}, { headers: { 'x-trace': 'call' } });
+    expect(server.requests[0]?.headers['x-team']).toBe('a');
+    expect(server.requests[0]?.headers['x-trace']).toBe('call');
+  });
+
+  it('accepts a base URL with a trailing slash', async () => {
+    const slashed = new FishAudio({ apiKey: 'k', baseUrl: `${server.url}/` });
+    await slashed.wallet.getApiCredit();
+    expect(server.requests[0]?.url).toBe('/wallet/self/api-credit');
+  });
+
+  it('keeps a path prefix in the base URL, as a proxy would need', async () => {
+    const proxied = new FishAudio({ apiKey: 'k', baseUrl: `${server.url}/fish/` });
+    await proxied.wallet.getApiCredit();
+    expect(server.requests[0]?.url).toBe('/fish/wallet/self/api-credit');
+  });
+
+  it('uses a custom fetch when given one', async () => {
+    const seen: string[] = [];
+    const custom = new FishAudio({
+      apiKey: 'k',
+      baseUrl: server.url,
+      fetch: (input, init) => {
+        seen.push(input.url);
+        return fetch(input, init);
+      },
+    });
+    await custom.wallet.getApiCredit();
+    expect(seen).toEqual([`${server.url}/wallet/self/api-credit`]);
+  });
+
+  it('gives status, headers and URL through withResponse()', async () => {
+    server.reply(200, apiCreditBody(), { 'x-request-id': 'req-1' });
+    const { data, response } = await client.wallet.getApiCredit().withResponse();
+    expect(data.credit).toBe('12.3400');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('req-1');
+    expect(response.url).toBe(`${server.url}/wallet/self/api-credit`);
+  });
+});
+
+describe('user_id as a path segment', () => {
+  it.each([
+    ['a/b', '/wallet/a%2Fb/api-credit'],
+    ['ü', '/wallet/%C3%BC/api-credit'],
+    ['?x=1', '/wallet/%3Fx%3D1/api-credit'],
+    ['%2e%2e', '/wallet/%252e%252e/api-credit'],
+    ['#frag', '/wallet/%23frag/api-credit'],
+    ['...', '/wallet/.../api-credit'],
+  ])('sends %j as exactly one encoded segment', async (userId, expected) => {
+    await client.wallet.getApiCredit({ user_id: userId });
+    expect(server.requests.map((r) => r.url)).toEqual([expected]);
+  });
+
+  it.each(['', '.', '..'])('refuses %j before any request is made', async (userId) => {
+    const call = client.wallet.getApiCredit({ user_id: userId });
+    await expect(call).rejects.toBeInstanceOf(InvalidParameterError);
+    await expect(call).rejects.toMatchObject({ parameter: 'user_id' });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it.each([42, null, true, ['a']])('refuses the non-string %j before any request', async (v) => {
+    const call = client.wallet.getApiCredit({ user_id: v as unknown as string });
+    await expect(call).rejects.toBeInstanceOf(FishAudioError);
+    await expect(call).rejects.toThrow(/user_id/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses a string with an unpaired surrogate, which cannot be percent-encoded', async () => {
+    await expect(client.wallet.getApiCredit({ user_id: 'a\uD800' })).rejects.toThrow(
+      InvalidParameterError,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('other invalid parameters', () => {
+  it('refuses a query value of the wrong type before any request', async () => {
+    const call = client.wallet.getApiCredit({ check_free_credit: 'yes' as unknown as boolean });
+    await expect(call).rejects.toThrow(/"check_free_credit" must be boolean, got the string "yes"/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses a parameter name the spec does not have, naming the ones it does', async () => {
+    const call = client.wallet.getApiCredit({ userId: 'x' } as never);
+    await expect(call).rejects.toThrow(/Unknown parameter "userId".*check_free_credit, user_id/);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('configuration', () => {
+  it('reads the API key from FISH_API_KEY when no apiKey is given', async () => {
+    const saved = process.env.FISH_API_KEY;
+    process.env.FISH_API_KEY = 'sk-from-env';
+    try {
+      await new FishAudio({ baseUrl: server.url }).wallet.getApiCredit();
+    } finally {
+      if (saved === undefined) delete process.env.FISH_API_KEY;
+      else process.env.FISH_API_KEY = saved;
+    }
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-from-env');
+  });
+
+  it('throws a FishAudioError naming FISH_API_KEY when there is no key at all', () => {
+    const saved = process.env.FISH_API_KEY;
+    delete process.env.FISH_API_KEY;
+    try {
+      expect(() => new FishAudio()).toThrow(FishAudioError);
+      expect(() => new FishAudio()).toThrow(/FISH_API_KEY/);
+    } finally {
+      if (saved !== undefined) process.env.FISH_API_KEY = saved;
+    }
+  });
+
+  it('refuses a base URL that is not http(s)', () => {
+    expect(() => new FishAudio({ apiKey: 'k', baseUrl: 'ftp://example.test' })).toThrow(
+      /http\(s\)/,
+    );
+    expect(() => new FishAudio({ apiKey: 'k', baseUrl: 'not a url' })).toThrow(FishAudioError);
+  });
+
+  it('keeps VERSION equal to the package.json version', () => {
+    expect(VERSION).toBe(pkg.version);
+  });
+
+  it('does not show the API key when the client is inspected or serialised', async () => {
+    const { inspect } = await import('node:util');
+    const secret = new FishAudio({ apiKey: 'sk-very-secret', baseUrl: server.url });
+    expect(inspect(secret, { depth: 10, showHidden: true })).not.toContain('sk-very-secret');
+    expect(JSON.stringify(secret)).not.toContain('sk-very-secret');
+  });
+});
