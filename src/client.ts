@@ -1,15 +1,17 @@
 import createClient from 'openapi-fetch';
 import { APIPromise } from './api-promise.js';
-import {
-  APIConnectionError,
-  APIError,
-  APIUserAbortError,
-  FishAudioError,
-  InvalidResponseError,
-} from './errors.js';
+import { APIError, FishAudioError, InvalidResponseError } from './errors.js';
 import { operationManifest } from './generated/operations.js';
-import { DEFAULTS, readEnv, type ClientOptions, type RequestOptions } from './options.js';
-import { prepareParams, type OperationKey } from './params.js';
+import {
+  DEFAULTS,
+  readEnv,
+  type ClientOptions,
+  type Fetch,
+  type RequestOptions,
+} from './options.js';
+import { prepareParams, type OperationKey, type PreparedParams } from './params.js';
+import { isRetryable, retryDelay, sleep, type Backoff } from './retry.js';
+import { withDeadline } from './transport.js';
 import type { ParamsOf, ResponseOf, WithResponse } from './types.js';
 import { VERSION } from './version.js';
 import { Wallet } from './wallet.js';
@@ -40,6 +42,11 @@ export class FishAudio {
   readonly baseUrl: string;
   // Private so that neither util.inspect nor JSON.stringify of the client shows the key.
   readonly #http: LooseClient;
+  readonly #fetch: Fetch;
+  readonly #maxRetries: number;
+  readonly #timeout: number;
+  readonly #backoff: Backoff;
+  readonly #maxResponseBytes: number;
 
   constructor(options: ClientOptions = {}) {
     const apiKey = options.apiKey ?? readEnv(DEFAULTS.apiKeyEnvVar);
@@ -48,7 +55,16 @@ export class FishAudio {
         `No API key. Pass { apiKey } to new FishAudio() or set the ${DEFAULTS.apiKeyEnvVar} environment variable.`,
       );
     }
+    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+      // Said without echoing the key: fetch's own error would quote the header value.
+      throw new FishAudioError('The API key contains spaces or characters a header cannot carry.');
+    }
     this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULTS.baseUrl);
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#maxRetries = checkCount('maxRetries', options.maxRetries ?? DEFAULTS.maxRetries);
+    this.#timeout = checkCount('timeout', options.timeout ?? DEFAULTS.timeout);
+    this.#backoff = { ...DEFAULTS.backoff, ...options.backoff };
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
     this.#http = createClient({
       baseUrl: this.baseUrl,
       headers: {
@@ -57,7 +73,6 @@ export class FishAudio {
         'User-Agent': `fish-audio-api/${VERSION}`,
         ...options.defaultHeaders,
       },
-      ...(options.fetch && { fetch: options.fetch }),
     }) as unknown as LooseClient;
     this.wallet = new Wallet(this);
   }
@@ -85,36 +100,56 @@ export class FishAudio {
   ): Promise<WithResponse<unknown>> {
     const operation = operationManifest[key];
     // Throws before anything is sent when a parameter is wrong.
-    const { path, query } = prepareParams(operation, params);
-    const { signal } = options;
-    if (signal?.aborted) throw new APIUserAbortError();
+    const prepared = prepareParams(operation, params);
+    const maxRetries = checkCount('maxRetries', options.maxRetries ?? this.#maxRetries);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#attempt(operation, prepared, options, attempt);
+      } catch (error) {
+        if (!(error instanceof FishAudioError)) throw error;
+        const retryable = isRetryable(error, operation.method, options.idempotent);
+        if (!retryable || attempt > maxRetries) throw error;
+        const delay = retryDelay(attempt, error, this.#backoff);
+        // The server asked for a longer wait than we sleep through: the caller decides.
+        if (delay === undefined) throw error;
+        await sleep(delay, options.signal);
+      }
+    }
+  }
 
-    let result: Awaited<ReturnType<LooseClient['request']>>;
-    try {
-      result = await this.#http.request(operation.method.toLowerCase(), operation.path, {
-        params: { path, query },
+  async #attempt(
+    operation: { method: string; path: string },
+    params: PreparedParams,
+    options: RequestOptions,
+    attempt: number,
+  ): Promise<WithResponse<unknown>> {
+    const deadline = {
+      fetch: this.#fetch,
+      timeoutMs: checkCount('timeout', options.timeout ?? this.#timeout),
+      maxResponseBytes: this.#maxResponseBytes,
+      signal: options.signal,
+      baseUrl: this.baseUrl,
+    };
+    return withDeadline(deadline, async (fetch, meta) => {
+      const result = await this.#http.request(operation.method.toLowerCase(), operation.path, {
+        params,
         headers: options.headers,
-        signal,
+        fetch,
         // Text, not JSON: the facade parses it so that HTML, empty and truncated bodies
         // become typed errors instead of a SyntaxError or `undefined`.
         parseAs: 'text',
       });
-    } catch (error) {
-      if (signal?.aborted) throw new APIUserAbortError();
-      throw connectionError(error, this.baseUrl);
-    }
-
-    const { response } = result;
-    const raw = { status: response.status, headers: response.headers, url: response.url };
-    if (!response.ok) {
-      // openapi-fetch leaves `error` undefined for an empty body and parses JSON when it can.
-      throw APIError.from({
-        status: response.status,
-        headers: response.headers,
-        body: result.error ?? '',
-      });
-    }
-    return { data: parseSuccessBody(response, result.data), response: raw };
+      const { response } = result;
+      const info = { status: response.status, headers: response.headers, attempts: attempt };
+      if (!response.ok) {
+        // openapi-fetch leaves `error` undefined for an empty body and parses JSON when it can.
+        throw APIError.from({ ...info, body: result.error ?? '' });
+      }
+      return {
+        data: parseSuccessBody(response, result.data),
+        response: { status: response.status, headers: response.headers, url: meta.url },
+      };
+    });
   }
 }
 
@@ -135,13 +170,11 @@ function parseSuccessBody(response: Response, text: unknown): Record<string, unk
   return body as Record<string, unknown>;
 }
 
-function connectionError(error: unknown, baseUrl: string): APIConnectionError {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const detail = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
-  return new APIConnectionError(
-    `Could not reach ${baseUrl} (${detail}). Check the network and the baseUrl option.`,
-    { cause: error },
-  );
+function checkCount(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new FishAudioError(`${name} must be a whole number of at least 0, got ${value}.`);
+  }
+  return value;
 }
 
 function checkBaseUrl(value: string): string {

@@ -1,4 +1,5 @@
 /** The client's options and their defaults, declared once. */
+import type { Backoff } from './retry.js';
 
 /** A `fetch` implementation: the global one, or one from a test, a proxy agent or a polyfill. */
 export type Fetch = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -19,6 +20,17 @@ export interface ClientOptions {
   fetch?: Fetch;
   /** Headers sent with every request; per-request `headers` override them. */
   defaultHeaders?: Record<string, string>;
+  /**
+   * How many times a failed request is retried: connection errors, timeouts, 408, 409, 429
+   * and 5xx. Never other 4xx. Default 2 (so at most 3 attempts).
+   */
+  maxRetries?: number;
+  /** Milliseconds one attempt may take, body included. Default 60 000. */
+  timeout?: number;
+  /** Backoff between retries; tests shorten it. Defaults in {@link DEFAULTS}. */
+  backoff?: Partial<Backoff>;
+  /** Largest response body accepted, in bytes. Default 1 MiB; the credit body is ~300 bytes. */
+  maxResponseBytes?: number;
 }
 
 /** Options for a single call, as its last argument. */
@@ -27,12 +39,30 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Extra headers for this call; they override the client's `defaultHeaders`. */
   headers?: Record<string, string>;
+  /** Overrides the client's `maxRetries` for this call. */
+  maxRetries?: number;
+  /** Overrides the client's `timeout` (ms per attempt) for this call. */
+  timeout?: number;
+  /**
+   * Whether this call may be sent twice. Defaults to what its HTTP method says (GET: yes,
+   * POST: no); a request that is not idempotent is never retried unless this is `true`.
+   */
+  idempotent?: boolean;
 }
 
 /** The defaults for {@link ClientOptions}, in one place. */
 export const DEFAULTS = {
   baseUrl: 'https://api.fish.audio',
   apiKeyEnvVar: 'FISH_API_KEY',
+  maxRetries: 2,
+  timeout: 60_000,
+  maxResponseBytes: 1024 * 1024,
+  backoff: {
+    initialDelayMs: 500,
+    maxDelayMs: 8_000,
+    // Longer waits than this are the caller's decision: the error carries `retryAfter`.
+    maxRetryAfterMs: 60_000,
+  },
 } as const;
 
 /** Reads an environment variable where the runtime has `process.env` (Node, Bun, Deno's compat). */

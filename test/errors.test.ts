@@ -25,7 +25,8 @@ let client: FishAudio;
 
 beforeAll(async () => {
   server = await startServer();
-  client = new FishAudio({ apiKey: API_KEY, baseUrl: server.url });
+  // No retries: these tests are about how one response maps to one error.
+  client = new FishAudio({ apiKey: API_KEY, baseUrl: server.url, maxRetries: 0 });
 });
 afterAll(() => server.close());
 afterEach(() => {
@@ -179,7 +180,7 @@ describe('failures without a response', () => {
     const closed = await startServer();
     const url = closed.url;
     await closed.close();
-    const offline = new FishAudio({ apiKey: API_KEY, baseUrl: url });
+    const offline = new FishAudio({ apiKey: API_KEY, baseUrl: url, maxRetries: 0 });
     const error = await offline.wallet.getApiCredit().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APIConnectionError);
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
@@ -219,7 +220,7 @@ describe('the API key never leaks', () => {
   it('is absent from a connection error', async () => {
     const closed = await startServer();
     await closed.close();
-    const offline = new FishAudio({ apiKey: API_KEY, baseUrl: closed.url });
+    const offline = new FishAudio({ apiKey: API_KEY, baseUrl: closed.url, maxRetries: 0 });
     const error = await offline.wallet.getApiCredit().catch((e: unknown) => e);
     expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(API_KEY);
     expect(JSON.stringify(error)).not.toContain(API_KEY);

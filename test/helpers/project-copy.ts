@@ -25,11 +25,15 @@ export interface RunResult {
 }
 
 /** Runs `node <args>` in `cwd`, never throwing on a non-zero exit. */
-export async function runNode(cwd: string, args: string[]): Promise<RunResult> {
+export async function runNode(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<RunResult> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, args, {
       cwd,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -43,8 +47,13 @@ export async function runNode(cwd: string, args: string[]): Promise<RunResult> {
 }
 
 /** Runs a TypeScript script with tsx. */
-export function runScript(cwd: string, script: string, args: string[] = []): Promise<RunResult> {
-  return runNode(cwd, ['--import', 'tsx', script, ...args]);
+export function runScript(
+  cwd: string,
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<RunResult> {
+  return runNode(cwd, ['--import', 'tsx', script, ...args], env);
 }
 
 /** Runs the TypeScript compiler on a project folder. */

@@ -1,0 +1,57 @@
+/**
+ * Property-based tests: for thousands of arbitrary strings, a parameter either reaches the
+ * server as exactly the value it was (one path segment, or one query value), or is refused
+ * with InvalidParameterError before any request is made.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FishAudio, InvalidParameterError } from '../src/index.js';
+import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
+
+let server: TestServer;
+let client: FishAudio;
+beforeAll(async () => {
+  server = await startServer();
+  server.reply(200, apiCreditBody());
+  client = new FishAudio({ apiKey: 'k', baseUrl: server.url, maxRetries: 0 });
+});
+afterAll(() => server.close());
+
+// Arbitrary UTF-16 (lone surrogates included), plus strings built from the characters that
+// matter to URLs, so that dot segments and delimiters come up often.
+const tricky = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.string({
+    unit: fc.constantFrom('.', '/', '?', '#', '%', '2', 'e', '&', '=', ' ', '\\', 'ü'),
+    maxLength: 8,
+  }),
+  fc.constantFrom('', '.', '..', '...', '%2e', '%2e%2e', './', '../', '/..', '?', '#', '%'),
+);
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+describe('user_id', () => {
+  it('arrives as exactly one path segment equal to the value, or is refused unsent', async () => {
+    await fc.assert(
+      fc.asyncProperty(tricky, async (userId) => {
+        server.requests.length = 0;
+        const refused =
+          userId === '' || userId === '.' || userId === '..' || LONE_SURROGATE.test(userId);
+        try {
+          await client.wallet.getApiCredit({ user_id: userId });
+        } catch (error) {
+          expect(error).toBeInstanceOf(InvalidParameterError);
+          expect(refused).toBe(true);
+          expect(server.requests).toHaveLength(0);
+          return;
+        }
+        expect(refused).toBe(false);
+        expect(server.requests).toHaveLength(1);
+        const match = /^\/wallet\/([^/?#]+)\/api-credit$/.exec(server.requests[0]?.url ?? '');
+        expect(match).not.toBeNull();
+        expect(decodeURIComponent(match?.[1] ?? '')).toBe(userId);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
