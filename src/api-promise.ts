@@ -31,7 +31,8 @@ export class APIPromise<T> extends Promise<T> {
 
   override then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+    // `any`, as in the built-in Promise, so callers may annotate the reason (`(e: Error) => …`).
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.#result.then((result) => result.data).then(onfulfilled, onrejected);
   }
