@@ -16,6 +16,7 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import * as prettier from 'prettier';
 import { loadSpec, type OpenAPIDocument } from './spec.js';
 import { buildOperationManifest } from './manifest.js';
+import { buildResponseValidators } from './validators.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const DEFAULT_SPEC = path.join(ROOT, 'openapi', 'fish-audio.yaml');
@@ -33,9 +34,12 @@ export async function generate(specPath: string, outDir: string): Promise<Genera
   const header = doNotEditHeader(specPath, outDir);
   const types = await generateTypes(doc);
   const manifest = buildOperationManifest(doc);
+  const validators = buildResponseValidators(doc);
   const files = [
     { name: 'fish-audio.ts', source: header + types },
     { name: 'operations.ts', source: header + manifest },
+    { name: 'validators.js', source: header + validators.code },
+    { name: 'validators.d.ts', source: header + validators.types },
   ];
   return Promise.all(
     files.map(async ({ name, source }) => {

@@ -7,12 +7,14 @@ import {
   readEnv,
   type ClientOptions,
   type Fetch,
+  type Logger,
   type RequestOptions,
 } from './options.js';
 import { prepareParams, type OperationKey, type PreparedParams } from './params.js';
 import { isRetryable, retryDelay, sleep, type Backoff } from './retry.js';
 import { withDeadline } from './transport.js';
 import type { ParamsOf, ResponseOf, WithResponse } from './types.js';
+import { formatMismatches, validateResponse } from './validate.js';
 import { VERSION } from './version.js';
 import { Wallet } from './wallet.js';
 
@@ -47,6 +49,10 @@ export class FishAudio {
   readonly #timeout: number;
   readonly #backoff: Backoff;
   readonly #maxResponseBytes: number;
+  readonly #validateResponses: NonNullable<ClientOptions['validateResponses']>;
+  readonly #logger: Logger;
+  // Each distinct mismatch is reported once per client, not once per call.
+  readonly #warned = new Set<string>();
 
   constructor(options: ClientOptions = {}) {
     const apiKey = options.apiKey ?? readEnv(DEFAULTS.apiKeyEnvVar);
@@ -65,6 +71,8 @@ export class FishAudio {
     this.#timeout = checkCount('timeout', options.timeout ?? DEFAULTS.timeout);
     this.#backoff = { ...DEFAULTS.backoff, ...options.backoff };
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
+    this.#validateResponses = options.validateResponses ?? DEFAULTS.validateResponses;
+    this.#logger = options.logger ?? console;
     this.#http = createClient({
       baseUrl: this.baseUrl,
       headers: {
@@ -130,7 +138,7 @@ export class FishAudio {
       signal: options.signal,
       baseUrl: this.baseUrl,
     };
-    return withDeadline(deadline, async (fetch, meta) => {
+    const result = await withDeadline(deadline, async (fetch, meta) => {
       const result = await this.#http.request(operation.method.toLowerCase(), operation.path, {
         params,
         headers: options.headers,
@@ -150,6 +158,25 @@ export class FishAudio {
         response: { status: response.status, headers: response.headers, url: meta.url },
       };
     });
+    this.#checkAgainstSpec(`${operation.method} ${operation.path}` as OperationKey, result);
+    return result;
+  }
+
+  #checkAgainstSpec(key: OperationKey, { data, response }: WithResponse<unknown>): void {
+    if (this.#validateResponses === 'off') return;
+    const mismatches = validateResponse(key, response.status, data);
+    if (mismatches.length === 0) return;
+    if (this.#validateResponses === 'error') {
+      throw new InvalidResponseError(
+        { status: response.status, headers: response.headers, body: data },
+        `the body does not match the spec for ${key}`,
+        mismatches,
+      );
+    }
+    const report = `${key} ${response.status}: ${formatMismatches(mismatches)}`;
+    if (this.#warned.has(report)) return;
+    this.#warned.add(report);
+    this.#logger.warn(`fish-audio-api: response differs from the spec: ${report}`);
   }
 }
 

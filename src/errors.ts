@@ -12,6 +12,7 @@
  * }
  * ```
  */
+import { formatMismatches, type ResponseMismatch } from './validate.js';
 
 /** Base class of every error this package throws. */
 export class FishAudioError extends Error {
@@ -180,18 +181,32 @@ export class APIUserAbortError extends FishAudioError {
   }
 }
 
-/** A 2xx response whose body is not what the API documents (empty, not JSON, not an object). */
+/**
+ * A 2xx response whose body is not what the API documents: empty, not JSON, not an object,
+ * too large, or (with `validateResponses: 'error'`) not matching the spec's schema.
+ */
 export class InvalidResponseError extends FishAudioError {
   override name = 'InvalidResponseError';
   readonly status: number;
   readonly headers: Headers;
   /** The body as received: parsed JSON when it parsed, otherwise the text. Nothing is lost. */
   readonly body: unknown;
-  constructor(info: Omit<ResponseInfo, 'attempts'>, problem: string) {
-    super(`The API answered ${info.status} but ${problem}. ${excerpt(info.body)}`.trim());
+  /** Each place the body differs from the spec's schema; `[]` for the other problems. */
+  readonly mismatches: ResponseMismatch[];
+  constructor(
+    info: Omit<ResponseInfo, 'attempts'>,
+    problem: string,
+    mismatches: ResponseMismatch[] = [],
+  ) {
+    super(
+      mismatches.length > 0
+        ? `The API answered ${info.status} but ${problem}: ${formatMismatches(mismatches)}.`
+        : `The API answered ${info.status} but ${problem}. ${excerpt(info.body)}`.trim(),
+    );
     this.status = info.status;
     this.headers = info.headers;
     this.body = info.body;
+    this.mismatches = mismatches;
   }
 
   toJSON(): Record<string, unknown> {
@@ -201,6 +216,7 @@ export class InvalidResponseError extends FishAudioError {
       status: this.status,
       headers: Object.fromEntries(this.headers),
       body: this.body,
+      mismatches: this.mismatches,
     };
   }
 }

@@ -5,7 +5,14 @@
 export { FishAudio } from './client.js';
 export { Wallet } from './wallet.js';
 export { APIPromise } from './api-promise.js';
-export { DEFAULTS, type ClientOptions, type RequestOptions, type Fetch } from './options.js';
+export {
+  DEFAULTS,
+  type ClientOptions,
+  type RequestOptions,
+  type Fetch,
+  type Logger,
+} from './options.js';
+export { validateResponse, formatMismatches, type ResponseMismatch } from './validate.js';
 export type {
   ApiCredit,
   ApiCreditParams,

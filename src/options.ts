@@ -31,6 +31,20 @@ export interface ClientOptions {
   backoff?: Partial<Backoff>;
   /** Largest response body accepted, in bytes. Default 1 MiB; the credit body is ~300 bytes. */
   maxResponseBytes?: number;
+  /**
+   * What to do when a 2xx body does not match the spec's schema: `'error'` (default) throws
+   * `InvalidResponseError` listing each mismatch; `'warn'` reports each distinct mismatch once
+   * through `logger` and returns the body; `'off'` skips the check. Properties the spec does not
+   * mention are always accepted: the API adds fields before the spec does.
+   */
+  validateResponses?: 'error' | 'warn' | 'off';
+  /** Where `'warn'` reports go. Default `console`. The package logs nothing else. */
+  logger?: Logger;
+}
+
+/** The one method the client needs of a logger; `console` has it. */
+export interface Logger {
+  warn(message: string): void;
 }
 
 /** Options for a single call, as its last argument. */
@@ -57,6 +71,7 @@ export const DEFAULTS = {
   maxRetries: 2,
   timeout: 60_000,
   maxResponseBytes: 1024 * 1024,
+  validateResponses: 'error',
   backoff: {
     initialDelayMs: 500,
     maxDelayMs: 8_000,
