@@ -1,0 +1,76 @@
+/**
+ * Lints openapi/fish-audio.yaml with Redocly CLI and the rules in redocly.yaml.
+ *
+ *   npm run spec:lint                      # the spec, as redocly.yaml's `apis` names it
+ *   npm run spec:lint -- --format summary  # any other `redocly lint` option or file
+ *
+ * Exits as Redocly does: 0 when clean, 1 on any problem (every rule is an error), 2 on a broken
+ * config. Known upstream defects are tolerated in redocly.yaml and .redocly.lint-ignore.yaml.
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const REDOCLY_CLI = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
+
+/** What a finished Redocly run printed, and how it exited. */
+export interface RedoclyResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the Redocly CLI with `args` in `cwd`, offline: telemetry and the update check are off.
+ * The Node 20 deprecation box it prints on every run is dropped from stderr, since no setting
+ * turns it off and it would bury the lint result.
+ */
+export function runRedocly(args: string[], cwd: string): Promise<RedoclyResult> {
+  const env = {
+    ...process.env,
+    REDOCLY_TELEMETRY: 'off',
+    REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+    NO_COLOR: '1',
+  };
+  const child = spawn(process.execPath, [REDOCLY_CLI, ...args], { cwd, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr: dropBanner(stderr) }));
+  });
+}
+
+/** Removes Redocly's boxed notices (drawn from ╔ to ╚) and the blank lines around them. */
+function dropBanner(text: string): string {
+  return text.replace(/\n*[^\n]*╔[\s\S]*?╚[^\n]*\n*/g, '\n').replace(/^\n+/, '');
+}
+
+/**
+ * Lints with the project's redocly.yaml (and its ignore file) under `root`. `--lint-config error`
+ * makes a mistake in redocly.yaml itself fail the run instead of silently weakening it.
+ */
+export function lintSpec(root: string = ROOT, args: string[] = []): Promise<RedoclyResult> {
+  const config = path.join(root, 'redocly.yaml');
+  return runRedocly(['lint', '--config', config, '--lint-config', 'error', ...args], root);
+}
+
+async function main(): Promise<number> {
+  const result = await lintSpec(ROOT, process.argv.slice(2));
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  return result.code;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`spec-lint: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(2);
+    },
+  );
+}

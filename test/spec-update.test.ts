@@ -1,0 +1,249 @@
+/**
+ * `npm run spec:update`: cutting the Wallet operations out of the upstream document, writing them
+ * in a stable order, regenerating, and refusing bad input without touching a file. Every run
+ * happens in a temporary copy of the project; the real openapi/ and src/generated/ are checked
+ * to be byte-identical afterwards.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isMap, isScalar, parse, parseDocument } from 'yaml';
+import { extractTag, TAG, toYaml } from '../scripts/spec-update.js';
+import type { OpenAPIDocument } from '../scripts/spec.js';
+import { copyProject, ROOT, runScript, type RunResult } from './helpers/project-copy.js';
+
+const UPSTREAM = path.join(ROOT, 'test', 'fixtures', 'upstream', 'openapi-2026-08-19.json');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'spec-update');
+const WALLET_PATHS = ['/wallet/{user_id}/api-credit', '/wallet/{user_id}/package'];
+
+/** Every file under openapi/ and src/generated/ of `dir`, by relative path, as bytes. */
+async function snapshot(dir: string): Promise<Record<string, Buffer>> {
+  const files: Record<string, Buffer> = {};
+  for (const folder of ['openapi', path.join('src', 'generated')]) {
+    const names = existsSync(path.join(dir, folder)) ? await readdir(path.join(dir, folder)) : [];
+    for (const name of names.sort()) {
+      files[path.join(folder, name)] = await readFile(path.join(dir, folder, name));
+    }
+  }
+  return files;
+}
+
+const update = (dir: string, args: string[]) => runScript(dir, 'scripts/spec-update.ts', args);
+
+let realFiles: Record<string, Buffer>;
+beforeAll(async () => {
+  realFiles = await snapshot(ROOT);
+});
+afterAll(async () => {
+  expect(await snapshot(ROOT), 'the real checked-in files').toEqual(realFiles);
+});
+
+describe('spec:update on the 2026-08-19 upstream document', () => {
+  let copy: Awaited<ReturnType<typeof copyProject>>;
+  let first: RunResult;
+  let afterFirst: Record<string, Buffer>;
+
+  beforeAll(async () => {
+    copy = await copyProject();
+    first = await update(copy.dir, [UPSTREAM]);
+    afterFirst = await snapshot(copy.dir);
+  }, 60_000);
+  afterAll(() => copy.remove());
+
+  it('exits 0 once the typecheck has passed', () => {
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toContain('Typecheck passed.');
+  });
+
+  it('writes exactly the two Wallet paths, and only what they use', () => {
+    const doc = parse(afterFirst['openapi/fish-audio.yaml']!.toString()) as OpenAPIDocument;
+    expect(Object.keys(doc.paths!)).toEqual(WALLET_PATHS);
+    expect(Object.keys(doc)).toEqual(['openapi', 'info', 'servers', 'tags', 'paths', 'components']);
+    expect(doc.components).toEqual({ securitySchemes: { BearerAuth: expect.any(Object) } });
+  });
+
+  it('prints the change report against the previously checked-in spec', () => {
+    expect(first.stdout).toContain('GET /wallet/{user_id}/package');
+    expect(first.stdout).toContain('team_id');
+    expect(first.stdout).toContain('cumulative_top_up');
+  });
+
+  it('regenerates src/generated from the new spec', async () => {
+    const types = afterFirst['src/generated/fish-audio.ts']!.toString();
+    for (const route of WALLET_PATHS) expect(types).toContain(`'${route}': {`);
+    const check = await runScript(copy.dir, 'scripts/generate.ts', ['--check']);
+    expect(check.code, check.stderr).toBe(0);
+  });
+
+  it('changes no byte when run again on the same document', async () => {
+    const second = await update(copy.dir, [UPSTREAM]);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(await snapshot(copy.dir)).toEqual(afterFirst);
+  }, 60_000);
+});
+
+describe('spec:update refuses bad input and leaves every file as it was', () => {
+  let copy: Awaited<ReturnType<typeof copyProject>>;
+  let before: Record<string, Buffer>;
+
+  beforeAll(async () => {
+    copy = await copyProject();
+    before = await snapshot(copy.dir);
+  });
+  afterAll(() => copy.remove());
+
+  it.each([
+    ['unparseable JSON', 'garbage.json', /neither YAML nor JSON/],
+    ['a Swagger 2.0 document', 'swagger-2.0.json', /not an OpenAPI 3\.x document/],
+    ['a document with no Wallet operation', 'no-wallet.json', /no operation is tagged "Wallet"/],
+    [
+      'a Wallet operation that fails structural validation',
+      'wallet-without-response-description.yaml',
+      /structural validation[\s\S]*`description` must be present[\s\S]*struct rule/,
+    ],
+    ['a file that does not exist', 'missing.json', /ENOENT/],
+  ])('%s', async (_, file, message) => {
+    const result = await update(copy.dir, [path.join(FIXTURES, file)]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('No file was changed.');
+    expect(await snapshot(copy.dir)).toEqual(before);
+  });
+});
+
+describe('spec:update when the new types break the code', () => {
+  let copy: Awaited<ReturnType<typeof copyProject>>;
+  beforeAll(async () => {
+    copy = await copyProject();
+  });
+  afterAll(() => copy.remove());
+
+  it('writes the update, then exits 1 because the typecheck fails', async () => {
+    // Code that relies on api-credit having no query parameter but check_free_credit: the
+    // upstream document adds team_id, so this stops compiling.
+    const pinned = [
+      "import type { paths } from './generated/fish-audio.js';",
+      "type Query = paths['/wallet/{user_id}/api-credit']['get']['parameters']['query'];",
+      'export const query: Required<NonNullable<Query>> = { check_free_credit: true };',
+      '',
+    ].join('\n');
+    await writeFile(path.join(copy.dir, 'src', 'pinned.ts'), pinned);
+    const result = await update(copy.dir, [UPSTREAM]);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(result.stdout).toContain("Property 'team_id' is missing");
+    expect(result.stderr).toContain('the typecheck failed');
+    const spec = parse(await readFile(path.join(copy.dir, 'openapi', 'fish-audio.yaml'), 'utf8'));
+    expect(Object.keys((spec as OpenAPIDocument).paths!)).toEqual(WALLET_PATHS);
+  }, 60_000);
+});
+
+describe('spec:update --spec and --out', () => {
+  let copy: Awaited<ReturnType<typeof copyProject>>;
+  beforeAll(async () => {
+    copy = await copyProject();
+  });
+  afterAll(() => copy.remove());
+
+  it('write elsewhere and leave the default files alone', async () => {
+    const before = await snapshot(copy.dir);
+    const spec = path.join(copy.dir, 'elsewhere', 'spec.yaml');
+    const out = path.join(copy.dir, 'elsewhere', 'generated');
+    const result = await update(copy.dir, [UPSTREAM, '--spec', spec, '--out', out]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('does not exist yet');
+    const doc = parse(await readFile(spec, 'utf8')) as OpenAPIDocument;
+    expect(Object.keys(doc.paths!)).toEqual(WALLET_PATHS);
+    expect(await readFile(path.join(out, 'fish-audio.ts'), 'utf8')).toContain(
+      'elsewhere/spec.yaml',
+    );
+    expect(await snapshot(copy.dir)).toEqual(before);
+  }, 60_000);
+});
+
+describe('extractTag and toYaml', () => {
+  const doc = {
+    openapi: '3.1.0',
+    info: { version: '1', title: 'T' },
+    'x-internal': true,
+    tags: [{ name: 'Model' }, { name: 'Wallet', description: 'Balances' }],
+    paths: {
+      '/wallet/b': {
+        parameters: [{ $ref: '#/components/parameters/Team' }],
+        post: { tags: ['Model'], responses: {} },
+        get: {
+          responses: {
+            default: { $ref: '#/components/responses/Error' },
+            '4XX': { description: 'client error' },
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/Balance' } },
+              },
+            },
+          },
+          security: [{ Key: [] }],
+          tags: ['Wallet'],
+        },
+      },
+      '/model': { get: { tags: ['Model'], responses: {} } },
+      '/wallet/a': { get: { tags: ['Wallet'], responses: {} } },
+    },
+    components: {
+      schemas: {
+        Unused: { type: 'string' },
+        Money: { type: 'string' },
+        Balance: {
+          type: 'object',
+          required: ['credit'],
+          properties: { zeta: { type: 'string' }, credit: { $ref: '#/components/schemas/Money' } },
+        },
+      },
+      parameters: { Team: { in: 'query', name: 'team_id', schema: { type: 'string' } } },
+      responses: { Error: { description: 'error' } },
+      securitySchemes: { Key: { scheme: 'bearer', type: 'http' }, Other: { type: 'http' } },
+    },
+  } as unknown as OpenAPIDocument;
+
+  it('keeps the tagged operations and, transitively, what they reference', () => {
+    const cut = extractTag(doc, TAG) as Record<string, any>;
+    expect(Object.keys(cut.paths)).toEqual(['/wallet/b', '/wallet/a']);
+    expect(Object.keys(cut.paths['/wallet/b'])).toEqual(['parameters', 'get']);
+    expect(cut.tags).toEqual([{ name: 'Wallet', description: 'Balances' }]);
+    expect(cut['x-internal']).toBeUndefined();
+    expect(Object.keys(cut.components.schemas).sort()).toEqual(['Balance', 'Money']);
+    expect(Object.keys(cut.components.parameters)).toEqual(['Team']);
+    expect(Object.keys(cut.components.responses)).toEqual(['Error']);
+    expect(Object.keys(cut.components.securitySchemes)).toEqual(['Key']);
+  });
+
+  it('refuses a reference it cannot keep', () => {
+    const broken = structuredClone(doc) as Record<string, any>;
+    broken.components.schemas.Balance.properties.credit.$ref = '#/components/schemas/Nowhere';
+    expect(() => extractTag(broken as OpenAPIDocument, TAG)).toThrow(/Nowhere/);
+    broken.components.schemas.Balance.properties.credit.$ref = 'money.yaml#/Money';
+    expect(() => extractTag(broken as OpenAPIDocument, TAG)).toThrow(/external \$ref/);
+  });
+
+  it('writes fields in the conventional order, paths and components sorted, properties as declared', () => {
+    const text = toYaml(extractTag(doc, TAG));
+    const keysAt = (...at: string[]) => {
+      const node = parseDocument(text).getIn(at, true);
+      if (!isMap(node)) throw new Error(`no map at ${at.join('.')}`);
+      return node.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
+    };
+    expect(keysAt()).toEqual(['openapi', 'info', 'tags', 'paths', 'components']);
+    expect(keysAt('info')).toEqual(['title', 'version']);
+    expect(keysAt('paths')).toEqual(['/wallet/a', '/wallet/b']);
+    expect(keysAt('paths', '/wallet/b', 'get')).toEqual(['tags', 'responses', 'security']);
+    expect(keysAt('paths', '/wallet/b', 'get', 'responses')).toEqual(['200', '4XX', 'default']);
+    expect(keysAt('components')).toEqual(['schemas', 'responses', 'parameters', 'securitySchemes']);
+    expect(keysAt('components', 'schemas')).toEqual(['Balance', 'Money']);
+    expect(keysAt('components', 'schemas', 'Balance')).toEqual(['type', 'properties', 'required']);
+    expect(keysAt('components', 'schemas', 'Balance', 'properties')).toEqual(['zeta', 'credit']);
+    expect(keysAt('components', 'parameters', 'Team')).toEqual(['name', 'in', 'schema']);
+    expect(keysAt('components', 'securitySchemes', 'Key')).toEqual(['type', 'scheme']);
+    // Writing what was written changes nothing.
+    expect(toYaml(parse(text) as OpenAPIDocument)).toBe(text);
+  });
+});
