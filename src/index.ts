@@ -16,6 +16,8 @@ export { validateResponse, formatMismatches, type ResponseMismatch } from './val
 export type {
   ApiCredit,
   ApiCreditParams,
+  Package,
+  PackageParams,
   ParamsOf,
   ResponseOf,
   RawResponse,

@@ -50,10 +50,20 @@ export type ResponseOf<K extends OperationKey> =
 export type ApiCreditParams = ParamsOf<'GET /wallet/{user_id}/api-credit'>;
 
 /**
- * The API credit balance, as `GET /wallet/{user_id}/api-credit` returns it. `credit` is a decimal
- * amount in a string (`"12.3400"`); keep it a string or use a decimal library, not `Number()`.
+ * The API credit balance, as `GET /wallet/{user_id}/api-credit` returns it: what API calls
+ * spend. `credit` and `cumulative_top_up` are decimal amounts in strings (`"12.3400"`); keep them
+ * strings or use a decimal library, not `Number()`. Not the platform credit (see {@link Package}).
  */
 export type ApiCredit = ResponseOf<'GET /wallet/{user_id}/api-credit'>;
+
+/** Parameters of `client.wallet.getPackage()`: `user_id` (default `'self'`). */
+export type PackageParams = ParamsOf<'GET /wallet/{user_id}/package'>;
+
+/**
+ * The platform-credit package, as `GET /wallet/{user_id}/package` returns it: the plan and the
+ * balance the web app spends. Not the API credit that API calls spend (see {@link ApiCredit}).
+ */
+export type Package = ResponseOf<'GET /wallet/{user_id}/package'>;
 
 /** Status and headers of the response that produced a result. */
 export interface RawResponse {

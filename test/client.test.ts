@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FishAudio, FishAudioError, InvalidParameterError, VERSION } from '../src/index.js';
-import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
+import { apiCreditBody, packageBody, startServer, type TestServer } from './helpers/server.js';
 import pkg from '../package.json' with { type: 'json' };
 
 let server: TestServer;
@@ -43,6 +43,15 @@ describe('GET /wallet/{user_id}/api-credit', () => {
     expect(server.requests.map((r) => r.url)).toEqual([
       '/wallet/self/api-credit?check_free_credit=true',
       '/wallet/self/api-credit?check_free_credit=false',
+    ]);
+  });
+
+  it('sends team_id when given, and leaves it out when null', async () => {
+    await client.wallet.getApiCredit({ team_id: 'team 1&2' });
+    await client.wallet.getApiCredit({ team_id: null });
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/wallet/self/api-credit?team_id=team%201%262',
+      '/wallet/self/api-credit',
     ]);
   });
 
@@ -106,6 +115,22 @@ describe('GET /wallet/{user_id}/api-credit', () => {
   });
 });
 
+describe('GET /wallet/{user_id}/package', () => {
+  it('sends the exact request line and resolves to the typed package body', async () => {
+    server.reply(200, packageBody({ balance: 1200 }));
+    const pkgBody = await client.wallet.getPackage({ user_id: 'u_9' });
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /wallet/u_9/package']);
+    expect(pkgBody.balance).toBe(1200);
+    expect(pkgBody).toEqual(packageBody({ balance: 1200 }));
+  });
+
+  it('defaults user_id to self', async () => {
+    server.reply(200, packageBody());
+    await client.wallet.getPackage();
+    expect(server.requests[0]?.url).toBe('/wallet/self/package');
+  });
+});
+
 describe('user_id as a path segment', () => {
   it.each([
     ['a/b', '/wallet/a%2Fb/api-credit'],
@@ -150,7 +175,9 @@ describe('other invalid parameters', () => {
 
   it('refuses a parameter name the spec does not have, naming the ones it does', async () => {
     const call = client.wallet.getApiCredit({ userId: 'x' } as never);
-    await expect(call).rejects.toThrow(/Unknown parameter "userId".*check_free_credit, user_id/);
+    await expect(call).rejects.toThrow(
+      /Unknown parameter "userId".*check_free_credit, team_id, user_id/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 });

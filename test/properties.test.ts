@@ -55,3 +55,30 @@ describe('user_id', () => {
     );
   });
 });
+
+describe('query values', () => {
+  it('arrive as exactly the value sent, or are refused unsent', async () => {
+    await fc.assert(
+      fc.asyncProperty(tricky, async (teamId) => {
+        server.requests.length = 0;
+        const refused = LONE_SURROGATE.test(teamId);
+        try {
+          await client.wallet.getApiCredit({ team_id: teamId, check_free_credit: true });
+        } catch (error) {
+          expect(error).toBeInstanceOf(InvalidParameterError);
+          expect(refused).toBe(true);
+          expect(server.requests).toHaveLength(0);
+          return;
+        }
+        expect(refused).toBe(false);
+        expect(server.requests).toHaveLength(1);
+        const url = new URL(server.requests[0]?.url ?? '', 'http://x');
+        expect(url.pathname).toBe('/wallet/self/api-credit');
+        expect([...url.searchParams.keys()]).toEqual(['check_free_credit', 'team_id']);
+        expect(url.searchParams.get('team_id')).toBe(teamId);
+        expect(url.searchParams.get('check_free_credit')).toBe('true');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -15,6 +15,7 @@ import { copyProject, ROOT, runScript, type RunResult } from './helpers/project-
 
 const UPSTREAM = path.join(ROOT, 'test', 'fixtures', 'upstream', 'openapi-2026-08-19.json');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'spec-update');
+const SEED = path.join(ROOT, 'test', 'fixtures', 'seed', 'get-api-credit.yaml');
 const WALLET_PATHS = ['/wallet/{user_id}/api-credit', '/wallet/{user_id}/package'];
 
 /** Every file under openapi/ and src/generated/ of `dir`, by relative path, as bytes. */
@@ -46,6 +47,8 @@ describe('spec:update on the 2026-08-19 upstream document', () => {
 
   beforeAll(async () => {
     copy = await copyProject();
+    // Start from the seed, so that the report has something to say.
+    await writeFile(path.join(copy.dir, 'openapi', 'fish-audio.yaml'), await readFile(SEED));
     first = await update(copy.dir, [UPSTREAM]);
     afterFirst = await snapshot(copy.dir);
   }, 60_000);

@@ -13,6 +13,8 @@ import {
   UnprocessableEntityError,
   type ApiCredit,
   type ApiCreditParams,
+  type Package,
+  type PackageParams,
   type RequestOptions,
   type WithResponse,
 } from '../src/index.js';
@@ -21,6 +23,7 @@ describe('public types', () => {
   it('names the parameters as the spec does, all optional', () => {
     expectTypeOf<ApiCreditParams>().toEqualTypeOf<{
       check_free_credit?: boolean;
+      team_id?: string | null;
       user_id?: string;
     }>();
     expectTypeOf<{}>().toExtend<ApiCreditParams>();
@@ -28,6 +31,7 @@ describe('public types', () => {
 
   it('types ApiCredit from the spec, with has_free_credit optional and nullable', () => {
     expectTypeOf<ApiCredit['credit']>().toEqualTypeOf<string>();
+    expectTypeOf<ApiCredit['cumulative_top_up']>().toEqualTypeOf<string>();
     expectTypeOf<ApiCredit['_id']>().toEqualTypeOf<string>();
     expectTypeOf<ApiCredit['user_id']>().toEqualTypeOf<string>();
     expectTypeOf<ApiCredit['created_at']>().toEqualTypeOf<string>();
@@ -35,6 +39,17 @@ describe('public types', () => {
     expectTypeOf<ApiCredit>().toHaveProperty('has_free_credit');
     expectTypeOf<ApiCredit['has_free_credit']>().toEqualTypeOf<boolean | null | undefined>();
     expectTypeOf<Pick<ApiCredit, 'credit'>>().not.toExtend<ApiCredit>();
+  });
+
+  it('types the platform-credit package apart from the API credit', () => {
+    expectTypeOf<PackageParams>().toEqualTypeOf<{ user_id?: string }>();
+    expectTypeOf<Package['balance']>().toEqualTypeOf<number>();
+    expectTypeOf<Package['total']>().toEqualTypeOf<number>();
+    expectTypeOf<Package['billing_period']>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<Package>().not.toHaveProperty('credit');
+    const client = new FishAudio({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9' });
+    expectTypeOf(client.wallet.getPackage).returns.toEqualTypeOf<APIPromise<Package>>();
+    expect(client.wallet.getPackage).toBeTypeOf('function');
   });
 
   it('returns an APIPromise of ApiCredit with withResponse()', () => {

@@ -18,6 +18,7 @@ const validCredit = {
   updated_at: '2026-01-02T00:00:00Z',
   has_phone_sha256: true,
   has_free_credit: null,
+  cumulative_top_up: '40.00',
 };
 
 /** A one-operation document whose 200 response has `schema`, plus optional components. */
@@ -114,14 +115,10 @@ describe('validateResponse', () => {
   });
 
   it('checks error bodies against their own status', () => {
-    const body = [{ loc: ['query', 3], type: 'bool_parsing', msg: 'bad', in: 'nowhere' }];
-    expect(validateResponse(CREDIT, 422, body)).toEqual([
-      { pointer: '/0/loc/1', expected: 'type string', actual: 'number 3' },
-      {
-        pointer: '/0/in',
-        expected: 'one of "path", "query", "header", "cookie", "body"',
-        actual: 'string "nowhere"',
-      },
+    const body = { status: '503', message: 'busy', reason: 7 };
+    expect(validateResponse(CREDIT, 503, body)).toEqual([
+      { pointer: '/status', expected: 'type integer', actual: 'string "503"' },
+      { pointer: '/reason', expected: 'type string or null', actual: 'number 7' },
     ]);
   });
 

@@ -15,6 +15,7 @@ export interface paths {
       parameters: {
         query?: {
           check_free_credit?: boolean;
+          team_id?: string | null;
         };
         header?: never;
         path: {
@@ -38,6 +39,8 @@ export interface paths {
               user_id: string;
               /** Credit */
               credit: string;
+              /** Cumulative Top Up */
+              cumulative_top_up: string;
               /**
                * Created At
                * Format: date-time
@@ -69,41 +72,189 @@ export interface paths {
               status: number;
               /** Message */
               message: string;
+              /**
+               * Reason
+               * @default null
+               */
+              reason?: string | null;
             };
           };
         };
-        422: {
+        /** @description The server cannot process the request due to a high load */
+        503: {
           headers: {
             [name: string]: unknown;
           };
           content: {
             'application/json': {
+              /** Status */
+              status: number;
+              /** Message */
+              message: string;
               /**
-               * Location
-               * @description error field
+               * Reason
+               * @default null
                */
-              loc: string[];
-              /**
-               * Type
-               * @description error type
-               */
+              reason?: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/wallet/{user_id}/package': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get User Package */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description User ID or 'self' */
+          user_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Request fulfilled, document follows */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** User Id */
+              user_id: string;
+              /** Type */
               type: string;
+              /** Total */
+              total: number;
+              /** Balance */
+              balance: number;
               /**
-               * Message
-               * @description error message
+               * Created At
+               * Format: date-time
                */
-              msg: string;
+              created_at: string;
               /**
-               * Context
-               * @description error context
+               * Updated At
+               * Format: date-time
                */
-              ctx?: string;
+              updated_at: string;
               /**
-               * In
-               * @enum {string}
+               * Finished At
+               * Format: date-time
                */
-              in?: 'path' | 'query' | 'header' | 'cookie' | 'body';
-            }[];
+              finished_at: string;
+              /**
+               * Stripe Subscription Id
+               * @default null
+               */
+              stripe_subscription_id?: string | null;
+              /**
+               * Stripe Price Id
+               * @default null
+               */
+              stripe_price_id?: string | null;
+              /**
+               * Billing Period
+               * @default null
+               */
+              billing_period?: string | null;
+              /**
+               * Current Period End
+               * @default null
+               */
+              current_period_end?: string | null;
+              /**
+               * Cancel At Period End
+               * @default null
+               */
+              cancel_at_period_end?: boolean | null;
+              /**
+               * Cancel At
+               * @default null
+               */
+              cancel_at?: string | null;
+              /**
+               * Scheduled Change
+               * @default null
+               */
+              scheduled_change?: {
+                [key: string]: unknown;
+              } | null;
+              /**
+               * Last Synced At
+               * @default null
+               */
+              last_synced_at?: string | null;
+              /**
+               * Subscription Currency
+               * @default null
+               */
+              subscription_currency?: string | null;
+              /**
+               * Extra Balance
+               * @default 0
+               */
+              extra_balance?: number | null;
+              /**
+               * Has Used Trial
+               * @default false
+               */
+              has_used_trial?: boolean;
+            };
+          };
+        };
+        /** @description No permission -- see authorization schemes */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Status */
+              status: number;
+              /** Message */
+              message: string;
+              /**
+               * Reason
+               * @default null
+               */
+              reason?: string | null;
+            };
+          };
+        };
+        /** @description The server cannot process the request due to a high load */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Status */
+              status: number;
+              /** Message */
+              message: string;
+              /**
+               * Reason
+               * @default null
+               */
+              reason?: string | null;
+            };
           };
         };
       };

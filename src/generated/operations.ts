@@ -14,6 +14,23 @@ export const operationManifest = {
         types: ['boolean'],
         default: false,
       },
+      team_id: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      user_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+        default: 'self',
+      },
+    },
+  },
+  'GET /wallet/{user_id}/package': {
+    method: 'GET',
+    path: '/wallet/{user_id}/package',
+    parameters: {
       user_id: {
         in: 'path',
         required: true,

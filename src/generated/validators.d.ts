@@ -25,6 +25,11 @@ export declare const responseValidators: {
   readonly 'GET /wallet/{user_id}/api-credit': {
     readonly '200': ResponseValidator;
     readonly '401': ResponseValidator;
-    readonly '422': ResponseValidator;
+    readonly '503': ResponseValidator;
+  };
+  readonly 'GET /wallet/{user_id}/package': {
+    readonly '200': ResponseValidator;
+    readonly '401': ResponseValidator;
+    readonly '503': ResponseValidator;
   };
 };

@@ -4,17 +4,26 @@
 
 const v0 = validate1;
 const schema1 = {
+  type: 'object',
   properties: {
     _id: { type: 'string' },
     user_id: { type: 'string' },
     credit: { type: 'string' },
-    created_at: { format: 'date-time', type: 'string' },
-    updated_at: { format: 'date-time', type: 'string' },
+    cumulative_top_up: { type: 'string' },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
     has_phone_sha256: { type: 'boolean' },
     has_free_credit: { anyOf: [{ type: 'boolean' }, { type: 'null' }] },
   },
-  required: ['_id', 'user_id', 'credit', 'created_at', 'updated_at', 'has_phone_sha256'],
-  type: 'object',
+  required: [
+    '_id',
+    'user_id',
+    'credit',
+    'cumulative_top_up',
+    'created_at',
+    'updated_at',
+    'has_phone_sha256',
+  ],
 };
 
 function validate1(
@@ -73,12 +82,12 @@ function validate1(
       }
       errors++;
     }
-    if (data.created_at === undefined) {
+    if (data.cumulative_top_up === undefined) {
       const err3 = {
         instancePath,
         schemaPath: '#/required',
         keyword: 'required',
-        params: { missingProperty: 'created_at' },
+        params: { missingProperty: 'cumulative_top_up' },
       };
       if (vErrors === null) {
         vErrors = [err3];
@@ -87,12 +96,12 @@ function validate1(
       }
       errors++;
     }
-    if (data.updated_at === undefined) {
+    if (data.created_at === undefined) {
       const err4 = {
         instancePath,
         schemaPath: '#/required',
         keyword: 'required',
-        params: { missingProperty: 'updated_at' },
+        params: { missingProperty: 'created_at' },
       };
       if (vErrors === null) {
         vErrors = [err4];
@@ -101,12 +110,12 @@ function validate1(
       }
       errors++;
     }
-    if (data.has_phone_sha256 === undefined) {
+    if (data.updated_at === undefined) {
       const err5 = {
         instancePath,
         schemaPath: '#/required',
         keyword: 'required',
-        params: { missingProperty: 'has_phone_sha256' },
+        params: { missingProperty: 'updated_at' },
       };
       if (vErrors === null) {
         vErrors = [err5];
@@ -115,27 +124,25 @@ function validate1(
       }
       errors++;
     }
+    if (data.has_phone_sha256 === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'has_phone_sha256' },
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
     if (data._id !== undefined) {
       if (typeof data._id !== 'string') {
-        const err6 = {
+        const err7 = {
           instancePath: instancePath + '/_id',
           schemaPath: '#/properties/_id/type',
-          keyword: 'type',
-          params: { type: 'string' },
-        };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.user_id !== undefined) {
-      if (typeof data.user_id !== 'string') {
-        const err7 = {
-          instancePath: instancePath + '/user_id',
-          schemaPath: '#/properties/user_id/type',
           keyword: 'type',
           params: { type: 'string' },
         };
@@ -147,11 +154,11 @@ function validate1(
         errors++;
       }
     }
-    if (data.credit !== undefined) {
-      if (typeof data.credit !== 'string') {
+    if (data.user_id !== undefined) {
+      if (typeof data.user_id !== 'string') {
         const err8 = {
-          instancePath: instancePath + '/credit',
-          schemaPath: '#/properties/credit/type',
+          instancePath: instancePath + '/user_id',
+          schemaPath: '#/properties/user_id/type',
           keyword: 'type',
           params: { type: 'string' },
         };
@@ -163,11 +170,11 @@ function validate1(
         errors++;
       }
     }
-    if (data.created_at !== undefined) {
-      if (!(typeof data.created_at === 'string')) {
+    if (data.credit !== undefined) {
+      if (typeof data.credit !== 'string') {
         const err9 = {
-          instancePath: instancePath + '/created_at',
-          schemaPath: '#/properties/created_at/type',
+          instancePath: instancePath + '/credit',
+          schemaPath: '#/properties/credit/type',
           keyword: 'type',
           params: { type: 'string' },
         };
@@ -179,11 +186,11 @@ function validate1(
         errors++;
       }
     }
-    if (data.updated_at !== undefined) {
-      if (!(typeof data.updated_at === 'string')) {
+    if (data.cumulative_top_up !== undefined) {
+      if (typeof data.cumulative_top_up !== 'string') {
         const err10 = {
-          instancePath: instancePath + '/updated_at',
-          schemaPath: '#/properties/updated_at/type',
+          instancePath: instancePath + '/cumulative_top_up',
+          schemaPath: '#/properties/cumulative_top_up/type',
           keyword: 'type',
           params: { type: 'string' },
         };
@@ -195,13 +202,13 @@ function validate1(
         errors++;
       }
     }
-    if (data.has_phone_sha256 !== undefined) {
-      if (typeof data.has_phone_sha256 !== 'boolean') {
+    if (data.created_at !== undefined) {
+      if (!(typeof data.created_at === 'string')) {
         const err11 = {
-          instancePath: instancePath + '/has_phone_sha256',
-          schemaPath: '#/properties/has_phone_sha256/type',
+          instancePath: instancePath + '/created_at',
+          schemaPath: '#/properties/created_at/type',
           keyword: 'type',
-          params: { type: 'boolean' },
+          params: { type: 'string' },
         };
         if (vErrors === null) {
           vErrors = [err11];
@@ -211,17 +218,13 @@ function validate1(
         errors++;
       }
     }
-    if (data.has_free_credit !== undefined) {
-      let data6 = data.has_free_credit;
-      const _errs14 = errors;
-      let valid1 = false;
-      const _errs15 = errors;
-      if (typeof data6 !== 'boolean') {
+    if (data.updated_at !== undefined) {
+      if (!(typeof data.updated_at === 'string')) {
         const err12 = {
-          instancePath: instancePath + '/has_free_credit',
-          schemaPath: '#/properties/has_free_credit/anyOf/0/type',
+          instancePath: instancePath + '/updated_at',
+          schemaPath: '#/properties/updated_at/type',
           keyword: 'type',
-          params: { type: 'boolean' },
+          params: { type: 'string' },
         };
         if (vErrors === null) {
           vErrors = [err12];
@@ -230,15 +233,14 @@ function validate1(
         }
         errors++;
       }
-      var _valid0 = _errs15 === errors;
-      valid1 = valid1 || _valid0;
-      const _errs17 = errors;
-      if (data6 !== null) {
+    }
+    if (data.has_phone_sha256 !== undefined) {
+      if (typeof data.has_phone_sha256 !== 'boolean') {
         const err13 = {
-          instancePath: instancePath + '/has_free_credit',
-          schemaPath: '#/properties/has_free_credit/anyOf/1/type',
+          instancePath: instancePath + '/has_phone_sha256',
+          schemaPath: '#/properties/has_phone_sha256/type',
           keyword: 'type',
-          params: { type: 'null' },
+          params: { type: 'boolean' },
         };
         if (vErrors === null) {
           vErrors = [err13];
@@ -247,14 +249,18 @@ function validate1(
         }
         errors++;
       }
-      var _valid0 = _errs17 === errors;
-      valid1 = valid1 || _valid0;
-      if (!valid1) {
+    }
+    if (data.has_free_credit !== undefined) {
+      let data7 = data.has_free_credit;
+      const _errs16 = errors;
+      let valid1 = false;
+      const _errs17 = errors;
+      if (typeof data7 !== 'boolean') {
         const err14 = {
           instancePath: instancePath + '/has_free_credit',
-          schemaPath: '#/properties/has_free_credit/anyOf',
-          keyword: 'anyOf',
-          params: {},
+          schemaPath: '#/properties/has_free_credit/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'boolean' },
         };
         if (vErrors === null) {
           vErrors = [err14];
@@ -262,11 +268,44 @@ function validate1(
           vErrors.push(err14);
         }
         errors++;
+      }
+      var _valid0 = _errs17 === errors;
+      valid1 = valid1 || _valid0;
+      const _errs19 = errors;
+      if (data7 !== null) {
+        const err15 = {
+          instancePath: instancePath + '/has_free_credit',
+          schemaPath: '#/properties/has_free_credit/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      var _valid0 = _errs19 === errors;
+      valid1 = valid1 || _valid0;
+      if (!valid1) {
+        const err16 = {
+          instancePath: instancePath + '/has_free_credit',
+          schemaPath: '#/properties/has_free_credit/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
       } else {
-        errors = _errs14;
+        errors = _errs16;
         if (vErrors !== null) {
-          if (_errs14) {
-            vErrors.length = _errs14;
+          if (_errs16) {
+            vErrors.length = _errs16;
           } else {
             vErrors = null;
           }
@@ -274,16 +313,16 @@ function validate1(
       }
     }
   } else {
-    const err15 = {
+    const err17 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
       params: { type: 'object' },
     };
     if (vErrors === null) {
-      vErrors = [err15];
+      vErrors = [err17];
     } else {
-      vErrors.push(err15);
+      vErrors.push(err17);
     }
     errors++;
   }
@@ -295,6 +334,7 @@ validate1.evaluated = {
     _id: true,
     user_id: true,
     credit: true,
+    cumulative_top_up: true,
     created_at: true,
     updated_at: true,
     has_phone_sha256: true,
@@ -306,9 +346,13 @@ validate1.evaluated = {
 
 const v1 = validate2;
 const schema2 = {
-  properties: { status: { type: 'integer' }, message: { type: 'string' } },
-  required: ['status', 'message'],
   type: 'object',
+  properties: {
+    status: { type: 'integer' },
+    message: { type: 'string' },
+    reason: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+  },
+  required: ['status', 'message'],
 };
 
 function validate2(
@@ -386,17 +430,79 @@ function validate2(
         errors++;
       }
     }
+    if (data.reason !== undefined) {
+      let data2 = data.reason;
+      const _errs6 = errors;
+      let valid1 = false;
+      const _errs7 = errors;
+      if (typeof data2 !== 'string') {
+        const err4 = {
+          instancePath: instancePath + '/reason',
+          schemaPath: '#/properties/reason/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      var _valid0 = _errs7 === errors;
+      valid1 = valid1 || _valid0;
+      const _errs9 = errors;
+      if (data2 !== null) {
+        const err5 = {
+          instancePath: instancePath + '/reason',
+          schemaPath: '#/properties/reason/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+      var _valid0 = _errs9 === errors;
+      valid1 = valid1 || _valid0;
+      if (!valid1) {
+        const err6 = {
+          instancePath: instancePath + '/reason',
+          schemaPath: '#/properties/reason/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      } else {
+        errors = _errs6;
+        if (vErrors !== null) {
+          if (_errs6) {
+            vErrors.length = _errs6;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
   } else {
-    const err4 = {
+    const err7 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
       params: { type: 'object' },
     };
     if (vErrors === null) {
-      vErrors = [err4];
+      vErrors = [err7];
     } else {
-      vErrors.push(err4);
+      vErrors.push(err7);
     }
     errors++;
   }
@@ -404,25 +510,35 @@ function validate2(
   return errors === 0;
 }
 validate2.evaluated = {
-  props: { status: true, message: true },
+  props: { status: true, message: true, reason: true },
   dynamicProps: false,
   dynamicItems: false,
 };
 
 const v2 = validate3;
 const schema3 = {
-  type: 'array',
-  items: {
-    type: 'object',
-    properties: {
-      loc: { type: 'array', items: { type: 'string' } },
-      type: { type: 'string' },
-      msg: { type: 'string' },
-      ctx: { type: 'string' },
-      in: { type: 'string', enum: ['path', 'query', 'header', 'cookie', 'body'] },
-    },
-    required: ['loc', 'type', 'msg'],
+  type: 'object',
+  properties: {
+    user_id: { type: 'string' },
+    type: { type: 'string' },
+    total: { type: 'integer' },
+    balance: { type: 'integer' },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+    finished_at: { type: 'string', format: 'date-time' },
+    stripe_subscription_id: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+    stripe_price_id: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+    billing_period: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+    current_period_end: { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] },
+    cancel_at_period_end: { anyOf: [{ type: 'boolean' }, { type: 'null' }] },
+    cancel_at: { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] },
+    scheduled_change: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }] },
+    last_synced_at: { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] },
+    subscription_currency: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+    extra_balance: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+    has_used_trial: { type: 'boolean' },
   },
+  required: ['user_id', 'type', 'total', 'balance', 'created_at', 'updated_at', 'finished_at'],
 };
 
 function validate3(
@@ -438,179 +554,162 @@ function validate3(
   if (evaluated0.dynamicItems) {
     evaluated0.items = undefined;
   }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      let data0 = data[i0];
-      if (data0 && typeof data0 == 'object' && !Array.isArray(data0)) {
-        if (data0.loc === undefined) {
-          const err0 = {
-            instancePath: instancePath + '/' + i0,
-            schemaPath: '#/items/required',
-            keyword: 'required',
-            params: { missingProperty: 'loc' },
-          };
-          if (vErrors === null) {
-            vErrors = [err0];
-          } else {
-            vErrors.push(err0);
-          }
-          errors++;
-        }
-        if (data0.type === undefined) {
-          const err1 = {
-            instancePath: instancePath + '/' + i0,
-            schemaPath: '#/items/required',
-            keyword: 'required',
-            params: { missingProperty: 'type' },
-          };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-        if (data0.msg === undefined) {
-          const err2 = {
-            instancePath: instancePath + '/' + i0,
-            schemaPath: '#/items/required',
-            keyword: 'required',
-            params: { missingProperty: 'msg' },
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-        if (data0.loc !== undefined) {
-          let data1 = data0.loc;
-          if (Array.isArray(data1)) {
-            const len1 = data1.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              if (typeof data1[i1] !== 'string') {
-                const err3 = {
-                  instancePath: instancePath + '/' + i0 + '/loc/' + i1,
-                  schemaPath: '#/items/properties/loc/items/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                };
-                if (vErrors === null) {
-                  vErrors = [err3];
-                } else {
-                  vErrors.push(err3);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err4 = {
-              instancePath: instancePath + '/' + i0 + '/loc',
-              schemaPath: '#/items/properties/loc/type',
-              keyword: 'type',
-              params: { type: 'array' },
-            };
-            if (vErrors === null) {
-              vErrors = [err4];
-            } else {
-              vErrors.push(err4);
-            }
-            errors++;
-          }
-        }
-        if (data0.type !== undefined) {
-          if (typeof data0.type !== 'string') {
-            const err5 = {
-              instancePath: instancePath + '/' + i0 + '/type',
-              schemaPath: '#/items/properties/type/type',
-              keyword: 'type',
-              params: { type: 'string' },
-            };
-            if (vErrors === null) {
-              vErrors = [err5];
-            } else {
-              vErrors.push(err5);
-            }
-            errors++;
-          }
-        }
-        if (data0.msg !== undefined) {
-          if (typeof data0.msg !== 'string') {
-            const err6 = {
-              instancePath: instancePath + '/' + i0 + '/msg',
-              schemaPath: '#/items/properties/msg/type',
-              keyword: 'type',
-              params: { type: 'string' },
-            };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
-            errors++;
-          }
-        }
-        if (data0.ctx !== undefined) {
-          if (typeof data0.ctx !== 'string') {
-            const err7 = {
-              instancePath: instancePath + '/' + i0 + '/ctx',
-              schemaPath: '#/items/properties/ctx/type',
-              keyword: 'type',
-              params: { type: 'string' },
-            };
-            if (vErrors === null) {
-              vErrors = [err7];
-            } else {
-              vErrors.push(err7);
-            }
-            errors++;
-          }
-        }
-        if (data0.in !== undefined) {
-          let data6 = data0.in;
-          if (typeof data6 !== 'string') {
-            const err8 = {
-              instancePath: instancePath + '/' + i0 + '/in',
-              schemaPath: '#/items/properties/in/type',
-              keyword: 'type',
-              params: { type: 'string' },
-            };
-            if (vErrors === null) {
-              vErrors = [err8];
-            } else {
-              vErrors.push(err8);
-            }
-            errors++;
-          }
-          if (!(
-            data6 === 'path' ||
-            data6 === 'query' ||
-            data6 === 'header' ||
-            data6 === 'cookie' ||
-            data6 === 'body'
-          )) {
-            const err9 = {
-              instancePath: instancePath + '/' + i0 + '/in',
-              schemaPath: '#/items/properties/in/enum',
-              keyword: 'enum',
-              params: { allowedValues: schema3.items.properties.in.enum },
-            };
-            if (vErrors === null) {
-              vErrors = [err9];
-            } else {
-              vErrors.push(err9);
-            }
-            errors++;
-          }
-        }
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.user_id === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'user_id' },
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
       } else {
-        const err10 = {
-          instancePath: instancePath + '/' + i0,
-          schemaPath: '#/items/type',
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.type === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'type' },
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.total === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'total' },
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.balance === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'balance' },
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.created_at === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'created_at' },
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.updated_at === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'updated_at' },
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.finished_at === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'finished_at' },
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.user_id !== undefined) {
+      if (typeof data.user_id !== 'string') {
+        const err7 = {
+          instancePath: instancePath + '/user_id',
+          schemaPath: '#/properties/user_id/type',
           keyword: 'type',
-          params: { type: 'object' },
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.type !== undefined) {
+      if (typeof data.type !== 'string') {
+        const err8 = {
+          instancePath: instancePath + '/type',
+          schemaPath: '#/properties/type/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
+    }
+    if (data.total !== undefined) {
+      let data2 = data.total;
+      if (!(typeof data2 == 'number' && !(data2 % 1) && !isNaN(data2))) {
+        const err9 = {
+          instancePath: instancePath + '/total',
+          schemaPath: '#/properties/total/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.balance !== undefined) {
+      let data3 = data.balance;
+      if (!(typeof data3 == 'number' && !(data3 % 1) && !isNaN(data3))) {
+        const err10 = {
+          instancePath: instancePath + '/balance',
+          schemaPath: '#/properties/balance/type',
+          keyword: 'type',
+          params: { type: 'integer' },
         };
         if (vErrors === null) {
           vErrors = [err10];
@@ -620,30 +719,743 @@ function validate3(
         errors++;
       }
     }
+    if (data.created_at !== undefined) {
+      if (!(typeof data.created_at === 'string')) {
+        const err11 = {
+          instancePath: instancePath + '/created_at',
+          schemaPath: '#/properties/created_at/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.updated_at !== undefined) {
+      if (!(typeof data.updated_at === 'string')) {
+        const err12 = {
+          instancePath: instancePath + '/updated_at',
+          schemaPath: '#/properties/updated_at/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.finished_at !== undefined) {
+      if (!(typeof data.finished_at === 'string')) {
+        const err13 = {
+          instancePath: instancePath + '/finished_at',
+          schemaPath: '#/properties/finished_at/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.stripe_subscription_id !== undefined) {
+      let data7 = data.stripe_subscription_id;
+      const _errs16 = errors;
+      let valid1 = false;
+      const _errs17 = errors;
+      if (typeof data7 !== 'string') {
+        const err14 = {
+          instancePath: instancePath + '/stripe_subscription_id',
+          schemaPath: '#/properties/stripe_subscription_id/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+      var _valid0 = _errs17 === errors;
+      valid1 = valid1 || _valid0;
+      const _errs19 = errors;
+      if (data7 !== null) {
+        const err15 = {
+          instancePath: instancePath + '/stripe_subscription_id',
+          schemaPath: '#/properties/stripe_subscription_id/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      var _valid0 = _errs19 === errors;
+      valid1 = valid1 || _valid0;
+      if (!valid1) {
+        const err16 = {
+          instancePath: instancePath + '/stripe_subscription_id',
+          schemaPath: '#/properties/stripe_subscription_id/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      } else {
+        errors = _errs16;
+        if (vErrors !== null) {
+          if (_errs16) {
+            vErrors.length = _errs16;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.stripe_price_id !== undefined) {
+      let data8 = data.stripe_price_id;
+      const _errs22 = errors;
+      let valid2 = false;
+      const _errs23 = errors;
+      if (typeof data8 !== 'string') {
+        const err17 = {
+          instancePath: instancePath + '/stripe_price_id',
+          schemaPath: '#/properties/stripe_price_id/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+      var _valid1 = _errs23 === errors;
+      valid2 = valid2 || _valid1;
+      const _errs25 = errors;
+      if (data8 !== null) {
+        const err18 = {
+          instancePath: instancePath + '/stripe_price_id',
+          schemaPath: '#/properties/stripe_price_id/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+      var _valid1 = _errs25 === errors;
+      valid2 = valid2 || _valid1;
+      if (!valid2) {
+        const err19 = {
+          instancePath: instancePath + '/stripe_price_id',
+          schemaPath: '#/properties/stripe_price_id/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      } else {
+        errors = _errs22;
+        if (vErrors !== null) {
+          if (_errs22) {
+            vErrors.length = _errs22;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.billing_period !== undefined) {
+      let data9 = data.billing_period;
+      const _errs28 = errors;
+      let valid3 = false;
+      const _errs29 = errors;
+      if (typeof data9 !== 'string') {
+        const err20 = {
+          instancePath: instancePath + '/billing_period',
+          schemaPath: '#/properties/billing_period/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+      var _valid2 = _errs29 === errors;
+      valid3 = valid3 || _valid2;
+      const _errs31 = errors;
+      if (data9 !== null) {
+        const err21 = {
+          instancePath: instancePath + '/billing_period',
+          schemaPath: '#/properties/billing_period/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+      var _valid2 = _errs31 === errors;
+      valid3 = valid3 || _valid2;
+      if (!valid3) {
+        const err22 = {
+          instancePath: instancePath + '/billing_period',
+          schemaPath: '#/properties/billing_period/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      } else {
+        errors = _errs28;
+        if (vErrors !== null) {
+          if (_errs28) {
+            vErrors.length = _errs28;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.current_period_end !== undefined) {
+      let data10 = data.current_period_end;
+      const _errs34 = errors;
+      let valid4 = false;
+      const _errs35 = errors;
+      if (!(typeof data10 === 'string')) {
+        const err23 = {
+          instancePath: instancePath + '/current_period_end',
+          schemaPath: '#/properties/current_period_end/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+      var _valid3 = _errs35 === errors;
+      valid4 = valid4 || _valid3;
+      const _errs37 = errors;
+      if (data10 !== null) {
+        const err24 = {
+          instancePath: instancePath + '/current_period_end',
+          schemaPath: '#/properties/current_period_end/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      var _valid3 = _errs37 === errors;
+      valid4 = valid4 || _valid3;
+      if (!valid4) {
+        const err25 = {
+          instancePath: instancePath + '/current_period_end',
+          schemaPath: '#/properties/current_period_end/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      } else {
+        errors = _errs34;
+        if (vErrors !== null) {
+          if (_errs34) {
+            vErrors.length = _errs34;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.cancel_at_period_end !== undefined) {
+      let data11 = data.cancel_at_period_end;
+      const _errs40 = errors;
+      let valid5 = false;
+      const _errs41 = errors;
+      if (typeof data11 !== 'boolean') {
+        const err26 = {
+          instancePath: instancePath + '/cancel_at_period_end',
+          schemaPath: '#/properties/cancel_at_period_end/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'boolean' },
+        };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+      var _valid4 = _errs41 === errors;
+      valid5 = valid5 || _valid4;
+      const _errs43 = errors;
+      if (data11 !== null) {
+        const err27 = {
+          instancePath: instancePath + '/cancel_at_period_end',
+          schemaPath: '#/properties/cancel_at_period_end/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+      var _valid4 = _errs43 === errors;
+      valid5 = valid5 || _valid4;
+      if (!valid5) {
+        const err28 = {
+          instancePath: instancePath + '/cancel_at_period_end',
+          schemaPath: '#/properties/cancel_at_period_end/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      } else {
+        errors = _errs40;
+        if (vErrors !== null) {
+          if (_errs40) {
+            vErrors.length = _errs40;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.cancel_at !== undefined) {
+      let data12 = data.cancel_at;
+      const _errs46 = errors;
+      let valid6 = false;
+      const _errs47 = errors;
+      if (!(typeof data12 === 'string')) {
+        const err29 = {
+          instancePath: instancePath + '/cancel_at',
+          schemaPath: '#/properties/cancel_at/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+      var _valid5 = _errs47 === errors;
+      valid6 = valid6 || _valid5;
+      const _errs49 = errors;
+      if (data12 !== null) {
+        const err30 = {
+          instancePath: instancePath + '/cancel_at',
+          schemaPath: '#/properties/cancel_at/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+      var _valid5 = _errs49 === errors;
+      valid6 = valid6 || _valid5;
+      if (!valid6) {
+        const err31 = {
+          instancePath: instancePath + '/cancel_at',
+          schemaPath: '#/properties/cancel_at/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      } else {
+        errors = _errs46;
+        if (vErrors !== null) {
+          if (_errs46) {
+            vErrors.length = _errs46;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.scheduled_change !== undefined) {
+      let data13 = data.scheduled_change;
+      const _errs52 = errors;
+      let valid7 = false;
+      const _errs53 = errors;
+      if (data13 && typeof data13 == 'object' && !Array.isArray(data13)) {
+      } else {
+        const err32 = {
+          instancePath: instancePath + '/scheduled_change',
+          schemaPath: '#/properties/scheduled_change/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'object' },
+        };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+      var _valid6 = _errs53 === errors;
+      valid7 = valid7 || _valid6;
+      const _errs56 = errors;
+      if (data13 !== null) {
+        const err33 = {
+          instancePath: instancePath + '/scheduled_change',
+          schemaPath: '#/properties/scheduled_change/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err33];
+        } else {
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+      var _valid6 = _errs56 === errors;
+      valid7 = valid7 || _valid6;
+      if (!valid7) {
+        const err34 = {
+          instancePath: instancePath + '/scheduled_change',
+          schemaPath: '#/properties/scheduled_change/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      } else {
+        errors = _errs52;
+        if (vErrors !== null) {
+          if (_errs52) {
+            vErrors.length = _errs52;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.last_synced_at !== undefined) {
+      let data14 = data.last_synced_at;
+      const _errs59 = errors;
+      let valid8 = false;
+      const _errs60 = errors;
+      if (!(typeof data14 === 'string')) {
+        const err35 = {
+          instancePath: instancePath + '/last_synced_at',
+          schemaPath: '#/properties/last_synced_at/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      }
+      var _valid7 = _errs60 === errors;
+      valid8 = valid8 || _valid7;
+      const _errs62 = errors;
+      if (data14 !== null) {
+        const err36 = {
+          instancePath: instancePath + '/last_synced_at',
+          schemaPath: '#/properties/last_synced_at/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+      var _valid7 = _errs62 === errors;
+      valid8 = valid8 || _valid7;
+      if (!valid8) {
+        const err37 = {
+          instancePath: instancePath + '/last_synced_at',
+          schemaPath: '#/properties/last_synced_at/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
+        }
+        errors++;
+      } else {
+        errors = _errs59;
+        if (vErrors !== null) {
+          if (_errs59) {
+            vErrors.length = _errs59;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.subscription_currency !== undefined) {
+      let data15 = data.subscription_currency;
+      const _errs65 = errors;
+      let valid9 = false;
+      const _errs66 = errors;
+      if (typeof data15 !== 'string') {
+        const err38 = {
+          instancePath: instancePath + '/subscription_currency',
+          schemaPath: '#/properties/subscription_currency/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'string' },
+        };
+        if (vErrors === null) {
+          vErrors = [err38];
+        } else {
+          vErrors.push(err38);
+        }
+        errors++;
+      }
+      var _valid8 = _errs66 === errors;
+      valid9 = valid9 || _valid8;
+      const _errs68 = errors;
+      if (data15 !== null) {
+        const err39 = {
+          instancePath: instancePath + '/subscription_currency',
+          schemaPath: '#/properties/subscription_currency/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err39];
+        } else {
+          vErrors.push(err39);
+        }
+        errors++;
+      }
+      var _valid8 = _errs68 === errors;
+      valid9 = valid9 || _valid8;
+      if (!valid9) {
+        const err40 = {
+          instancePath: instancePath + '/subscription_currency',
+          schemaPath: '#/properties/subscription_currency/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      } else {
+        errors = _errs65;
+        if (vErrors !== null) {
+          if (_errs65) {
+            vErrors.length = _errs65;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.extra_balance !== undefined) {
+      let data16 = data.extra_balance;
+      const _errs71 = errors;
+      let valid10 = false;
+      const _errs72 = errors;
+      if (!(typeof data16 == 'number' && !(data16 % 1) && !isNaN(data16))) {
+        const err41 = {
+          instancePath: instancePath + '/extra_balance',
+          schemaPath: '#/properties/extra_balance/anyOf/0/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+        };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+      var _valid9 = _errs72 === errors;
+      valid10 = valid10 || _valid9;
+      const _errs74 = errors;
+      if (data16 !== null) {
+        const err42 = {
+          instancePath: instancePath + '/extra_balance',
+          schemaPath: '#/properties/extra_balance/anyOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+        };
+        if (vErrors === null) {
+          vErrors = [err42];
+        } else {
+          vErrors.push(err42);
+        }
+        errors++;
+      }
+      var _valid9 = _errs74 === errors;
+      valid10 = valid10 || _valid9;
+      if (!valid10) {
+        const err43 = {
+          instancePath: instancePath + '/extra_balance',
+          schemaPath: '#/properties/extra_balance/anyOf',
+          keyword: 'anyOf',
+          params: {},
+        };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      } else {
+        errors = _errs71;
+        if (vErrors !== null) {
+          if (_errs71) {
+            vErrors.length = _errs71;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.has_used_trial !== undefined) {
+      if (typeof data.has_used_trial !== 'boolean') {
+        const err44 = {
+          instancePath: instancePath + '/has_used_trial',
+          schemaPath: '#/properties/has_used_trial/type',
+          keyword: 'type',
+          params: { type: 'boolean' },
+        };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err11 = {
+    const err45 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
-      params: { type: 'array' },
+      params: { type: 'object' },
     };
     if (vErrors === null) {
-      vErrors = [err11];
+      vErrors = [err45];
     } else {
-      vErrors.push(err11);
+      vErrors.push(err45);
     }
     errors++;
   }
   validate3.errors = vErrors;
   return errors === 0;
 }
-validate3.evaluated = { items: true, dynamicProps: false, dynamicItems: false };
+validate3.evaluated = {
+  props: {
+    user_id: true,
+    type: true,
+    total: true,
+    balance: true,
+    created_at: true,
+    updated_at: true,
+    finished_at: true,
+    stripe_subscription_id: true,
+    stripe_price_id: true,
+    billing_period: true,
+    current_period_end: true,
+    cancel_at_period_end: true,
+    cancel_at: true,
+    scheduled_change: true,
+    last_synced_at: true,
+    subscription_currency: true,
+    extra_balance: true,
+    has_used_trial: true,
+  },
+  dynamicProps: false,
+  dynamicItems: false,
+};
 
 /** Validators for each documented JSON response, by operation key and then status. */
 export const responseValidators = {
   'GET /wallet/{user_id}/api-credit': {
     200: v0,
     401: v1,
-    422: v2,
+    503: v1,
+  },
+  'GET /wallet/{user_id}/package': {
+    200: v2,
+    401: v1,
+    503: v1,
   },
 };

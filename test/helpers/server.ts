@@ -67,3 +67,19 @@ export function apiCreditBody(overrides: Record<string, unknown> = {}): Record<s
     ...overrides,
   };
 }
+
+/** A platform-credit package body that matches the checked-in spec. */
+export function packageBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    user_id: 'u_123',
+    type: 'plus',
+    total: 2000,
+    balance: 1500,
+    created_at: '2026-01-02T03:04:05Z',
+    updated_at: '2026-11-20T10:00:00Z',
+    finished_at: '2026-12-02T03:04:05Z',
+    billing_period: 'month',
+    extra_balance: 0,
+    ...overrides,
+  };
+}
