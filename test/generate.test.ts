@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -139,5 +139,35 @@ describe('a parameter added to the spec', () => {
     const result = await typecheck(copy.dir);
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
+  }, 60_000);
+});
+
+describe('a response type changed in the spec', () => {
+  it('fails the typecheck, through the type-level tests, once regenerated', async () => {
+    const copy = await copyProject();
+    try {
+      await mkdir(path.join(copy.dir, 'test'), { recursive: true });
+      await cp(
+        path.join(ROOT, 'test', 'types.test.ts'),
+        path.join(copy.dir, 'test', 'types.test.ts'),
+      );
+      const specPath = path.join(copy.dir, 'openapi', 'fish-audio.yaml');
+      const spec = parse(await readFile(specPath, 'utf8'));
+      const credit =
+        spec.paths['/wallet/{user_id}/api-credit'].get.responses['200'].content['application/json']
+          .schema.properties.credit;
+      credit.type = 'number';
+      await writeFile(specPath, stringify(spec));
+      const generated = await runScript(copy.dir, 'scripts/generate.ts');
+      expect(generated.code, generated.stderr).toBe(0);
+      const result = await typecheck(copy.dir);
+      expect(result.code).not.toBe(0);
+      // The failure is reported at the assertion that pins `credit` to a string.
+      const lines = (await readFile(path.join(ROOT, 'test', 'types.test.ts'), 'utf8')).split('\n');
+      const pin = lines.findIndex((line) => line.includes("ApiCredit['credit']")) + 1;
+      expect(result.stdout).toContain(`test/types.test.ts(${pin},`);
+    } finally {
+      await copy.remove();
+    }
   }, 60_000);
 });
