@@ -68,7 +68,7 @@ export class FishAudio {
     this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULTS.baseUrl);
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#maxRetries = checkCount('maxRetries', options.maxRetries ?? DEFAULTS.maxRetries);
-    this.#timeout = checkCount('timeout', options.timeout ?? DEFAULTS.timeout);
+    this.#timeout = checkTimeout(options.timeout ?? DEFAULTS.timeout);
     this.#backoff = { ...DEFAULTS.backoff, ...options.backoff };
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
     this.#validateResponses = options.validateResponses ?? DEFAULTS.validateResponses;
@@ -133,7 +133,7 @@ export class FishAudio {
   ): Promise<WithResponse<unknown>> {
     const deadline = {
       fetch: this.#fetch,
-      timeoutMs: checkCount('timeout', options.timeout ?? this.#timeout),
+      timeoutMs: checkTimeout(options.timeout ?? this.#timeout),
       maxResponseBytes: this.#maxResponseBytes,
       signal: options.signal,
       baseUrl: this.baseUrl,
@@ -200,6 +200,18 @@ function parseSuccessBody(response: Response, text: unknown): Record<string, unk
 function checkCount(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) {
     throw new FishAudioError(`${name} must be a whole number of at least 0, got ${value}.`);
+  }
+  return value;
+}
+
+// setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days).
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function checkTimeout(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_TIMER_MS) {
+    throw new FishAudioError(
+      `timeout must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${value}.`,
+    );
   }
   return value;
 }

@@ -213,6 +213,19 @@ describe('configuration', () => {
     expect(() => new FishAudio({ apiKey: 'k', baseUrl: 'not a url' })).toThrow(FishAudioError);
   });
 
+  it.each([0, -1, 1.5, 2 ** 31, Number.NaN])('refuses a timeout of %s ms', (timeout) => {
+    expect(() => new FishAudio({ apiKey: 'k', timeout })).toThrow(/timeout must be/);
+  });
+
+  it('refuses a bad per-call timeout before sending anything', async () => {
+    await expect(client.wallet.getApiCredit({}, { timeout: 0 })).rejects.toThrow(/timeout must be/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses a negative maxRetries', () => {
+    expect(() => new FishAudio({ apiKey: 'k', maxRetries: -1 })).toThrow(/maxRetries must be/);
+  });
+
   it('keeps VERSION equal to the package.json version', () => {
     expect(VERSION).toBe(pkg.version);
   });

@@ -1,0 +1,43 @@
+/**
+ * The `fish-audio` command's exit codes: one per kind of outcome, so that a script can tell
+ * "below budget" from "wrong key" from "network down" without reading stderr.
+ */
+export const EXIT_CODES = {
+  /** Success; with `--min`, the balance is at least the minimum. */
+  OK: 0,
+  /** `credit --min AMOUNT`: the balance is below AMOUNT. */
+  BELOW_MIN: 1,
+  /** Unknown command or flag, or a flag value that is not valid. */
+  USAGE: 2,
+  /** `FISH_API_KEY` is missing or unusable, or `FISH_BASE_URL` is not a valid URL. */
+  CONFIG: 3,
+  /** The API refused the key (401) or what the key asked for (403). */
+  AUTH: 4,
+  /** 402: not enough API credit. */
+  PAYMENT: 5,
+  /** Any other error status from the API: 404, 429, 5xx, … */
+  API: 6,
+  /** No response: connection refused or reset, DNS failure, timeout. */
+  NETWORK: 7,
+  /** The API answered 2xx with a body that is not what it documents. */
+  INVALID_RESPONSE: 8,
+  /** Anything unexpected: a bug, to be reported. */
+  INTERNAL: 9,
+} as const;
+
+/** One of the values of {@link EXIT_CODES}. */
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/** What each exit code means, as `--help` lists it. */
+export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
+  0: 'success (with --min: the credit is at least AMOUNT)',
+  1: 'the credit is below --min AMOUNT',
+  2: 'usage error: unknown command or flag, or a bad flag value',
+  3: 'configuration error: FISH_API_KEY missing or unusable, bad FISH_BASE_URL',
+  4: 'the API refused the key (401) or its permission (403)',
+  5: 'payment required (402): not enough API credit',
+  6: 'other API error (404, 429, 5xx, ...)',
+  7: 'network error or timeout: no response from the API',
+  8: 'invalid response: the API answered something it does not document',
+  9: 'internal error (a bug; please report it)',
+};

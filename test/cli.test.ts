@@ -1,0 +1,641 @@
+/**
+ * The `fish-audio` command, run as a real process against real HTTP servers on 127.0.0.1:
+ * the spec-checked stand-in where a well-behaved API is wanted, and the raw test server where
+ * the API must misbehave (bodies the spec forbids, stalls, echoes).
+ */
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it, type TestContext } from 'vitest';
+import pkg from '../package.json' with { type: 'json' };
+import { EXIT_CODES, EXIT_CODE_MEANINGS, main, type CliIO } from '../src/cli.js';
+import { startStandIn, type StandIn, type StandInOptions } from '../src/testing/index.js';
+import { PROJECT_DIR, runCli, type CliRun, type CliRunEnv } from './helpers/cli-run.js';
+import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
+
+const KEY = 'sk-cli-test-3f9a1c7e5b2d4a60';
+const API_CREDIT = 'GET /wallet/{user_id}/api-credit';
+const ANSI = /\x1b\[/;
+
+const seenExitCodes = new Set<number | null>();
+
+/**
+ * Runs the CLI with the test key, and checks what must hold for every run: the key is never
+ * printed, piped output has no colour, and there is no stack trace.
+ */
+async function fish(args: string[], env: CliRunEnv = {}): Promise<CliRun> {
+  const result = await runCli(args, { FISH_API_KEY: KEY, ...env });
+  seenExitCodes.add(result.code);
+  const output = result.stdout + result.stderr;
+  if (output.includes(KEY)) throw new Error(`The key was printed: ${output}`);
+  if (ANSI.test(output)) throw new Error(`Piped output has ANSI escapes: ${output}`);
+  if (/^\s+at /m.test(result.stderr)) throw new Error(`A stack trace: ${result.stderr}`);
+  return result;
+}
+
+/** Asserts a failure: nothing on stdout, exactly one `error:` line on stderr. */
+function expectFailure(result: CliRun, code: number, ...says: RegExp[]): void {
+  expect(result.code, result.stderr).toBe(code);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toMatch(/^error: [^\n]+\n$/);
+  for (const pattern of says) expect(result.stderr).toMatch(pattern);
+}
+
+async function standIn(ctx: TestContext, options: StandInOptions = {}): Promise<StandIn> {
+  const api = await startStandIn({ apiKey: KEY, ...options });
+  ctx.onTestFinished(() => api.close());
+  return api;
+}
+
+async function rawServer(ctx: TestContext): Promise<TestServer> {
+  const server = await startServer();
+  ctx.onTestFinished(() => server.close());
+  return server;
+}
+
+async function tempDir(ctx: TestContext, prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  ctx.onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A URL where nothing listens: a port that was free a moment ago. */
+async function closedUrl(): Promise<string> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe.concurrent('fish-audio credit', () => {
+  it('prints the amount first and the other fields aligned under it', async (ctx) => {
+    const api = await standIn(ctx);
+    api.setResponse(API_CREDIT, {
+      credit: '12.3400',
+      cumulative_top_up: '50.0000',
+      has_free_credit: true,
+      user_id: 'u_123',
+      updated_at: '2026-11-20T10:00:00Z',
+    });
+    const result = await fish(['credit'], { FISH_BASE_URL: api.url });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      [
+        'API credit         12.3400',
+        'user               u_123',
+        'cumulative top-up  50.0000',
+        'free credit        yes',
+        'updated at         2026-11-20T10:00:00Z',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('leaves out the top-up and free credit when the API does not send them', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.reply(200, apiCreditBody({ cumulative_top_up: undefined, has_free_credit: null }));
+    const result = await fish(['credit', '--base-url', server.url]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      ['API credit  12.3400', 'user        u_123', 'updated at  2026-11-20T10:00:00Z', ''].join(
+        '\n',
+      ),
+    );
+  });
+
+  it('sends GET /wallet/self/api-credit with the bearer key and no query', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.reply(200, apiCreditBody());
+    await fish(['credit', '--base-url', server.url]);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]).toMatchObject({ method: 'GET', url: '/wallet/self/api-credit' });
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it('sends --user-id as one percent-encoded path segment', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.reply(200, apiCreditBody());
+    const result = await fish(['credit', '--user-id', 'a/b c', '--base-url', server.url]);
+    expect(result.code).toBe(0);
+    expect(server.requests.map((r) => r.url)).toEqual(['/wallet/a%2Fb%20c/api-credit']);
+  });
+
+  it('sends --check-free-credit as check_free_credit=true and nothing without it', async (ctx) => {
+    const api = await standIn(ctx);
+    const env = { FISH_BASE_URL: api.url };
+    expect((await fish(['credit', '--check-free-credit', '--user-id', 'u_9'], env)).code).toBe(0);
+    expect((await fish(['credit'], env)).code).toBe(0);
+    expect(api.requests.map((r) => [r.path, r.query])).toEqual([
+      ['/wallet/u_9/api-credit', { check_free_credit: 'true' }],
+      ['/wallet/self/api-credit', {}],
+    ]);
+  });
+
+  it('sends --team-id as team_id in the query', async (ctx) => {
+    const api = await standIn(ctx);
+    const result = await fish(['credit', '--team-id', 't_1'], { FISH_BASE_URL: api.url });
+    expect(result.code).toBe(0);
+    expect(api.requests.map((r) => [r.path, r.query])).toEqual([
+      ['/wallet/self/api-credit', { team_id: 't_1' }],
+    ]);
+  });
+
+  it('prints exactly the served body with --json, pretty and newline-terminated', async (ctx) => {
+    const server = await rawServer(ctx);
+    const body = apiCreditBody({ credit: '0.30', brand_new_field: { nested: [1, 'two'] } });
+    server.reply(200, body);
+    const result = await fish(['credit', '--json', '--base-url', server.url]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(body);
+    expect(result.stdout).toBe(`${JSON.stringify(body, null, 2)}\n`);
+  });
+
+  it('prints --json even when credit is not a decimal, since it only relays the body', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.reply(200, apiCreditBody({ credit: 12.34 }));
+    const result = await fish(['credit', '--json', '--base-url', server.url]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).credit).toBe(12.34);
+  });
+
+  it('strips control characters a server puts in a field, so it cannot drive the terminal', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.reply(200, apiCreditBody({ user_id: 'u_1\x1b[2J\nfake line' }));
+    const result = await fish(['credit', '--base-url', server.url]);
+    expect(result.stdout).toContain('user               u_1 [2J fake line\n');
+  });
+});
+
+describe.concurrent('fish-audio credit --min', () => {
+  const cases: Array<[credit: string, min: string, code: number]> = [
+    ['0.30', '0.3', EXIT_CODES.OK],
+    ['0.3', '0.30', EXIT_CODES.OK],
+    ['0.30', '0.31', EXIT_CODES.BELOW_MIN],
+    ['10.0000', '9.99999', EXIT_CODES.OK],
+    ['9.99999', '10', EXIT_CODES.BELOW_MIN],
+    // Both are the same double; only a decimal comparison sees the difference.
+    ['123456789012345678.5', '123456789012345678.6', EXIT_CODES.BELOW_MIN],
+    ['123456789012345678.6', '123456789012345678.5', EXIT_CODES.OK],
+    ['-0.5', '-1', EXIT_CODES.OK],
+    ['-1.5', '-1', EXIT_CODES.BELOW_MIN],
+    ['0', '0', EXIT_CODES.OK],
+  ];
+  for (const [credit, min, code] of cases) {
+    it(`exits ${code} for credit ${credit} and --min=${min}`, async (ctx) => {
+      const api = await standIn(ctx, { credit });
+      const result = await fish(['credit', `--min=${min}`], { FISH_BASE_URL: api.url });
+      expect(result.code).toBe(code);
+      // The summary is printed either way; a shortfall adds one line on stderr.
+      expect(result.stdout).toMatch(new RegExp(`^API credit +${credit.replace('.', '\\.')}\n`));
+      if (code === EXIT_CODES.OK) expect(result.stderr).toBe('');
+      else
+        expect(result.stderr).toBe(
+          `error: API credit ${credit} is below --min ${min}. ` +
+            'Top up API credit for this key; platform credit does not count.\n',
+        );
+    });
+  }
+
+  it('takes a negative --min as a separate argument only in --min=VALUE form', async () => {
+    const result = await fish(['credit', '--min', '-1']);
+    expectFailure(result, EXIT_CODES.USAGE, /--min=VALUE/, /--help/);
+  });
+
+  it('prints the body with --json --min and still exits 1 when below', async (ctx) => {
+    const api = await standIn(ctx, { credit: '2.5000' });
+    const result = await fish(['credit', '--json', '--min', '3'], { FISH_BASE_URL: api.url });
+    expect(result.code).toBe(EXIT_CODES.BELOW_MIN);
+    expect(JSON.parse(result.stdout).credit).toBe('2.5000');
+    expect(result.stderr).toMatch(/^error: API credit 2\.5000 is below --min 3\. /);
+  });
+
+  for (const min of ['abc', '1e3', '5.', ' 5', '1,000', '']) {
+    it(`refuses --min ${JSON.stringify(min)} as a usage error without calling the API`, async (ctx) => {
+      const server = await rawServer(ctx);
+      const result = await fish(['credit', `--min=${min}`, '--base-url', server.url]);
+      expectFailure(result, EXIT_CODES.USAGE, /is not a decimal amount/, /--help/);
+      expect(server.requests).toHaveLength(0);
+    });
+  }
+
+  it('exits 8 when the API sends a credit that is not a decimal', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.reply(200, apiCreditBody({ credit: 12.34 }));
+    const result = await fish(['credit', '--min', '1', '--base-url', server.url]);
+    expectFailure(result, EXIT_CODES.INVALID_RESPONSE, /without a decimal "credit" \(got 12\.34\)/);
+  });
+});
+
+describe.concurrent('fish-audio package', () => {
+  it('prints the platform balance first, then the plan fields', async (ctx) => {
+    const api = await standIn(ctx);
+    api.setResponse('GET /wallet/{user_id}/package', {
+      user_id: 'u_123',
+      type: 'pro',
+      total: 5000,
+      balance: 1200,
+      extra_balance: 300,
+      billing_period: 'month',
+      current_period_end: '2026-12-01T00:00:00Z',
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-11-20T10:00:00Z',
+      finished_at: '2027-01-01T00:00:00Z',
+      cancel_at: null,
+    });
+    const result = await fish(['package', '--base-url', api.url]);
+    expect(result.code).toBe(0);
+    expect(api.requests.map((r) => [r.method, r.path, r.query])).toEqual([
+      ['GET', '/wallet/self/package', {}],
+    ]);
+    expect(result.stdout).toBe(
+      [
+        'platform credit  1200',
+        'extra balance    300',
+        'total            5000',
+        'plan             pro',
+        'billing period   month',
+        'period ends      2026-12-01T00:00:00Z',
+        'finished at      2027-01-01T00:00:00Z',
+        'user             u_123',
+        'updated at       2026-11-20T10:00:00Z',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('sends --user-id and prints the body with --json', async (ctx) => {
+    const server = await rawServer(ctx);
+    const body = { user_id: 'u_9', type: 'free', total: 0, balance: 0, brand_new: true };
+    server.reply(200, body);
+    const result = await fish(['package', '--user-id', 'u_9', '--json', '--base-url', server.url]);
+    expect(result.code).toBe(0);
+    expect(server.requests.map((r) => r.url)).toEqual(['/wallet/u_9/package']);
+    expect(JSON.parse(result.stdout)).toEqual(body);
+  });
+
+  it('exits 8 when the package has no numeric balance', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.reply(200, { user_id: 'u_1', balance: 'lots' });
+    const result = await fish(['package', '--base-url', server.url]);
+    expectFailure(
+      result,
+      EXIT_CODES.INVALID_RESPONSE,
+      /without a numeric "balance" \(got "lots"\)/,
+    );
+  });
+
+  it('refuses the flags that only credit takes', async () => {
+    for (const flag of ['--min=1', '--team-id=t', '--check-free-credit']) {
+      const result = await fish(['package', flag]);
+      expectFailure(result, EXIT_CODES.USAGE, /does not apply to 'package'/, /--help/);
+    }
+  });
+});
+
+describe.concurrent('failures: one line each, with its own exit code', () => {
+  it('exits 3 and says how to set FISH_API_KEY when it is missing or blank', async (ctx) => {
+    const server = await rawServer(ctx);
+    for (const key of [undefined, '', '   ']) {
+      const result = await fish(['credit', '--base-url', server.url], { FISH_API_KEY: key });
+      expectFailure(result, EXIT_CODES.CONFIG, /FISH_API_KEY is not set/, /export FISH_API_KEY=/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('exits 3 for a key that a header cannot carry, without printing it', async () => {
+    const result = await fish(['credit'], { FISH_API_KEY: `${KEY} ${KEY}` });
+    expectFailure(result, EXIT_CODES.CONFIG, /FISH_API_KEY contains spaces/);
+  });
+
+  it('exits 4 on a plain-text 401 and says to check the key', async (ctx) => {
+    const api = await standIn(ctx);
+    api.failNext(401, 'No permission -- see authorization schemes');
+    const result = await fish(['credit'], { FISH_BASE_URL: api.url });
+    expectFailure(
+      result,
+      EXIT_CODES.AUTH,
+      /HTTP 401: No permission -- see authorization schemes/,
+      /Check that FISH_API_KEY holds a valid, current API key/,
+    );
+  });
+
+  it('exits 4 when the stand-in does not accept the key', async (ctx) => {
+    const api = await standIn(ctx, { apiKey: 'another-key' });
+    const result = await fish(['credit'], { FISH_BASE_URL: api.url });
+    expectFailure(result, EXIT_CODES.AUTH, /refused the key \(HTTP 401: Invalid API key\)/);
+  });
+
+  it('exits 4 on a 403 and points at --user-id', async (ctx) => {
+    const api = await standIn(ctx);
+    api.failNext(403);
+    const result = await fish(['credit', '--user-id', 'someone'], { FISH_BASE_URL: api.url });
+    expectFailure(result, EXIT_CODES.AUTH, /HTTP 403/, /--user-id/);
+  });
+
+  it('exits 5 on a 402 and says API credit is separate from platform credit', async (ctx) => {
+    const api = await standIn(ctx);
+    api.failNext(402);
+    const result = await fish(['credit'], { FISH_BASE_URL: api.url });
+    expectFailure(
+      result,
+      EXIT_CODES.PAYMENT,
+      /HTTP 402/,
+      /API credit is separate from platform credit/,
+    );
+  });
+
+  it('exits 6 on a 404 and points at --user-id', async (ctx) => {
+    const api = await standIn(ctx);
+    api.failNext(404);
+    const result = await fish(['credit', '--user-id', 'nobody'], { FISH_BASE_URL: api.url });
+    expectFailure(result, EXIT_CODES.API, /Not found \(HTTP 404/, /--user-id/);
+  });
+
+  it('exits 6 on a 429 whose Retry-After is too long to wait, and says how long', async (ctx) => {
+    const api = await standIn(ctx);
+    api.failNext(429, undefined, { 'Retry-After': '3600' });
+    const result = await fish(['credit'], { FISH_BASE_URL: api.url });
+    expectFailure(result, EXIT_CODES.API, /Rate limited \(HTTP 429/, /Retry after 3600 s/);
+  });
+
+  it('exits 6 when every attempt gets a 503, and says to retry later', async (ctx) => {
+    const api = await standIn(ctx);
+    // Retry-After: 0 keeps the client's two retries fast.
+    for (let i = 0; i < 3; i++) api.failNext(503, undefined, { 'Retry-After': '0' });
+    const result = await fish(['credit'], { FISH_BASE_URL: api.url });
+    expectFailure(result, EXIT_CODES.API, /retry later/, /HTTP 503: The server cannot process/);
+    expect(api.requests).toHaveLength(3);
+  });
+
+  it('exits 7 when nothing listens, and points at --base-url', async () => {
+    const result = await fish(['credit', '--base-url', await closedUrl()]);
+    expectFailure(
+      result,
+      EXIT_CODES.NETWORK,
+      /Could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+      /--base-url/,
+    );
+  });
+
+  it('exits 7 when the API does not answer within --timeout', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.handle(() => {
+      /* never answers */
+    });
+    const result = await fish(['credit', '--timeout', '100', '--base-url', server.url]);
+    expectFailure(
+      result,
+      EXIT_CODES.NETWORK,
+      /No response from http:\/\/127\.0\.0\.1:\d+ within 100 ms \(3 attempts\)/,
+      /--timeout/,
+    );
+  });
+
+  it('exits 8 when a proxy answers 200 with HTML', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.handle((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>'));
+    const result = await fish(['credit', '--base-url', server.url]);
+    expectFailure(result, EXIT_CODES.INVALID_RESPONSE, /not valid JSON/, /--base-url/);
+  });
+
+  it('never prints the key, even when the server echoes it back', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.handle((req, res) =>
+      res.writeHead(401).end(`rejected ${req.headers.authorization}\n\x1b[31mred`),
+    );
+    const result = await fish(['credit', '--base-url', server.url]);
+    expectFailure(result, EXIT_CODES.AUTH, /rejected Bearer \[redacted\] \[31mred/);
+  });
+});
+
+describe.concurrent('configuration and usage', () => {
+  it('uses FISH_BASE_URL, and --base-url over it', async (ctx) => {
+    const used = await rawServer(ctx);
+    const ignored = await rawServer(ctx);
+    used.reply(200, apiCreditBody());
+    ignored.reply(200, apiCreditBody());
+    await fish(['credit'], { FISH_BASE_URL: used.url });
+    await fish(['credit', '--base-url', used.url], { FISH_BASE_URL: ignored.url });
+    expect(used.requests).toHaveLength(2);
+    expect(ignored.requests).toHaveLength(0);
+  });
+
+  it('keeps the path of a proxy base URL, with or without a trailing slash', async (ctx) => {
+    const server = await rawServer(ctx);
+    server.reply(200, apiCreditBody());
+    await fish(['credit', '--base-url', `${server.url}/proxy/fish`]);
+    await fish(['credit'], { FISH_BASE_URL: `${server.url}/proxy/fish/` });
+    expect(server.requests.map((r) => r.url)).toEqual([
+      '/proxy/fish/wallet/self/api-credit',
+      '/proxy/fish/wallet/self/api-credit',
+    ]);
+  });
+
+  it('refuses a bad --base-url as a usage error and a bad FISH_BASE_URL as configuration', async () => {
+    expectFailure(
+      await fish(['credit', '--base-url', 'ftp://x']),
+      EXIT_CODES.USAGE,
+      /--base-url must be an http\(s\) URL/,
+    );
+    expectFailure(
+      await fish(['credit'], { FISH_BASE_URL: 'nope' }),
+      EXIT_CODES.CONFIG,
+      /FISH_BASE_URL must be an http\(s\) URL/,
+      /unset FISH_BASE_URL/,
+    );
+  });
+
+  it('refuses a base URL with a password without printing it', async () => {
+    const result = await fish(['credit', '--base-url', 'http://me:hunter2@127.0.0.1:9']);
+    expectFailure(result, EXIT_CODES.USAGE, /must not contain a user name or password/);
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  for (const timeout of ['0', 'abc', '1.5', '-1', '2147483648']) {
+    it(`refuses --timeout ${timeout} as a usage error`, async () => {
+      const result = await fish(['credit', `--timeout=${timeout}`]);
+      expectFailure(result, EXIT_CODES.USAGE, /--timeout .* is not a whole number of milliseconds/);
+    });
+  }
+
+  it('refuses --user-id values that are not one path segment, sending nothing', async (ctx) => {
+    const server = await rawServer(ctx);
+    for (const id of ['', '..']) {
+      const result = await fish(['credit', `--user-id=${id}`, '--base-url', server.url]);
+      expectFailure(result, EXIT_CODES.USAGE, /^error: Invalid --user-id: /, /--help/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  const usageErrors: Array<[string[], RegExp]> = [
+    [[], /No command given/],
+    [['balance'], /Unknown command "balance"/],
+    [['credit', '--bogus'], /Unknown flag --bogus\./],
+    [['credit', 'extra'], /Unexpected argument "extra" after 'credit'/],
+    [['credit', '--user-id'], /--user-id needs a value\./],
+    [['credit', '--json=yes'], /--json does not take a value\./],
+  ];
+  for (const [args, says] of usageErrors) {
+    it(`exits 2 for 'fish-audio ${args.join(' ')}' and points to --help`, async () => {
+      expectFailure(
+        await fish(args),
+        EXIT_CODES.USAGE,
+        says,
+        /Run 'fish-audio --help' for usage\.$/m,
+      );
+    });
+  }
+
+  it('prints help listing the commands, flags, environment and every exit code', async () => {
+    for (const args of [['--help'], ['-h'], ['help'], ['credit', '--help']]) {
+      const result = await fish(args, { FISH_API_KEY: undefined });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      const help = result.stdout;
+      for (const word of ['credit', 'package', '--user-id', '--team-id', '--check-free-credit']) {
+        expect(help).toContain(word);
+      }
+      for (const word of ['--min', '--json', '--base-url', '--timeout', '--help', '--version']) {
+        expect(help).toContain(word);
+      }
+      for (const name of ['FISH_API_KEY', 'FISH_BASE_URL', 'NO_COLOR'])
+        expect(help).toContain(name);
+      for (const [code, meaning] of Object.entries(EXIT_CODE_MEANINGS)) {
+        expect(help).toMatch(
+          new RegExp(`^ +${code}  ${meaning.replace(/[().*+?]/g, '\\$&')}$`, 'm'),
+        );
+      }
+    }
+  });
+
+  it('prints the package.json version for --version and -v', async () => {
+    for (const flag of ['--version', '-v']) {
+      const result = await fish([flag], { FISH_API_KEY: undefined });
+      expect(result).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    }
+  });
+});
+
+describe.concurrent('running and importing the module', () => {
+  it('runs through a symlink, as from node_modules/.bin', async (ctx) => {
+    const dir = await tempDir(ctx, 'fish-audio-bin-');
+    await mkdir(path.join(dir, '.bin'));
+    const link = path.join(dir, '.bin', 'fish-audio');
+    await symlink(path.join(PROJECT_DIR, 'src/cli.ts'), link);
+    const result = await runCli(['--version'], {}, link);
+    expect(result).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('does nothing when imported by another script', async (ctx) => {
+    const dir = await tempDir(ctx, 'fish-audio-import-');
+    const script = path.join(dir, 'importer.mjs');
+    const cli = pathToFileURL(path.join(PROJECT_DIR, 'src/cli.ts')).href;
+    await writeFile(
+      script,
+      `const m = await import(${JSON.stringify(cli)});\nconsole.log(typeof m.main);\n`,
+    );
+    const result = await runCli([], {}, script);
+    expect(result).toEqual({ code: 0, stdout: 'function\n', stderr: '' });
+  });
+});
+
+describe.concurrent('colour', () => {
+  it('writes no ANSI escapes to pipes, on success or on failure', async (ctx) => {
+    const api = await standIn(ctx);
+    for (const args of [['credit'], ['credit', '--min', '1000'], ['package'], ['nope']]) {
+      const result = await runCli(args, { FISH_API_KEY: KEY, FISH_BASE_URL: api.url });
+      expect(result.stdout + result.stderr).not.toMatch(ANSI);
+      expect(result.stdout + result.stderr).not.toBe('');
+    }
+  });
+});
+
+describe.concurrent('colour, in-process with a pretend terminal', () => {
+  function terminal(isTTY: boolean) {
+    const written = { stdout: '', stderr: '' };
+    const io: CliIO = {
+      stdout: { isTTY, write: (text) => (written.stdout += text) },
+      stderr: { isTTY, write: (text) => (written.stderr += text) },
+    };
+    return { io, written };
+  }
+
+  it('makes the amount bold and "error:" red on a terminal', async (ctx) => {
+    const api = await standIn(ctx, { credit: '7.5000' });
+    const { io, written } = terminal(true);
+    const env = { FISH_API_KEY: KEY, FISH_BASE_URL: api.url };
+    expect(await main(['credit', '--min', '8'], env, io)).toBe(EXIT_CODES.BELOW_MIN);
+    expect(written.stdout).toMatch(/^API credit +\x1b\[1m7\.5000\x1b\[22m\n/);
+    expect(written.stderr).toMatch(/^\x1b\[31merror:\x1b\[39m API credit 7\.5000 is below/);
+  });
+
+  it('uses no colour on a terminal when NO_COLOR is set and non-empty', async (ctx) => {
+    const api = await standIn(ctx);
+    const { io, written } = terminal(true);
+    const env = { FISH_API_KEY: KEY, FISH_BASE_URL: api.url, NO_COLOR: '1' };
+    expect(await main(['credit', '--min', '1000'], env, io)).toBe(EXIT_CODES.BELOW_MIN);
+    expect(written.stdout + written.stderr).not.toMatch(ANSI);
+    expect(written.stdout).toMatch(/^API credit +100\.0000\n/);
+  });
+
+  it('still uses colour when NO_COLOR is set but empty, as no-color.org says', async () => {
+    const { io, written } = terminal(true);
+    expect(await main(['credit'], { NO_COLOR: '' }, io)).toBe(EXIT_CODES.CONFIG);
+    expect(written.stderr).toMatch(/^\x1b\[31merror:/);
+  });
+
+  it('uses no colour when the streams are not terminals', async () => {
+    const { io, written } = terminal(false);
+    expect(await main(['credit'], {}, io)).toBe(EXIT_CODES.CONFIG);
+    expect(written.stderr).toMatch(/^error: FISH_API_KEY is not set/);
+  });
+
+  it('turns an unexpected failure into exit 9 and one line, without a stack trace', async (ctx) => {
+    const api = await standIn(ctx);
+    const written: string[] = [];
+    const io: CliIO = {
+      stdout: {
+        write: () => {
+          throw new TypeError('stdout is gone');
+        },
+      },
+      stderr: { write: (text) => written.push(text) },
+    };
+    const code = await main(['credit'], { FISH_API_KEY: KEY, FISH_BASE_URL: api.url }, io);
+    seenExitCodes.add(code);
+    expect(code).toBe(EXIT_CODES.INTERNAL);
+    expect(written).toEqual([
+      'error: Unexpected TypeError: stdout is gone. This is a bug in fish-audio; please report it.\n',
+    ]);
+  });
+
+  it('reads only the environment it is given, not process.env', async () => {
+    const { io, written } = terminal(false);
+    const saved = process.env.FISH_API_KEY;
+    process.env.FISH_API_KEY = KEY;
+    try {
+      expect(await main(['credit'], {}, io)).toBe(EXIT_CODES.CONFIG);
+    } finally {
+      if (saved === undefined) delete process.env.FISH_API_KEY;
+      else process.env.FISH_API_KEY = saved;
+    }
+    expect(written.stderr).toMatch(/FISH_API_KEY is not set/);
+  });
+});
+
+describe('exit codes', () => {
+  it('has every documented exit code produced by some test above', () => {
+    const seen = [...seenExitCodes].sort((a, b) => Number(a) - Number(b));
+    expect(seen).toEqual(Object.values(EXIT_CODES));
+  });
+
+  it('documents a meaning for every code and no code twice', () => {
+    const codes = Object.values(EXIT_CODES);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(Object.keys(EXIT_CODE_MEANINGS).map(Number)).toEqual(codes);
+  });
+});

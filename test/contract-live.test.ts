@@ -1,0 +1,108 @@
+/**
+ * The live contract check (`scripts/contract-live.ts`), run as a child process against local
+ * servers only: the stand-in for a conforming API, a plain test server for a drifting one.
+ */
+import { execFile } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { operationManifest } from '../src/generated/operations.js';
+import { startStandIn, type StandIn } from '../src/testing/index.js';
+import { ROOT, type RunResult } from './helpers/project-copy.js';
+import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
+
+const API_CREDIT = 'GET /wallet/{user_id}/api-credit';
+const KEY = 'sk-contract-live-secret-0123456789abcdef';
+const SKIPPED = 'skipped: set FISH_API_KEY to run the live contract check\n';
+
+/** Everything the script printed in any test, checked for the key at the end. */
+const outputs: string[] = [];
+
+/** Runs the script with exactly these FISH_* variables; the caller's own are never inherited. */
+function runLive(env: { FISH_API_KEY?: string; FISH_BASE_URL?: string }): Promise<RunResult> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
+  if (env.FISH_API_KEY === undefined) delete childEnv.FISH_API_KEY;
+  if (env.FISH_BASE_URL === undefined) delete childEnv.FISH_BASE_URL;
+  const args = ['--import', 'tsx', 'scripts/contract-live.ts'];
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd: ROOT, env: childEnv }, (error, stdout, stderr) => {
+      outputs.push(stdout, stderr);
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let standIn: StandIn;
+let drifting: TestServer;
+
+beforeAll(async () => {
+  standIn = await startStandIn({ apiKey: KEY });
+  drifting = await startServer();
+});
+afterAll(async () => {
+  await standIn.close();
+  await drifting.close();
+});
+afterEach(() => standIn.reset());
+
+describe('npm run contract:live', () => {
+  it('skips with exit 0 when FISH_API_KEY is unset', async () => {
+    const result = await runLive({});
+    expect(result).toEqual({ code: 0, stdout: SKIPPED, stderr: '' });
+  });
+
+  it('reports no drift and exits 0 against an API that matches the spec', async () => {
+    const result = await runLive({ FISH_API_KEY: KEY, FISH_BASE_URL: standIn.url });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('result: no drift');
+  });
+
+  it('probes every GET operation of the spec that needs no input, once each', async () => {
+    await runLive({ FISH_API_KEY: KEY, FISH_BASE_URL: standIn.url });
+    const probed = standIn.requests.map((r) => `${r.method} ${r.path}`);
+    const expected = Object.values(operationManifest).map(
+      (op) => `${op.method} ${op.path.replace('{user_id}', 'self')}`,
+    );
+    expect(probed.sort()).toEqual(expected.sort());
+  });
+
+  it('sends the key from FISH_API_KEY as a bearer token', async () => {
+    await runLive({ FISH_API_KEY: KEY, FISH_BASE_URL: standIn.url });
+    expect(standIn.requests[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it('lists properties the spec does not mention without failing', async () => {
+    standIn.setResponse(API_CREDIT, { brand_new: 1 });
+    const result = await runLive({ FISH_API_KEY: KEY, FISH_BASE_URL: standIn.url });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/not in the spec \(informational\): .*\/brand_new/);
+  });
+
+  it('exits 1 and names the pointer, expected and actual value of a drift', async () => {
+    drifting.reply(200, apiCreditBody({ credit: 12 }));
+    const result = await runLive({ FISH_API_KEY: KEY, FISH_BASE_URL: drifting.url });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${API_CREDIT}: 200, drift`);
+    expect(result.stdout).toContain('/credit: expected type string, got number 12');
+  });
+
+  it('exits 1 with one line per failed call when the API refuses the key', async () => {
+    const result = await runLive({ FISH_API_KEY: 'sk-some-other-key', FISH_BASE_URL: standIn.url });
+    expect(result.code).toBe(1);
+    const errorLines = result.stdout.split('\n').filter((line) => line.includes('Error'));
+    expect(errorLines).toHaveLength(standIn.requests.length);
+    expect(errorLines[0]).toMatch(/^GET \S+: AuthenticationError: 401/);
+  });
+
+  it('hides the key even when the server repeats it in an error', async () => {
+    drifting.reply(401, { status: 401, message: `Invalid key ${KEY}` });
+    const result = await runLive({ FISH_API_KEY: KEY, FISH_BASE_URL: drifting.url });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Invalid key ***');
+  });
+
+  // Runs last: it looks back over everything printed above.
+  it('never printed the key in any run', () => {
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const output of outputs) expect(output).not.toContain(KEY);
+  });
+});

@@ -1,0 +1,382 @@
+/**
+ * Contract tests: the real client against the spec-driven stand-in. Every body the stand-in
+ * serves is collected and checked against the checked-in spec after each test, so the client
+ * is only ever exercised with bodies the API is documented to send.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  AuthenticationError,
+  FishAudio,
+  InternalServerError,
+  PaymentRequiredError,
+  RateLimitError,
+  UnprocessableEntityError,
+  type Fetch,
+} from '../src/index.js';
+import { operationManifest } from '../src/generated/operations.js';
+import { responseValidators } from '../src/generated/validators.js';
+import type { OperationKey, OperationSpec } from '../src/params.js';
+import { startStandIn, type StandIn } from '../src/testing/index.js';
+import { formatMismatches, validateResponse } from '../src/validate.js';
+import { copyProject, ROOT, runNode, runScript } from './helpers/project-copy.js';
+
+const API_CREDIT = 'GET /wallet/{user_id}/api-credit';
+const operations: Readonly<Record<string, OperationSpec>> = operationManifest;
+
+interface Served {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+/** Bodies served during the current test; checked and moved to `checked` after each test. */
+const served: Served[] = [];
+const checked: Served[] = [];
+
+/** The global fetch, keeping a copy of every answer for the spec check. */
+const observingFetch: Fetch = async (request) => {
+  const response = await fetch(request);
+  const { pathname } = new URL(request.url);
+  served.push({
+    method: request.method,
+    path: pathname,
+    status: response.status,
+    body: await readBody(response.clone()),
+  });
+  return response;
+};
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  return response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+}
+
+/** The operation a request addressed, found independently of the stand-in's own routing. */
+function operationAt(method: string, path: string): string | undefined {
+  return Object.keys(operations).find((key) => {
+    const operation = operations[key]!;
+    const pattern = new RegExp(`^${operation.path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    return operation.method === method && pattern.test(path);
+  });
+}
+
+/** How a served body differs from its documented schema, as one line, or `undefined`. */
+function driftOf({ method, path, status, body }: Served): string | undefined {
+  const key = operationAt(method, path);
+  if (!key || typeof body === 'string') return undefined;
+  const mismatches = validateResponse(key as OperationKey, status, body);
+  return mismatches.length > 0 ? `${status} ${key}: ${formatMismatches(mismatches)}` : undefined;
+}
+
+let standIn: StandIn;
+
+function clientFor(options: { apiKey?: string; maxRetries?: number } = {}): FishAudio {
+  return new FishAudio({
+    apiKey: options.apiKey ?? standIn.apiKey,
+    baseUrl: standIn.url,
+    fetch: observingFetch,
+    maxRetries: options.maxRetries ?? 0,
+    backoff: { initialDelayMs: 5 },
+  });
+}
+
+/** A request the client would refuse to send, made with the observing fetch. */
+function rawFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = { Authorization: `Bearer ${standIn.apiKey}`, ...init.headers };
+  return observingFetch(new Request(`${standIn.url}${path}`, { ...init, headers }));
+}
+
+beforeAll(async () => {
+  standIn = await startStandIn();
+});
+afterAll(() => standIn.close());
+afterEach(() => {
+  const bodies = served.splice(0);
+  checked.push(...bodies);
+  standIn.reset();
+  expect(bodies.map(driftOf).filter(Boolean)).toEqual([]);
+});
+
+describe('the client against the stand-in', () => {
+  it('reads the default API credit balance', async () => {
+    const balance = await clientFor().wallet.getApiCredit();
+    expect(balance.credit).toBe('100.0000');
+  });
+
+  it('reads a balance set with setBalance', async () => {
+    standIn.setBalance('12.3400');
+    const balance = await clientFor().wallet.getApiCredit();
+    expect(balance.credit).toBe('12.3400');
+  });
+
+  it('gets the user_id it asked for echoed back', async () => {
+    const balance = await clientFor().wallet.getApiCredit({ user_id: 'u_42' });
+    expect(balance.user_id).toBe('u_42');
+  });
+
+  it('sends check_free_credit in a form the stand-in accepts', async () => {
+    await clientFor().wallet.getApiCredit({ check_free_credit: true });
+    expect(standIn.requests[0]?.query).toEqual({ check_free_credit: 'true' });
+  });
+
+  it('is recorded with its method, raw path, query and bearer key', async () => {
+    await clientFor().wallet.getApiCredit({ user_id: 'a/b', check_free_credit: false });
+    expect(standIn.requests).toHaveLength(1);
+    expect(standIn.requests[0]).toMatchObject({
+      method: 'GET',
+      path: '/wallet/a%2Fb/api-credit',
+      query: { check_free_credit: 'false' },
+      headers: { authorization: `Bearer ${standIn.apiKey}` },
+    });
+  });
+
+  it('gets every operation of the spec answered with a 200 body that matches it', async () => {
+    for (const operation of Object.values(operations)) {
+      const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+        encodeURIComponent(String(operation.parameters[name]?.default ?? 'x')),
+      );
+      const response = await rawFetch(path, { method: operation.method });
+      expect(response.status, `${operation.method} ${operation.path}`).toBe(200);
+    }
+  });
+
+  it('throws AuthenticationError when the stand-in answers 401', async () => {
+    standIn.failNext(401);
+    await expect(clientFor().wallet.getApiCredit()).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
+  it('throws AuthenticationError for a key the stand-in does not accept', async () => {
+    const error = await clientFor({ apiKey: 'wrong-key' })
+      .wallet.getApiCredit()
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.body).toMatchObject({ status: 401, message: expect.any(String) });
+  });
+
+  it('throws PaymentRequiredError when the stand-in answers 402', async () => {
+    standIn.failNext(402);
+    await expect(clientFor().wallet.getApiCredit()).rejects.toBeInstanceOf(PaymentRequiredError);
+  });
+
+  it('throws UnprocessableEntityError with the details of a 422', async () => {
+    const issue = { loc: ['query', 'check_free_credit'], type: 'bool_parsing', msg: 'Not a bool' };
+    standIn.failNext(422, [issue]);
+    const error = await clientFor()
+      .wallet.getApiCredit()
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(UnprocessableEntityError);
+    expect(error.details).toEqual([issue]);
+  });
+
+  it('throws RateLimitError with the Retry-After the stand-in sent', async () => {
+    standIn.failNext(429, undefined, { 'Retry-After': '7' });
+    const error = await clientFor()
+      .wallet.getApiCredit()
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.retryAfter).toBe(7);
+  });
+
+  it('throws InternalServerError when the stand-in answers 500', async () => {
+    standIn.failNext(500);
+    await expect(clientFor().wallet.getApiCredit()).rejects.toBeInstanceOf(InternalServerError);
+  });
+
+  it('throws InternalServerError when the stand-in answers 503', async () => {
+    standIn.failNext(503);
+    await expect(clientFor().wallet.getApiCredit()).rejects.toBeInstanceOf(InternalServerError);
+  });
+
+  it('retries a 503 and then reads the balance', async () => {
+    standIn.failNext(503);
+    const balance = await clientFor({ maxRetries: 1 }).wallet.getApiCredit();
+    expect(balance.credit).toBe('100.0000');
+    expect(standIn.requests).toHaveLength(2);
+  });
+
+  it('gets 422 in the documented shape for a boolean sent as "yes"', async () => {
+    const response = await rawFetch('/wallet/self/api-credit?check_free_credit=yes');
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual([
+      { loc: ['query', 'check_free_credit'], type: 'bool_parsing', msg: expect.any(String) },
+    ]);
+  });
+
+  it('gets 422 for a query parameter the spec does not list', async () => {
+    const response = await rawFetch('/wallet/self/api-credit?colour=blue');
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject([{ loc: ['query', 'colour'] }]);
+  });
+
+  it('gets 404 for a path the spec does not have', async () => {
+    const response = await rawFetch('/wallet/self/api-debit');
+    expect(response.status).toBe(404);
+  });
+
+  it('gets 405 and an Allow header for a method the spec does not document', async () => {
+    const response = await rawFetch('/wallet/self/api-credit', { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+  });
+
+  it('gets a body that matches the spec for every documented error status', async () => {
+    const statuses = Object.keys(responseValidators[API_CREDIT]).map(Number);
+    for (const status of statuses.filter((s) => s >= 400)) {
+      standIn.failNext(status);
+      const response = await rawFetch('/wallet/self/api-credit');
+      expect(response.status).toBe(status);
+    }
+    // The bodies themselves are checked against the spec after each test.
+    expect(served.length).toBeGreaterThan(0);
+  });
+
+  // Runs last: it looks back over what the tests above received.
+  it('checked the bodies of every status exercised above against the spec', () => {
+    const statuses = new Set(checked.map((s) => s.status));
+    expect([...statuses]).toEqual(
+      expect.arrayContaining([200, 401, 402, 404, 405, 422, 429, 500, 503]),
+    );
+  });
+});
+
+describe("the stand-in's own API", () => {
+  it('listens on 127.0.0.1 on an ephemeral port', () => {
+    expect(standIn.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('refuses a setResponse body that does not match the spec', () => {
+    expect(() => standIn.setResponse(API_CREDIT, { credit: 12 })).toThrow(/\/credit/);
+  });
+
+  it('refuses setResponse for an operation the spec does not have', () => {
+    expect(() => standIn.setResponse('GET /wallet/{user_id}/nothing', {})).toThrow(/no operation/);
+  });
+
+  it('merges setResponse over the current body, keeping a set balance', async () => {
+    standIn.setBalance('5.0000');
+    standIn.setResponse(API_CREDIT, { has_free_credit: true, brand_new: 1 });
+    const balance = await clientFor().wallet.getApiCredit();
+    expect(balance).toMatchObject({ credit: '5.0000', has_free_credit: true, brand_new: 1 });
+  });
+
+  it('removes a property set to undefined with setResponse', async () => {
+    standIn.setResponse(API_CREDIT, { has_free_credit: undefined });
+    const balance = await clientFor().wallet.getApiCredit();
+    expect(balance).not.toHaveProperty('has_free_credit');
+  });
+
+  it('refuses setBalance("1e3")', () => {
+    expect(() => standIn.setBalance('1e3')).toThrow(TypeError);
+  });
+
+  it('refuses setBalance("abc")', () => {
+    expect(() => standIn.setBalance('abc')).toThrow(TypeError);
+  });
+
+  it('refuses a failNext body that does not match the spec for that status', () => {
+    expect(() => standIn.failNext(401, { status: 'no' })).toThrow(/\/status/);
+  });
+
+  it('refuses a failNext status outside 400 to 599', () => {
+    expect(() => standIn.failNext(200)).toThrow(RangeError);
+  });
+
+  it('serves a string failNext body verbatim as plain text, like the network edge', async () => {
+    standIn.failNext(401, 'No permission -- see authorization schemes');
+    const error = await clientFor()
+      .wallet.getApiCredit()
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.body).toBe('No permission -- see authorization schemes');
+  });
+
+  it('serves queued failures in order, one request each', async () => {
+    standIn.failNext(500);
+    standIn.failNext(402);
+    const client = clientFor();
+    await expect(client.wallet.getApiCredit()).rejects.toBeInstanceOf(InternalServerError);
+    await expect(client.wallet.getApiCredit()).rejects.toBeInstanceOf(PaymentRequiredError);
+    await expect(client.wallet.getApiCredit()).resolves.toMatchObject({ credit: '100.0000' });
+  });
+
+  it('restores bodies, drops failures and clears requests on reset', async () => {
+    standIn.setBalance('1.0000');
+    standIn.failNext(500);
+    await rawFetch('/wallet/self/api-credit?x=1');
+    standIn.reset();
+    expect(standIn.requests).toEqual([]);
+    await expect(clientFor().wallet.getApiCredit()).resolves.toMatchObject({ credit: '100.0000' });
+  });
+
+  it('accepts the key and starting credit it is given', async () => {
+    const custom = await startStandIn({ apiKey: 'sk-custom', credit: '0' });
+    try {
+      const client = new FishAudio({ apiKey: 'sk-custom', baseUrl: custom.url, maxRetries: 0 });
+      await expect(client.wallet.getApiCredit()).resolves.toMatchObject({ credit: '0' });
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('refuses a starting credit that is not a decimal string', async () => {
+    await expect(startStandIn({ credit: '1e3' })).rejects.toThrow(TypeError);
+  });
+
+  it('closes keep-alive connections so nothing is left open', async () => {
+    const closing = await startStandIn();
+    const client = new FishAudio({ apiKey: closing.apiKey, baseUrl: closing.url, maxRetries: 0 });
+    await client.wallet.getApiCredit();
+    await closing.close();
+    await expect(fetch(`${closing.url}/wallet/self/api-credit`)).rejects.toThrow();
+  });
+});
+
+describe("the stand-in's self-check", () => {
+  let copy: Awaited<ReturnType<typeof copyProject>>;
+  beforeAll(async () => {
+    copy = await copyProject();
+  });
+  afterAll(() => copy?.remove());
+
+  /** Regenerates the copy from the checked-in spec after `edit` changed its api-credit 200 schema. */
+  async function regenerateWith(edit: (schema: Record<string, any>) => void): Promise<void> {
+    const spec = parse(await readFile(path.join(ROOT, 'openapi', 'fish-audio.yaml'), 'utf8'));
+    edit(
+      spec.paths['/wallet/{user_id}/api-credit'].get.responses['200'].content['application/json']
+        .schema,
+    );
+    // JSON is YAML, so the copy's spec file can take it as it is.
+    await writeFile(path.join(copy.dir, 'openapi', 'fish-audio.yaml'), JSON.stringify(spec));
+    const result = await runScript(copy.dir, 'scripts/generate.ts');
+    expect(result.code, result.stderr).toBe(0);
+  }
+
+  function runInCopy(code: string) {
+    const module = `import { startStandIn } from './src/testing/index.ts';\n${code}`;
+    return runNode(copy.dir, ['--import', 'tsx', '--input-type=module', '--eval', module]);
+  }
+
+  it('refuses to start when a default body no longer matches the spec', async () => {
+    await regenerateWith((schema) => schema.required.push('brand_new_required'));
+    const result = await runInCopy('await startStandIn();');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('/brand_new_required: expected required property');
+  });
+
+  it('answers 500 and fails close() when a body it would serve does not match the spec', async () => {
+    await regenerateWith((schema) => (schema.properties.user_id.maxLength = 20));
+    const result = await runInCopy(`
+      const api = await startStandIn();
+      const headers = { Authorization: 'Bearer ' + api.apiKey };
+      const response = await fetch(api.url + '/wallet/${'x'.repeat(30)}/api-credit', { headers });
+      console.log(response.status, (await response.json()).message);
+      await api.close().catch((error) => console.log('close:', error.message));
+    `);
+    expect(result.stdout).toMatch(/^500 stand-in self-check: .*\/user_id/);
+    expect(result.stdout).toMatch(/close: The stand-in served bodies that do not match the spec/);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The published package, as a user gets it: `npm pack`, then an offline install of the tarball
+ * into a fresh project, where `import`, `require`, the types (node16 and bundler resolution),
+ * the testing helper and the `fish-audio` bin must all work against a local server.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runNode } from './helpers/project-copy.js';
+import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
+
+const exec = promisify(execFile);
+const npm = (args: string[], cwd: string) =>
+  exec('npm', args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' } });
+
+let consumer: string;
+let tarball: string;
+let server: TestServer;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(ROOT, 'dist', 'index.js'))) await npm(['run', 'build'], ROOT);
+  consumer = await mkdtemp(path.join(tmpdir(), 'fish-audio-consumer-'));
+  const { stdout } = await npm(['pack', '--json', '--pack-destination', consumer], ROOT);
+  tarball = path.join(consumer, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+  await writeFile(
+    path.join(consumer, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+  );
+  // Offline: the tarball and the npm cache only, as on a machine with no registry.
+  await npm(['install', '--offline', '--no-audit', '--no-fund', tarball], consumer);
+  server = await startServer();
+  server.reply(200, apiCreditBody({ credit: '7.5000' }));
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  if (consumer) await rm(consumer, { recursive: true, force: true });
+});
+
+const env = () => ({ FISH_API_KEY: 'sk-consumer', BASE_URL: server.url });
+
+describe('the installed package', () => {
+  it('ships only dist, README, LICENSE and package.json', async () => {
+    const { stdout } = await npm(['pack', '--dry-run', '--json'], ROOT);
+    const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map(
+      (f) => f.path,
+    );
+    expect(files.every((f) => /^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f))).toBe(true);
+    expect(files).toContain('dist/index.cjs');
+    expect(files).toContain('dist/cli.js');
+  });
+
+  it('has only openapi-fetch as a direct runtime dependency', async () => {
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.dependencies)).toEqual(['openapi-fetch']);
+  });
+
+  it('works with import', async () => {
+    const script = [
+      "import { FishAudio, AuthenticationError } from 'fish-audio-api';",
+      'const client = new FishAudio({ baseUrl: process.env.BASE_URL });',
+      'const credit = await client.wallet.getApiCredit();',
+      'console.log(credit.credit, typeof AuthenticationError);',
+    ].join('\n');
+    await writeFile(path.join(consumer, 'esm.mjs'), script);
+    const result = await runNode(consumer, ['esm.mjs'], env());
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('7.5000 function');
+  });
+
+  it('works with require', async () => {
+    const script = [
+      "const { FishAudio, FishAudioError } = require('fish-audio-api');",
+      'const client = new FishAudio({ baseUrl: process.env.BASE_URL });',
+      'client.wallet.getApiCredit().then((credit) => console.log(credit.credit, typeof FishAudioError));',
+    ].join('\n');
+    await writeFile(path.join(consumer, 'cjs.cjs'), script);
+    const result = await runNode(consumer, ['cjs.cjs'], env());
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('7.5000 function');
+  });
+
+  it('loads the testing helper with import and with require', async () => {
+    await writeFile(
+      path.join(consumer, 'testing.mjs'),
+      "import { startStandIn } from 'fish-audio-api/testing'; console.log(typeof startStandIn);",
+    );
+    await writeFile(
+      path.join(consumer, 'testing.cjs'),
+      "console.log(typeof require('fish-audio-api/testing').startStandIn);",
+    );
+    expect((await runNode(consumer, ['testing.mjs'])).stdout.trim()).toBe('function');
+    expect((await runNode(consumer, ['testing.cjs'])).stdout.trim()).toBe('function');
+  });
+
+  it('installs the fish-audio command', async () => {
+    const bin = path.join(consumer, 'node_modules', '.bin', 'fish-audio');
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+    const { stdout } = await exec(bin, ['--version'], { cwd: consumer });
+    expect(stdout.trim()).toBe(pkg.version);
+    const credit = await exec(bin, ['credit', '--json', '--base-url', server.url], {
+      cwd: consumer,
+      env: { ...process.env, FISH_API_KEY: 'sk-consumer' },
+    });
+    expect(JSON.parse(credit.stdout)).toEqual(apiCreditBody({ credit: '7.5000' }));
+  });
+
+  it.each([
+    ['node16', { module: 'node16', moduleResolution: 'node16' }],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
+  ])('resolves its types under moduleResolution %s', async (name, options) => {
+    const dir = path.join(consumer, `types-${name}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { ...options, strict: true, noEmit: true, target: 'es2022', types: [] },
+        include: ['*.mts'],
+      }),
+    );
+    await writeFile(
+      path.join(dir, 'use.mts'),
+      [
+        "import { FishAudio, type ApiCredit, RateLimitError } from 'fish-audio-api';",
+        "import { startStandIn } from 'fish-audio-api/testing';",
+        "const client = new FishAudio({ apiKey: 'k' });",
+        'export const credit: Promise<ApiCredit> = client.wallet.getApiCredit({ user_id: "self" });',
+        'export const amount = (c: ApiCredit): string => c.credit;',
+        'export const retry = (e: RateLimitError): number | undefined => e.retryAfter;',
+        'export const helper = startStandIn;',
+        '// @ts-expect-error the parameter is user_id, as the spec names it',
+        "export const typo = client.wallet.getApiCredit({ userId: 'self' });",
+        '',
+      ].join('\n'),
+    );
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await runNode(dir, [tsc, '-p', '.']);
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+});
