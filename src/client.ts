@@ -138,11 +138,12 @@ export class FishAudio {
       signal: options.signal,
       baseUrl: this.baseUrl,
     };
-    const result = await withDeadline(deadline, async (fetch, meta) => {
+    const result = await withDeadline(deadline, async (fetch, signal, meta) => {
       const result = await this.#http.request(operation.method.toLowerCase(), operation.path, {
         params,
         headers: options.headers,
         fetch,
+        signal,
         // Text, not JSON: the facade parses it so that HTML, empty and truncated bodies
         // become typed errors instead of a SyntaxError or `undefined`.
         parseAs: 'text',

@@ -32,7 +32,7 @@ export interface AttemptMeta {
  */
 export async function withDeadline<T>(
   options: AttemptOptions,
-  send: (fetch: Fetch, meta: AttemptMeta) => Promise<T>,
+  send: (fetch: Fetch, signal: AbortSignal, meta: AttemptMeta) => Promise<T>,
 ): Promise<T> {
   const { signal } = options;
   if (signal?.aborted) throw new APIUserAbortError();
@@ -46,15 +46,17 @@ export async function withDeadline<T>(
   signal?.addEventListener('abort', onAbort, { once: true });
 
   const meta: AttemptMeta = { url: '' };
+  // `send` puts the signal on the Request itself, so even a custom fetch that ignores its
+  // second argument is cancelled by it.
   const boundedFetch: Fetch = async (request) => {
-    // A new Request carries our signal even through a custom fetch that ignores `init`.
-    const response = await options.fetch(new Request(request, { signal: controller.signal }));
+    const response = await options.fetch(request);
     meta.url = response.url;
     return readBounded(response, options.maxResponseBytes);
   };
 
   try {
-    return await send(boundedFetch, meta);
+    // The deadline stays armed until `send` has read the body, so a stalled body times out.
+    return await send(boundedFetch, controller.signal, meta);
   } catch (error) {
     if (signal?.aborted) throw new APIUserAbortError();
     if (timedOut) throw new APIConnectionTimeoutError(options.timeoutMs);
@@ -66,12 +68,21 @@ export async function withDeadline<T>(
   }
 }
 
-/** Buffers the body up to `limit` bytes and returns an equivalent, fully read Response. */
+/**
+ * Makes sure no more than `limit` bytes of body will be read: refuses a larger declared
+ * length at once, and buffers a body of unknown length chunk by chunk, stopping past `limit`.
+ */
 async function readBounded(response: Response, limit: number): Promise<Response> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > limit) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge(response, limit);
+  }
+  // A declared, uncompressed length is enforced by fetch itself: no copy needed. (A compressed
+  // body's length says nothing about its decoded size, so it takes the counting path.)
+  const encoding = response.headers.get('content-encoding');
+  if (response.headers.has('content-length') && (!encoding || encoding === 'identity')) {
+    return response;
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
