@@ -137,6 +137,13 @@ describe('bodies', () => {
     expect(server.attempts('huge-declared')).toBe(1);
   });
 
+  it('counts decoded bytes, so a small gzip body that inflates past 1 MiB is refused', async () => {
+    const outcome = await run(clientFor('gzip-bomb').wallet.getApiCredit());
+    expect(outcome.error).toBeInstanceOf(InvalidResponseError);
+    expect((outcome.error as Error).message).toMatch(/larger than 1048576 bytes/);
+    expect(server.attempts('gzip-bomb')).toBe(1);
+  });
+
   it('stops reading a chunked 200 as soon as it passes 1 MiB', async () => {
     const outcome = await run(clientFor('huge-chunked').wallet.getApiCredit());
     expect(outcome.error).toBeInstanceOf(InvalidResponseError);

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { apiCreditBody } from './server.js';
 
 type Scenario = (res: http.ServerResponse, attempt: number, req: http.IncomingMessage) => void;
@@ -75,6 +76,16 @@ export const scenarios: Record<string, Scenario> = {
     };
     res.on('error', () => {});
     pump();
+  },
+  // 4 KiB on the wire, 4 MiB once decoded: the declared length says nothing about the body.
+  'gzip-bomb': (res) => {
+    const packed = gzipSync(Buffer.alloc(4 * MIB, ' '));
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+      'content-length': String(packed.length),
+    });
+    res.end(packed);
   },
   'slow-ok': (res) => setTimeout(() => ok(res), 200),
 };
