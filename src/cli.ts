@@ -364,9 +364,9 @@ function explain(error: unknown, settings: Settings): { code: ExitCode; message:
     };
   }
   if (error instanceof APIConnectionError) {
-    // fetch wraps the system error: ECONNREFUSED, ENOTFOUND, or undici's own words.
-    const cause = (error.cause as { cause?: { code?: unknown; message?: unknown } })?.cause;
-    const reason = typeof cause?.code === 'string' ? cause.code : cause?.message;
+    // The system's code (ECONNREFUSED, ENOTFOUND) when there is one, else fetch's own words.
+    const cause = error.cause as { message?: unknown } | undefined;
+    const reason = error.code ?? cause?.message;
     const detail = typeof reason === 'string' ? ` (${clip(reason)})` : '';
     return {
       code: EXIT_CODES.NETWORK,

@@ -1,17 +1,18 @@
 import createClient from 'openapi-fetch';
 import { APIPromise } from './api-promise.js';
-import { APIError, FishAudioError, InvalidResponseError } from './errors.js';
+import { APIConnectionError, APIError, FishAudioError, InvalidResponseError } from './errors.js';
 import { operationManifest } from './generated/operations.js';
 import {
-  DEFAULTS,
-  readEnv,
+  checkHeaders,
+  checkRetries,
+  checkTimeout,
+  resolveOptions,
   type ClientOptions,
-  type Fetch,
-  type Logger,
   type RequestOptions,
+  type ResolvedOptions,
 } from './options.js';
 import { prepareParams, type OperationKey, type PreparedParams } from './params.js';
-import { isRetryable, retryDelay, sleep, type Backoff } from './retry.js';
+import { isRetryable, retryDelay, sleep } from './retry.js';
 import { withDeadline } from './transport.js';
 import type { ParamsOf, ResponseOf, WithResponse } from './types.js';
 import { formatMismatches, validateResponse } from './validate.js';
@@ -43,45 +44,21 @@ export class FishAudio {
   /** The base URL requests go to, without a trailing slash. */
   readonly baseUrl: string;
   // Private so that neither util.inspect nor JSON.stringify of the client shows the key.
+  readonly #options: ResolvedOptions;
   readonly #http: LooseClient;
-  readonly #fetch: Fetch;
-  readonly #maxRetries: number;
-  readonly #timeout: number;
-  readonly #backoff: Backoff;
-  readonly #maxResponseBytes: number;
-  readonly #validateResponses: NonNullable<ClientOptions['validateResponses']>;
-  readonly #logger: Logger;
   // Each distinct mismatch is reported once per client, not once per call.
   readonly #warned = new Set<string>();
 
   constructor(options: ClientOptions = {}) {
-    const apiKey = options.apiKey ?? readEnv(DEFAULTS.apiKeyEnvVar);
-    if (!apiKey) {
-      throw new FishAudioError(
-        `No API key. Pass { apiKey } to new FishAudio() or set the ${DEFAULTS.apiKeyEnvVar} environment variable.`,
-      );
-    }
-    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-      // Said without echoing the key: fetch's own error would quote the header value.
-      throw new FishAudioError('The API key contains spaces or characters a header cannot carry.');
-    }
-    this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULTS.baseUrl);
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.#maxRetries = checkCount('maxRetries', options.maxRetries ?? DEFAULTS.maxRetries);
-    this.#timeout = checkTimeout(options.timeout ?? DEFAULTS.timeout);
-    this.#backoff = { ...DEFAULTS.backoff, ...options.backoff };
-    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
-    this.#validateResponses = options.validateResponses ?? DEFAULTS.validateResponses;
-    this.#logger = options.logger ?? console;
-    this.#http = createClient({
-      baseUrl: this.baseUrl,
-      headers: {
-        Authorization: `Bearer ${apiKey}`,
-        Accept: 'application/json',
-        'User-Agent': `fish-audio-api/${VERSION}`,
-        ...options.defaultHeaders,
-      },
-    }) as unknown as LooseClient;
+    this.#options = resolveOptions(options);
+    this.baseUrl = this.#options.baseUrl;
+    const headers = new Headers({
+      Authorization: `Bearer ${this.#options.apiKey}`,
+      Accept: 'application/json',
+      'User-Agent': `fish-audio-api/${VERSION}`,
+    });
+    this.#options.defaultHeaders.forEach((value, name) => headers.set(name, value));
+    this.#http = createClient({ baseUrl: this.baseUrl, headers }) as unknown as LooseClient;
     this.wallet = new Wallet(this);
   }
 
@@ -109,15 +86,24 @@ export class FishAudio {
     const operation = operationManifest[key];
     // Throws before anything is sent when a parameter is wrong.
     const prepared = prepareParams(operation, params);
-    const maxRetries = checkCount('maxRetries', options.maxRetries ?? this.#maxRetries);
+    const maxRetries = checkRetries(options.maxRetries ?? this.#options.maxRetries);
+    const timeoutMs = checkTimeout(options.timeout ?? this.#options.timeout);
+    const headers = checkHeaders('headers', options.headers);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#attempt(operation, prepared, options, attempt);
+        return await this.#attempt(
+          operation,
+          prepared,
+          { ...options, headers },
+          timeoutMs,
+          attempt,
+        );
       } catch (error) {
         if (!(error instanceof FishAudioError)) throw error;
+        if (error instanceof APIConnectionError) error.recordAttempts(attempt);
         const retryable = isRetryable(error, operation.method, options.idempotent);
         if (!retryable || attempt > maxRetries) throw error;
-        const delay = retryDelay(attempt, error, this.#backoff);
+        const delay = retryDelay(attempt, error, this.#options.backoff);
         // The server asked for a longer wait than we sleep through: the caller decides.
         if (delay === undefined) throw error;
         await sleep(delay, options.signal);
@@ -128,15 +114,18 @@ export class FishAudio {
   async #attempt(
     operation: { method: string; path: string },
     params: PreparedParams,
-    options: RequestOptions,
+    options: Omit<RequestOptions, 'headers'> & { headers: Headers },
+    timeoutMs: number,
     attempt: number,
   ): Promise<WithResponse<unknown>> {
+    const redact = this.#redact;
     const deadline = {
-      fetch: this.#fetch,
-      timeoutMs: checkTimeout(options.timeout ?? this.#timeout),
-      maxResponseBytes: this.#maxResponseBytes,
+      fetch: this.#options.fetch,
+      timeoutMs,
+      maxResponseBytes: this.#options.maxResponseBytes,
       signal: options.signal,
       baseUrl: this.baseUrl,
+      redact,
     };
     const result = await withDeadline(deadline, async (fetch, signal, meta) => {
       const result = await this.#http.request(operation.method.toLowerCase(), operation.path, {
@@ -152,10 +141,12 @@ export class FishAudio {
       const info = { status: response.status, headers: response.headers, attempts: attempt };
       if (!response.ok) {
         // openapi-fetch leaves `error` undefined for an empty body and parses JSON when it can.
-        throw APIError.from({ ...info, body: result.error ?? '' });
+        // A server that echoes the request (a debug endpoint, a proxy) must not put the key
+        // into an error that ends up in logs.
+        throw APIError.from({ ...info, body: redactDeep(result.error ?? '', redact) });
       }
       return {
-        data: parseSuccessBody(response, result.data),
+        data: parseSuccessBody(response, result.data, redact),
         response: { status: response.status, headers: response.headers, url: meta.url },
       };
     });
@@ -163,13 +154,20 @@ export class FishAudio {
     return result;
   }
 
+  /** Replaces the API key in text bound for an error or a log line. */
+  readonly #redact = (text: string): string => text.split(this.#options.apiKey).join('[redacted]');
+
   #checkAgainstSpec(key: OperationKey, { data, response }: WithResponse<unknown>): void {
-    if (this.#validateResponses === 'off') return;
+    if (this.#options.validateResponses === 'off') return;
     const mismatches = validateResponse(key, response.status, data);
     if (mismatches.length === 0) return;
-    if (this.#validateResponses === 'error') {
+    if (this.#options.validateResponses === 'error') {
       throw new InvalidResponseError(
-        { status: response.status, headers: response.headers, body: data },
+        {
+          status: response.status,
+          headers: response.headers,
+          body: redactDeep(data, this.#redact),
+        },
         `the body does not match the spec for ${key}`,
         mismatches,
       );
@@ -177,11 +175,15 @@ export class FishAudio {
     const report = `${key} ${response.status}: ${formatMismatches(mismatches)}`;
     if (this.#warned.has(report)) return;
     this.#warned.add(report);
-    this.#logger.warn(`fish-audio-api: response differs from the spec: ${report}`);
+    this.#options.logger.warn(`fish-audio-api: response differs from the spec: ${report}`);
   }
 }
 
-function parseSuccessBody(response: Response, text: unknown): Record<string, unknown> {
+function parseSuccessBody(
+  response: Response,
+  text: unknown,
+  redact: (text: string) => string,
+): Record<string, unknown> {
   const info = { status: response.status, headers: response.headers };
   if (typeof text !== 'string' || text.trim() === '') {
     throw new InvalidResponseError({ ...info, body: '' }, 'the body is empty');
@@ -190,42 +192,25 @@ function parseSuccessBody(response: Response, text: unknown): Record<string, unk
   try {
     body = JSON.parse(text);
   } catch {
-    throw new InvalidResponseError({ ...info, body: text }, 'the body is not valid JSON');
+    throw new InvalidResponseError({ ...info, body: redact(text) }, 'the body is not valid JSON');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidResponseError({ ...info, body }, 'the body is not a JSON object');
+    throw new InvalidResponseError(
+      { ...info, body: redactDeep(body, redact) },
+      'the body is not a JSON object',
+    );
   }
   return body as Record<string, unknown>;
 }
 
-function checkCount(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new FishAudioError(`${name} must be a whole number of at least 0, got ${value}.`);
-  }
-  return value;
-}
-
-// setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days).
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function checkTimeout(value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > MAX_TIMER_MS) {
-    throw new FishAudioError(
-      `timeout must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${value}.`,
+/** Copies a parsed body with every string passed through `redact`. */
+function redactDeep(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact)]),
     );
   }
   return value;
-}
-
-function checkBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new FishAudioError(`baseUrl ${JSON.stringify(value)} is not a valid URL.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FishAudioError(`baseUrl must be an http(s) URL, got ${JSON.stringify(value)}.`);
-  }
-  return value.replace(/\/+$/, '');
 }

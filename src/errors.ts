@@ -150,14 +150,30 @@ export class InternalServerError extends APIError {
   override name = 'InternalServerError';
 }
 
-/** No response arrived: DNS, refused or reset connection, TLS failure. */
+/**
+ * No response arrived: DNS, refused or reset connection, TLS failure. Not an {@link APIError}:
+ * without a response there is no status, headers or body.
+ */
 export class APIConnectionError extends FishAudioError {
   override name = 'APIConnectionError';
+  /** How many requests were made, retries included. */
+  attempts = 1;
+  /** The system's code for the failure when there is one, such as `'ECONNREFUSED'`. */
+  readonly code: string | undefined;
+
+  /** Called by the client once it knows how many attempts ended this way. */
+  recordAttempts(attempts: number): void {
+    if (attempts > 1 && this.attempts === 1) this.message += ` [after ${attempts} attempts]`;
+    this.attempts = attempts;
+  }
+
   constructor(
     message = 'Could not reach the Fish Audio API. Check the network and baseUrl.',
     options?: ErrorOptions,
   ) {
     super(message, options);
+    const code = (options?.cause as { code?: unknown } | undefined)?.code;
+    this.code = typeof code === 'string' ? code : undefined;
   }
 }
 
@@ -286,13 +302,18 @@ function excerpt(body: unknown): string {
   return flat.length > 200 ? `Body starts: ${flat.slice(0, 200)}…` : flat ? `Body: ${flat}` : '';
 }
 
-/** Reads `retry-after-ms` or `Retry-After` (seconds or an HTTP date) as seconds. */
+/**
+ * Reads `retry-after-ms` or `Retry-After` (whole seconds or an HTTP date) as seconds; anything
+ * else is ignored, so that a garbled header falls back to normal backoff instead of no wait.
+ */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
-  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return ms / 1000;
-  const value = headers.get('retry-after');
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+  const ms = headers.get('retry-after-ms')?.trim();
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Number(ms) / 1000;
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  // HTTP dates (RFC 9110 §5.6.7) end in "GMT"; Date.parse alone accepts far too much.
+  if (!/GMT$/.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }

@@ -4,7 +4,8 @@
  */
 export { FishAudio } from './client.js';
 export { Wallet } from './wallet.js';
-export { APIPromise } from './api-promise.js';
+// A type only: construct it through the client's methods, not `new` or `APIPromise.resolve`.
+export type { APIPromise } from './api-promise.js';
 export {
   DEFAULTS,
   type ClientOptions,

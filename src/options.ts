@@ -1,4 +1,5 @@
-/** The client's options and their defaults, declared once. */
+/** The client's options, their defaults and their checks, declared once. */
+import { FishAudioError } from './errors.js';
 import type { Backoff } from './retry.js';
 
 /** A `fetch` implementation: the global one, or one from a test, a proxy agent or a polyfill. */
@@ -86,4 +87,117 @@ export function readEnv(name: string): string | undefined {
     ?.env;
   const value = env?.[name]?.trim();
   return value ? value : undefined;
+}
+
+/** The client's options after defaults and checks: what the client actually runs with. */
+export interface ResolvedOptions {
+  apiKey: string;
+  baseUrl: string;
+  fetch: Fetch;
+  defaultHeaders: Headers;
+  maxRetries: number;
+  timeout: number;
+  backoff: Backoff;
+  maxResponseBytes: number;
+  validateResponses: 'error' | 'warn' | 'off';
+  logger: Logger;
+}
+
+/** Applies {@link DEFAULTS} and refuses, with a {@link FishAudioError}, any value that cannot work. */
+export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  const apiKey = options.apiKey ?? readEnv(DEFAULTS.apiKeyEnvVar);
+  if (!apiKey) {
+    throw new FishAudioError(
+      `No API key. Pass { apiKey } to new FishAudio() or set the ${DEFAULTS.apiKeyEnvVar} environment variable.`,
+    );
+  }
+  if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+    // Said without echoing the key: fetch's own error would quote the header value.
+    throw new FishAudioError('The API key contains spaces or characters a header cannot carry.');
+  }
+  const validateResponses = options.validateResponses ?? DEFAULTS.validateResponses;
+  if (!['error', 'warn', 'off'].includes(validateResponses)) {
+    throw new FishAudioError(
+      `validateResponses must be 'error', 'warn' or 'off', got ${JSON.stringify(validateResponses)}.`,
+    );
+  }
+  const backoff: Backoff = { ...DEFAULTS.backoff };
+  for (const [name, value] of Object.entries(options.backoff ?? {})) {
+    if (value === undefined) continue;
+    if (!(name in backoff)) throw new FishAudioError(`backoff has no option "${name}".`);
+    backoff[name as keyof Backoff] = checkWholeNumber(`backoff.${name}`, value, 0);
+  }
+  return {
+    apiKey,
+    baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULTS.baseUrl),
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    defaultHeaders: checkHeaders('defaultHeaders', options.defaultHeaders),
+    maxRetries: checkRetries(options.maxRetries ?? DEFAULTS.maxRetries),
+    timeout: checkTimeout(options.timeout ?? DEFAULTS.timeout),
+    backoff,
+    maxResponseBytes: checkWholeNumber(
+      'maxResponseBytes',
+      options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+      1,
+    ),
+    validateResponses,
+    logger: options.logger ?? console,
+  };
+}
+
+/** Checks a `maxRetries` value, from the client options or a single call. */
+export function checkRetries(value: number): number {
+  return checkWholeNumber('maxRetries', value, 0);
+}
+
+// setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days).
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Checks a `timeout` value, from the client options or a single call. */
+export function checkTimeout(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_TIMER_MS) {
+    throw new FishAudioError(
+      `timeout must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${value}.`,
+    );
+  }
+  return value;
+}
+
+/** Checks headers once, up front, so a bad value is a clear error rather than a failed request. */
+export function checkHeaders(name: string, headers: Record<string, string> | undefined): Headers {
+  try {
+    return new Headers(headers);
+  } catch {
+    // The runtime's message quotes the value, which may be a secret.
+    throw new FishAudioError(
+      `${name} contains a header name or value that HTTP cannot carry (a line break, say).`,
+    );
+  }
+}
+
+function checkWholeNumber(name: string, value: number, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new FishAudioError(`${name} must be a whole number of at least ${min}, got ${value}.`);
+  }
+  return value;
+}
+
+function checkBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new FishAudioError('baseUrl is not a valid URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new FishAudioError(`baseUrl must be an http(s) URL, not ${url.protocol}.`);
+  }
+  // Paths are appended to the base URL as text: a query or fragment would swallow them, and
+  // credentials in a URL end up in logs. Said without echoing the URL, which may hold a secret.
+  if (url.username || url.password || url.search || url.hash) {
+    throw new FishAudioError(
+      'baseUrl must not contain credentials, a query or a fragment; pass credentials as apiKey or defaultHeaders.',
+    );
+  }
+  return value.replace(/\/+$/, '');
 }

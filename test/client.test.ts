@@ -222,6 +222,22 @@ describe('configuration', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it.each([
+    [{ maxResponseBytes: -1 }, /maxResponseBytes must be/],
+    [{ maxResponseBytes: Number.NaN }, /maxResponseBytes must be/],
+    [{ backoff: { initialDelayMs: Number.NaN } }, /backoff.initialDelayMs must be/],
+    [{ backoff: { maxDelayMs: -1 } }, /backoff.maxDelayMs must be/],
+    [{ validateResponses: 'warm' as 'warn' }, /validateResponses must be/],
+  ])('refuses the option %j', (options, message) => {
+    expect(() => new FishAudio({ apiKey: 'k', ...options })).toThrow(message);
+  });
+
+  it('keeps the default for a backoff field given as undefined', () => {
+    expect(
+      () => new FishAudio({ apiKey: 'k', backoff: { maxRetryAfterMs: undefined } }),
+    ).not.toThrow();
+  });
+
   it('refuses a negative maxRetries', () => {
     expect(() => new FishAudio({ apiKey: 'k', maxRetries: -1 })).toThrow(/maxRetries must be/);
   });

@@ -380,3 +380,18 @@ describe("the stand-in's self-check", () => {
     expect(result.stdout).toMatch(/close: The stand-in served bodies that do not match the spec/);
   });
 });
+
+describe('the stand-in and a foreign key', () => {
+  it('does not keep a key other than its own in its request log', async () => {
+    const api = await startStandIn();
+    try {
+      const client = new FishAudio({ apiKey: 'sk-real-key-from-env', baseUrl: api.url });
+      await client.wallet.getApiCredit().catch(() => undefined);
+      expect(api.requests).toHaveLength(1);
+      expect(api.requests[0]?.headers.authorization).toBe('[redacted: not the stand-in key]');
+      expect(JSON.stringify(api.requests)).not.toContain('sk-real-key-from-env');
+    } finally {
+      await api.close();
+    }
+  });
+});

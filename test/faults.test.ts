@@ -60,7 +60,7 @@ async function run(promise: Promise<unknown>): Promise<Outcome> {
 }
 
 describe('no response', () => {
-  it('retries a refused connection twice, then throws APIConnectionError', async () => {
+  it('retries a refused connection twice, then throws APIConnectionError saying so', async () => {
     const closed = await startServer();
     await closed.close();
     let calls = 0;
@@ -77,6 +77,9 @@ describe('no response', () => {
     expect(outcome.error).toBeInstanceOf(APIConnectionError);
     expect(outcome.error).not.toBeInstanceOf(APIConnectionTimeoutError);
     expect(calls).toBe(3);
+    expect((outcome.error as APIConnectionError).attempts).toBe(3);
+    expect((outcome.error as APIConnectionError).code).toBe('ECONNREFUSED');
+    expect((outcome.error as Error).message).toContain('after 3 attempts');
     expect(outcome.ms).toBeLessThan(MAX_BACKOFF_TOTAL + SLACK);
   });
 
@@ -119,6 +122,36 @@ describe('timeouts', () => {
     const outcome = await run(client.wallet.getApiCredit({}, { timeout: 1000, maxRetries: 0 }));
     expect(outcome.error).toBeUndefined();
     expect(server.attempts('slow-ok')).toBe(1);
+  });
+});
+
+describe('a custom fetch that ignores the signal', () => {
+  const never = () => new Promise<Response>(() => {});
+
+  it('still times out', async () => {
+    const client = new FishAudio({ apiKey: 'k', timeout: TIMEOUT, maxRetries: 0, fetch: never });
+    const outcome = await run(client.wallet.getApiCredit());
+    expect(outcome.error).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(outcome.ms).toBeLessThan(TIMEOUT + SLACK);
+  });
+
+  it('still rejects at once when the caller aborts', async () => {
+    const client = new FishAudio({ apiKey: 'k', maxRetries: 0, fetch: never });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const outcome = await run(client.wallet.getApiCredit({}, { signal: controller.signal }));
+    expect(outcome.error).toBeInstanceOf(APIUserAbortError);
+    expect(outcome.ms).toBeLessThan(50 + SLACK);
+  });
+
+  it('still times out a body stream that never ends', async () => {
+    const stalled = async () =>
+      new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('{')) }), {
+        status: 200,
+      });
+    const client = new FishAudio({ apiKey: 'k', timeout: TIMEOUT, maxRetries: 0, fetch: stalled });
+    const outcome = await run(client.wallet.getApiCredit());
+    expect(outcome.error).toBeInstanceOf(APIConnectionTimeoutError);
   });
 });
 
@@ -228,13 +261,23 @@ describe('statuses', () => {
     expect(server.attempts(scenario)).toBe(1);
   });
 
+  it('keeps a too-large error body as a cut-off text, with its status and class', async () => {
+    const client = clientFor('html-502', { maxResponseBytes: 20, maxRetries: 0 });
+    const outcome = await run(client.wallet.getApiCredit());
+    const error = outcome.error as InternalServerError;
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.status).toBe(502);
+    expect(error.body).toBe('<html><h1>502 Bad Ga');
+  });
+
   it('retries an HTML 502 and keeps its text', async () => {
+    const before = server.attempts('html-502');
     const outcome = await run(clientFor('html-502').wallet.getApiCredit());
     const error = outcome.error as InternalServerError;
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error.status).toBe(502);
     expect(error.body).toBe('<html><h1>502 Bad Gateway</h1></html>');
-    expect(server.attempts('html-502')).toBe(3);
+    expect(server.attempts('html-502') - before).toBe(3);
   });
 });
 

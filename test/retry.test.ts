@@ -83,9 +83,14 @@ describe('how long to wait', () => {
     expect(retryDelay(1, apiError(429, { 'retry-after': '60' }), backoff)).toBe(60_000);
   });
 
-  it('falls back to backoff when Retry-After is garbage', () => {
-    const error = apiError(429, { 'retry-after': 'soon' });
-    expect(retryDelay(1, error, backoff, () => 0)).toBe(500);
+  it.each([
+    [{ 'retry-after': 'soon' }],
+    [{ 'retry-after': '-5' }],
+    [{ 'retry-after': 'soon 2' }],
+    [{ 'retry-after': '1.' }],
+    [{ 'retry-after-ms': '12abc' }],
+  ])('falls back to backoff when the header is garbage: %j', (headers) => {
+    expect(retryDelay(1, apiError(429, headers), backoff, () => 0)).toBe(500);
   });
 });
 

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FishAudio } from '../src/index.js';
+import { inspect } from 'node:util';
+import {
+  APIConnectionError,
+  FishAudio,
+  InvalidResponseError,
+  NotFoundError,
+} from '../src/index.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';
 import { ROOT, runScript } from './helpers/project-copy.js';
 import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
@@ -85,5 +91,87 @@ describe('the API key in a bad header value', () => {
     } catch (error) {
       expect(String((error as Error).message)).not.toContain('sk-line');
     }
+  });
+});
+
+describe('the API key in what the server or a custom fetch sends back', () => {
+  const KEY = 'sk-echo-7d1e0b';
+  let echo: TestServer;
+  beforeAll(async () => {
+    echo = await startServer();
+  });
+  afterAll(() => echo.close());
+
+  it('is blanked out of an error body that echoes the request', async () => {
+    echo.handle((req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ status: 404, message: `no route; you sent ${req.headers.authorization}` }),
+      );
+    });
+    const client = new FishAudio({ apiKey: KEY, baseUrl: echo.url });
+    const error = await client.wallet.getApiCredit().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).body).toEqual({
+      status: 404,
+      message: 'no route; you sent Bearer [redacted]',
+    });
+    for (const text of [String(error), JSON.stringify(error), inspect(error, { depth: 10 })]) {
+      expect(text).not.toContain(KEY);
+    }
+  });
+
+  it('is blanked out of a 200 body that is not JSON', async () => {
+    echo.handle((req, res) => res.writeHead(200).end(`echo ${req.headers.authorization}`));
+    const client = new FishAudio({ apiKey: KEY, baseUrl: echo.url });
+    const error = await client.wallet.getApiCredit().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(inspect(error, { depth: 10 })).not.toContain(KEY);
+  });
+
+  it('does not survive in the cause of a connection error', async () => {
+    const client = new FishAudio({
+      apiKey: KEY,
+      baseUrl: echo.url,
+      maxRetries: 0,
+      // A proxy wrapper that attaches the whole request to its error.
+      fetch: async (request) => {
+        throw new Error(`proxy failed for ${request.headers.get('authorization')}`, {
+          cause: request,
+        });
+      },
+    });
+    const error = await client.wallet.getApiCredit().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(KEY);
+    expect(JSON.stringify(error)).not.toContain(KEY);
+  });
+});
+
+describe('options that cannot work', () => {
+  it('refuses a header value with a line break, without echoing it and sending nothing', async () => {
+    expect(() => new FishAudio({ apiKey: 'k', defaultHeaders: { 'X-A': 'a\nb' } })).toThrow(
+      /defaultHeaders contains a header/,
+    );
+    const server = await startServer();
+    try {
+      const client = new FishAudio({ apiKey: 'k', baseUrl: server.url });
+      const call = client.wallet.getApiCredit({}, { headers: { 'X-B': 'secret\r\nvalue' } });
+      await expect(call).rejects.toThrow(/headers contains a header/);
+      await expect(call).rejects.not.toThrow(/secret/);
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    ['https://user:pw@proxy.test/v1', 'credentials'],
+    ['https://proxy.test/v1?token=abc', 'a query'],
+    ['https://proxy.test/v1#frag', 'a fragment'],
+  ])('refuses the base URL %s, without echoing it', (baseUrl) => {
+    const attempt = () => new FishAudio({ apiKey: 'k', baseUrl });
+    expect(attempt).toThrow(/must not contain credentials, a query or a fragment/);
+    expect(attempt).not.toThrow(/user:pw|token=abc|#frag/);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   APIError,
-  APIPromise,
+  type APIPromise,
   FishAudio,
   FishAudioError,
   InvalidResponseError,

@@ -184,7 +184,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const server = http.createServer((req, res) => {
     req.resume();
     const request = record(req);
-    requests.push(request);
+    requests.push(withoutForeignKey(request, apiKey));
     answer(res, respond(request, req.method ?? '', apiKey, bodies, failures));
   });
   await new Promise<void>((resolve, reject) => {
@@ -509,11 +509,25 @@ function record(req: http.IncomingMessage): RecordedRequest {
   for (const [name, value] of Object.entries(req.headers)) {
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+
   return {
     method: req.method ?? '',
     path: mark === -1 ? target : target.slice(0, mark),
     query: Object.fromEntries(query),
     headers,
+  };
+}
+
+/**
+ * A client that fell back to a real FISH_API_KEY must not leave that key in what a test prints
+ * (a failing `toEqual` on `requests`, say): any other token than the stand-in's is blanked.
+ */
+function withoutForeignKey(request: RecordedRequest, apiKey: string): RecordedRequest {
+  const auth = request.headers.authorization;
+  if (auth === undefined || auth === `Bearer ${apiKey}`) return request;
+  return {
+    ...request,
+    headers: { ...request.headers, authorization: '[redacted: not the stand-in key]' },
   };
 }
 
