@@ -59,6 +59,16 @@ describe('the installed package', () => {
     expect(Object.keys(pkg.dependencies)).toEqual(['openapi-fetch']);
   });
 
+  it('imports nothing but openapi-fetch from the library bundles, so browsers can load them', async () => {
+    for (const file of ['index.js', 'index.cjs']) {
+      const code = await readFile(path.join(ROOT, 'dist', file), 'utf8');
+      const specifiers = [...code.matchAll(/(?:from |require\()['"]([^'"]+)['"]/g)].map(
+        (m) => m[1],
+      );
+      expect(specifiers, file).toEqual(['openapi-fetch']);
+    }
+  });
+
   it('works with import', async () => {
     const script = [
       "import { FishAudio, AuthenticationError } from 'fish-audio-api';",
