@@ -82,6 +82,27 @@ describe('a process that made one call exits by itself', () => {
   });
 });
 
+describe('a process that made 500 concurrent calls', () => {
+  let server: FaultServer;
+  beforeAll(async () => {
+    server = await startFaultServer();
+  });
+  afterAll(() => server.close());
+
+  it('gets 500 answers and exits by itself', async () => {
+    const start = performance.now();
+    const result = await runScript(ROOT, path.join('test', 'fixtures', 'exit-script.ts'), [], {
+      SCENARIO: 'ok',
+      SCENARIO_URL: server.url,
+      CALLS: '500',
+    });
+    expect(result.stdout.trim()).toBe('ok 500');
+    expect(result.code).toBe(0);
+    expect(server.attempts('ok')).toBe(500);
+    expect(performance.now() - start).toBeLessThan(15_000);
+  });
+});
+
 describe('the API key in a bad header value', () => {
   it('is refused at construction without being echoed', () => {
     const bad = 'sk-line\nbreak';
