@@ -29,6 +29,7 @@ export class APIPromise<T> extends Promise<T> {
     return this.#result;
   }
 
+  /** Resolves to the data alone; rejects with the error the call ended with. */
   override then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     // `any`, as in the built-in Promise, so callers may annotate the reason (`(e: Error) => …`).

@@ -33,7 +33,9 @@ export class InvalidParameterError extends FishAudioError {
 
 /** Facts about the HTTP exchange that produced an error. */
 export interface ResponseInfo {
+  /** The HTTP status. */
   status: number;
+  /** The response headers. */
   headers: Headers;
   /** Parsed JSON when the body is JSON, otherwise the text (`''` when empty). */
   body: unknown;
@@ -44,9 +46,13 @@ export interface ResponseInfo {
 /** The server answered with a non-2xx status. */
 export class APIError extends FishAudioError {
   override name = 'APIError';
+  /** The HTTP status of the response. */
   readonly status: number;
+  /** The response headers, e.g. `x-request-id` or `retry-after`. */
   readonly headers: Headers;
+  /** Parsed JSON when the body is JSON, otherwise its text (`''` when empty). */
   readonly body: unknown;
+  /** How many requests were made, retries included. */
   readonly attempts: number;
 
   constructor(info: ResponseInfo, advice?: string) {
@@ -117,8 +123,11 @@ export class ConflictError extends APIError {
 
 /** One item of the documented 422 body. */
 export interface ValidationIssue {
+  /** Where the problem is, e.g. `['query', 'check_free_credit']`. */
   loc: string[];
+  /** A machine-readable kind, e.g. `'bool_parsing'`. */
   type: string;
+  /** A human-readable explanation. */
   msg: string;
   [key: string]: unknown;
 }
@@ -203,7 +212,9 @@ export class APIUserAbortError extends FishAudioError {
  */
 export class InvalidResponseError extends FishAudioError {
   override name = 'InvalidResponseError';
+  /** The (2xx) HTTP status of the response. */
   readonly status: number;
+  /** The response headers. */
   readonly headers: Headers;
   /** The body as received: parsed JSON when it parsed, otherwise the text. Nothing is lost. */
   readonly body: unknown;
@@ -225,6 +236,7 @@ export class InvalidResponseError extends FishAudioError {
     this.mismatches = mismatches;
   }
 
+  /** Keeps `JSON.stringify(error)` useful: status, headers, body and mismatches. */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

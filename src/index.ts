@@ -45,5 +45,6 @@ export {
   type ResponseInfo,
   type ValidationIssue,
 } from './errors.js';
+/** The generated path types of the checked-in spec, for advanced typing needs. */
 export type { paths } from './generated/fish-audio.js';
 export { VERSION } from './version.js';

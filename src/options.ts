@@ -45,6 +45,7 @@ export interface ClientOptions {
 
 /** The one method the client needs of a logger; `console` has it. */
 export interface Logger {
+  /** Receives one line per distinct response mismatch. */
   warn(message: string): void;
 }
 

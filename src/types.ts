@@ -67,7 +67,9 @@ export type Package = ResponseOf<'GET /wallet/{user_id}/package'>;
 
 /** Status and headers of the response that produced a result. */
 export interface RawResponse {
+  /** The HTTP status. */
   status: number;
+  /** The response headers, e.g. `x-request-id`. */
   headers: Headers;
   /** The final URL, after any redirect. */
   url: string;
@@ -75,6 +77,8 @@ export interface RawResponse {
 
 /** A result together with the HTTP response it came from, from `.withResponse()`. */
 export interface WithResponse<T> {
+  /** The parsed body, as awaiting the call would give it. */
   data: T;
+  /** Status, headers and final URL of the response the data came from. */
   response: RawResponse;
 }
