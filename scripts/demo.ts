@@ -3,10 +3,11 @@
  * stand-in server from the built `fish-audio-api/testing`, and runs the built `fish-audio`
  * command against it the way a user would, printing what they would see. No network.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { runProcess } from './run-process.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -55,28 +56,13 @@ async function main(): Promise<void> {
   for (const args of commands) {
     console.log(`$ fish-audio ${args.join(' ')}`);
     // Spawned asynchronously: the stand-in shares this process's event loop.
-    const result = await spawnAsync(process.execPath, [CLI, ...args], env);
+    const result = await runProcess(process.execPath, [CLI, ...args], { env });
     process.stdout.write(result.stdout);
     process.stdout.write(result.stderr);
     console.log(`(exit code ${result.code})\n`);
   }
   console.log(`The stand-in received ${standIn.requests.length} requests.`);
   await standIn.close();
-}
-
-function spawnAsync(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 main().catch((error: unknown) => {

@@ -4,9 +4,8 @@
  * the query and to refuse a bad value before sending, so a parameter added to the spec works
  * after regeneration with no edit to the handwritten code.
  */
-import { deref, type OpenAPIDocument } from './spec.js';
+import { deref, HTTP_METHODS, type OpenAPIDocument } from './spec.js';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'];
 
 interface ParameterObject {
@@ -36,7 +35,7 @@ export function buildOperationManifest(doc: OpenAPIDocument): string {
   for (const [route, rawItem] of Object.entries(doc.paths ?? {})) {
     const item = deref<Record<string, unknown>>(doc, rawItem);
     const shared = (item.parameters as ParameterObject[] | undefined) ?? [];
-    for (const method of METHODS) {
+    for (const method of HTTP_METHODS) {
       const operation = item[method] as { parameters?: ParameterObject[] } | undefined;
       if (!operation) continue;
       operations[`${method.toUpperCase()} ${route}`] = {

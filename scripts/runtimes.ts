@@ -5,13 +5,14 @@
  * DENO and NODE22 environment variables; a missing one is reported as skipped, not failed.
  * Not part of `npm test`: CI machines carry only the project's Node.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startStandIn } from '../src/testing/index.js';
+import { runProcess } from './run-process.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ENTRY = pathToFileURL(path.join(ROOT, 'dist', 'index.js')).href;
@@ -66,18 +67,6 @@ const runtimes: Runtime[] = [
   },
 ];
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; out: string }>((resolve) => {
-    // From the project folder, so that Deno resolves openapi-fetch through its package.json.
-    const child = spawn(command, args, { env, cwd: ROOT });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (out += chunk));
-    child.on('close', (code) => resolve({ code, out: out.trim() }));
-    child.on('error', (error) => resolve({ code: 1, out: error.message }));
-  });
-}
-
 async function main(): Promise<number> {
   if (!existsSync(path.join(ROOT, 'dist', 'index.js'))) {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
@@ -96,7 +85,10 @@ async function main(): Promise<number> {
     }
     // The first call of each probe meets a 503 and must retry past it.
     api.failNext(503);
-    const { code, out } = await run(runtime.command, runtime.args(probe), env);
+    // From the project folder, so that Deno resolves openapi-fetch through its package.json.
+    const result = await runProcess(runtime.command, runtime.args(probe), { env, cwd: ROOT });
+    const { code } = result;
+    const out = (result.stdout + result.stderr).trim();
     const ok = code === 0 && out === expected;
     if (!ok) failed += 1;
     console.log(`${ok ? 'ok      ' : 'FAILED  '} ${runtime.name}${ok ? '' : `: ${out}`}`);

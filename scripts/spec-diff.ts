@@ -15,7 +15,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { deref, loadSpec, type OpenAPIDocument } from './spec.js';
+import { deref, loadSpec, HTTP_METHODS, type OpenAPIDocument } from './spec.js';
 
 /** Who notices a change: `callers` through what they send, `readers` through what they receive. */
 export type Audience = 'callers' | 'readers';
@@ -46,7 +46,6 @@ export interface SpecDiffReport {
 
 type Json = Record<string, unknown>;
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 /** Display order of JSON types; `null` last so unions read like `string | null`. */
 const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'] as const;
 type JsonType = (typeof JSON_TYPES)[number];
@@ -81,7 +80,7 @@ function listOperations(doc: OpenAPIDocument): Map<string, Operation> {
   const operations = new Map<string, Operation>();
   for (const [route, rawItem] of Object.entries(doc.paths ?? {})) {
     const item = resolve(doc, rawItem);
-    for (const method of METHODS) {
+    for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!isObject(operation)) continue;
       operations.set(`${method.toUpperCase()} ${route}`, {

@@ -7,41 +7,30 @@
  * Exits as Redocly does: 0 when clean, 1 on any problem (every rule is an error), 2 on a broken
  * config. Known upstream defects are tolerated in redocly.yaml and .redocly.lint-ignore.yaml.
  */
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { runProcess, type ProcessResult } from './run-process.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const REDOCLY_CLI = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
 
 /** What a finished Redocly run printed, and how it exited. */
-export interface RedoclyResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type RedoclyResult = ProcessResult;
 
 /**
  * Runs the Redocly CLI with `args` in `cwd`, offline: telemetry and the update check are off.
  * The Node 20 deprecation box it prints on every run is dropped from stderr, since no setting
  * turns it off and it would bury the lint result.
  */
-export function runRedocly(args: string[], cwd: string): Promise<RedoclyResult> {
+export async function runRedocly(args: string[], cwd: string): Promise<RedoclyResult> {
   const env = {
     ...process.env,
     REDOCLY_TELEMETRY: 'off',
     REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
     NO_COLOR: '1',
   };
-  const child = spawn(process.execPath, [REDOCLY_CLI, ...args], { cwd, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr: dropBanner(stderr) }));
-  });
+  const result = await runProcess(process.execPath, [REDOCLY_CLI, ...args], { cwd, env });
+  return { ...result, stderr: dropBanner(result.stderr) };
 }
 
 /** Removes Redocly's boxed notices (drawn from ╔ to ╚) and the blank lines around them. */

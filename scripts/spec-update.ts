@@ -37,12 +37,11 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { DEFAULT_OUT, DEFAULT_SPEC, generate, ROOT } from './generate.js';
 import { diffSpecs, formatReport } from './spec-diff.js';
 import { runRedocly } from './spec-lint.js';
-import { deref, loadSpec, type OpenAPIDocument } from './spec.js';
+import { deref, loadSpec, HTTP_METHODS, type OpenAPIDocument } from './spec.js';
 
 /** The tag whose operations this package covers. */
 export const TAG = 'Wallet';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 /** Top-level fields kept besides `paths` and `components`; `webhooks` and `x-...` are dropped. */
 const TOP_LEVEL = [
   'openapi',
@@ -75,10 +74,10 @@ export function extractTag(doc: OpenAPIDocument, tag: string): OpenAPIDocument {
   for (const [route, rawItem] of Object.entries(doc.paths ?? {})) {
     const item = deref<unknown>(doc, rawItem);
     if (!isObject(item)) continue;
-    const kept = METHODS.filter((m) => isObject(item[m]) && tagsOf(item[m]).includes(tag));
+    const kept = HTTP_METHODS.filter((m) => isObject(item[m]) && tagsOf(item[m]).includes(tag));
     if (kept.length === 0) continue;
     paths[route] = Object.fromEntries(
-      Object.entries(item).filter(([key]) => !METHODS.includes(key) || kept.includes(key)),
+      Object.entries(item).filter(([key]) => !HTTP_METHODS.includes(key) || kept.includes(key)),
     );
     for (const method of kept) {
       const operation = item[method] as Json;
@@ -232,11 +231,11 @@ const SHAPES: Record<ObjectKind, Shape> = {
     },
   },
   pathItem: {
-    order: ['summary', 'description', 'servers', 'parameters', ...METHODS],
+    order: ['summary', 'description', 'servers', 'parameters', ...HTTP_METHODS],
     fields: {
       servers: { list: 'server' },
       parameters: { list: 'parameter' },
-      ...Object.fromEntries(METHODS.map((method) => [method, 'operation'] as const)),
+      ...Object.fromEntries(HTTP_METHODS.map((method) => [method, 'operation'] as const)),
     },
   },
   operation: {

@@ -2,6 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 
+/** The keys of a Path Item that hold operations, in the order OpenAPI lists them. */
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
 /** The parts of an OpenAPI 3.x document the scripts rely on; everything else passes through. */
 export interface OpenAPIDocument {
   openapi: string;

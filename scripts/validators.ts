@@ -12,9 +12,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 // ajv/dist/standalone is CommonJS whose `module.exports` is the function and also carries it as
 // `.default`; TypeScript (NodeNext) only sees the `.default`, so that is what is called.
 import standalone from 'ajv/dist/standalone/index.js';
-import { deref, type OpenAPIDocument } from './spec.js';
+import { deref, HTTP_METHODS, type OpenAPIDocument } from './spec.js';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 /** `$id` of the one schema document that holds every component and response schema. */
 const ROOT_ID = 'openapi-responses.json';
 
@@ -107,7 +106,7 @@ function collectResponseSchemas(doc: OpenAPIDocument): ResponseSchema[] {
   const found: ResponseSchema[] = [];
   for (const [route, rawItem] of Object.entries(doc.paths ?? {})) {
     const item = deref<Record<string, unknown>>(doc, rawItem);
-    for (const method of METHODS) {
+    for (const method of HTTP_METHODS) {
       const operation = item[method] as { responses?: Record<string, unknown> } | undefined;
       if (!operation) continue;
       for (const [status, rawResponse] of Object.entries(operation.responses ?? {})) {

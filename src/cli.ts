@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, type ExitCode } from './cli-exit-codes.js';
 import { compareDecimal, isDecimal } from './decimal.js';
+import { isUsableApiKey, MAX_TIMEOUT_MS } from './options.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -47,8 +48,6 @@ export type CliEnv = Readonly<Record<string, string | undefined>>;
 
 const BASE_URL_ENV = 'FISH_BASE_URL';
 const KEY_ENV = DEFAULTS.apiKeyEnvVar;
-// setTimeout treats anything above this as 1 ms, which would time out every request at once.
-const MAX_TIMEOUT_MS = 2_147_483_647;
 const SEE_HELP = "Run 'fish-audio --help' for usage.";
 
 const OPTIONS = {
@@ -211,7 +210,7 @@ function readSettings(args: Args, env: CliEnv): Settings {
       `${KEY_ENV} is not set. Create an API key in your Fish Audio account, then run: export ${KEY_ENV}=<your key>`,
     );
   }
-  if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+  if (!isUsableApiKey(apiKey)) {
     throw new CliError(
       EXIT_CODES.CONFIG,
       `${KEY_ENV} contains spaces or characters an HTTP header cannot carry; copy the key again.`,

@@ -91,13 +91,7 @@ export class FishAudio {
     const headers = checkHeaders('headers', options.headers);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#attempt(
-          operation,
-          prepared,
-          { ...options, headers },
-          timeoutMs,
-          attempt,
-        );
+        return await this.#attempt(key, prepared, { ...options, headers }, timeoutMs, attempt);
       } catch (error) {
         if (!(error instanceof FishAudioError)) throw error;
         if (error instanceof APIConnectionError) error.recordAttempts(attempt);
@@ -112,12 +106,13 @@ export class FishAudio {
   }
 
   async #attempt(
-    operation: { method: string; path: string },
+    key: OperationKey,
     params: PreparedParams,
     options: Omit<RequestOptions, 'headers'> & { headers: Headers },
     timeoutMs: number,
     attempt: number,
   ): Promise<WithResponse<unknown>> {
+    const operation = operationManifest[key];
     const redact = this.#redact;
     const deadline = {
       fetch: this.#options.fetch,
@@ -150,7 +145,7 @@ export class FishAudio {
         response: { status: response.status, headers: response.headers, url: meta.url },
       };
     });
-    this.#checkAgainstSpec(`${operation.method} ${operation.path}` as OperationKey, result);
+    this.#checkAgainstSpec(key, result);
     return result;
   }
 

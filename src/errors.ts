@@ -71,14 +71,7 @@ export class APIError extends FishAudioError {
 
   /** Keeps `JSON.stringify(error)` useful: headers are a class instance and would vanish. */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      message: this.message,
-      status: this.status,
-      headers: Object.fromEntries(this.headers),
-      body: this.body,
-      attempts: this.attempts,
-    };
+    return { ...responseJSON(this), attempts: this.attempts };
   }
 }
 
@@ -238,15 +231,19 @@ export class InvalidResponseError extends FishAudioError {
 
   /** Keeps `JSON.stringify(error)` useful: status, headers, body and mismatches. */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      message: this.message,
-      status: this.status,
-      headers: Object.fromEntries(this.headers),
-      body: this.body,
-      mismatches: this.mismatches,
-    };
+    return { ...responseJSON(this), mismatches: this.mismatches };
   }
+}
+
+/** The fields every response-carrying error serialises, headers as a plain object. */
+function responseJSON(error: Error & Omit<ResponseInfo, 'attempts'>): Record<string, unknown> {
+  return {
+    name: error.name,
+    message: error.message,
+    status: error.status,
+    headers: Object.fromEntries(error.headers),
+    body: error.body,
+  };
 }
 
 function errorClassForStatus(status: number): new (info: ResponseInfo) => APIError {

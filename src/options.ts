@@ -112,7 +112,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       `No API key. Pass { apiKey } to new FishAudio() or set the ${DEFAULTS.apiKeyEnvVar} environment variable.`,
     );
   }
-  if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+  if (!isUsableApiKey(apiKey)) {
     // Said without echoing the key: fetch's own error would quote the header value.
     throw new FishAudioError('The API key contains spaces or characters a header cannot carry.');
   }
@@ -151,14 +151,22 @@ export function checkRetries(value: number): number {
   return checkWholeNumber('maxRetries', value, 0);
 }
 
-// setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days).
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * The longest `timeout` a timer can hold: setTimeout fires at once for delays above
+ * 2^31 - 1 ms (about 24.8 days), which would time out every request immediately.
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Whether a key can travel in an HTTP header: printable ASCII, no spaces. */
+export function isUsableApiKey(key: string): boolean {
+  return /^[\x21-\x7e]+$/.test(key);
+}
 
 /** Checks a `timeout` value, from the client options or a single call. */
 export function checkTimeout(value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > MAX_TIMER_MS) {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
     throw new FishAudioError(
-      `timeout must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${value}.`,
+      `timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${value}.`,
     );
   }
   return value;

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { operationManifest } from '../generated/operations.js';
 import { responseValidators } from '../generated/validators.js';
+import { isUsableApiKey } from '../options.js';
 import type { OperationKey, OperationSpec } from '../params.js';
 import { formatMismatches, validateResponse } from '../validate.js';
 
@@ -76,8 +77,6 @@ const PACKAGE = 'GET /wallet/{user_id}/package';
 const OK = 200;
 // Decimal amounts as the API sends them ("0", "12.3400"); no exponent, no spaces.
 const DECIMAL = /^-?\d+(\.\d+)?$/;
-// What a header value can carry; anything else would fail in the client before a request.
-const TOKEN = /^[\x21-\x7e]+$/;
 
 const operations: Readonly<Record<string, OperationSpec>> = operationManifest;
 // Operations or statuses without a documented JSON body have no entry, hence the widened type.
@@ -160,13 +159,12 @@ function defaultBodies(credit: string): Map<string, Record<string, unknown>> {
 export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
   const apiKey = options.apiKey ?? 'test-key';
   const initialCredit = options.credit ?? '100.0000';
-  if (typeof apiKey !== 'string' || !TOKEN.test(apiKey)) {
+  if (typeof apiKey !== 'string' || !isUsableApiKey(apiKey)) {
     throw new TypeError('apiKey must be a non-empty string of printable ASCII without spaces.');
   }
   checkDecimal('credit', initialCredit);
-  selfCheckDefaults(defaultBodies(initialCredit));
-
   let bodies = defaultBodies(initialCredit);
+  selfCheckDefaults(bodies);
   const failures: Failure[] = [];
   const requests: RecordedRequest[] = [];
   const selfCheckFailures: string[] = [];
