@@ -30,8 +30,13 @@ beforeAll(async () => {
     path.join(consumer, 'package.json'),
     JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
   );
-  // Offline: the tarball and the npm cache only, as on a machine with no registry.
-  await npm(['install', '--offline', '--no-audit', '--no-fund', tarball], consumer);
+  // Offline, and with nothing from the npm cache: `npm ci` on a fresh machine stores no registry
+  // metadata, so the runtime dependencies are packed from node_modules and installed beside it.
+  const dependencies = await packRuntimeDependencies(consumer);
+  await npm(
+    ['install', '--offline', '--no-audit', '--no-fund', tarball, ...dependencies],
+    consumer,
+  );
   server = await startServer();
   server.reply(200, apiCreditBody({ credit: '7.5000' }));
 }, 120_000);
@@ -40,6 +45,32 @@ afterAll(async () => {
   await server?.close();
   if (consumer) await rm(consumer, { recursive: true, force: true });
 });
+
+/** Packs every runtime dependency of the package, transitively, from ROOT's node_modules. */
+async function packRuntimeDependencies(destination: string): Promise<string[]> {
+  const seen = new Set<string>();
+  const queue = Object.keys(await readManifest(ROOT));
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...Object.keys(await readManifest(path.join(ROOT, 'node_modules', name))));
+  }
+  const tarballs: string[] = [];
+  for (const name of seen) {
+    const dir = path.join(ROOT, 'node_modules', name);
+    const { stdout } = await npm(['pack', '--json', '--pack-destination', destination, dir], ROOT);
+    tarballs.push(
+      path.join(destination, (JSON.parse(stdout) as { filename: string }[])[0]!.filename),
+    );
+  }
+  return tarballs;
+}
+
+async function readManifest(dir: string): Promise<Record<string, string>> {
+  const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
+  return pkg.dependencies ?? {};
+}
 
 const env = () => ({ FISH_API_KEY: 'sk-consumer', BASE_URL: server.url });
 
