@@ -11,8 +11,7 @@
  */
 import path from 'node:path';
 import { DEFAULTS, FishAudio, type OperationKey } from '../src/index.js';
-import { operationManifest } from '../src/generated/operations.js';
-import type { OperationSpec } from '../src/params.js';
+import { operationFor, operationKeys } from '../src/operations.js';
 import { formatMismatches, validateResponse } from '../src/validate.js';
 import { deref, loadSpec, type OpenAPIDocument } from './spec.js';
 
@@ -22,9 +21,8 @@ type Schema = Record<string, unknown>;
 
 /** Operations the check can call without inventing input: GETs whose parameters all may be left out. */
 function probedOperations(): string[] {
-  const operations: Readonly<Record<string, OperationSpec>> = operationManifest;
-  return Object.keys(operations).filter((key) => {
-    const { method, parameters } = operations[key]!;
+  return operationKeys.filter((key) => {
+    const { method, parameters } = operationFor(key);
     const needsInput = Object.values(parameters).some((p) => p.required && p.default === undefined);
     return method === 'GET' && !needsInput;
   });
@@ -85,7 +83,7 @@ function variants(doc: OpenAPIDocument, schema: Schema): Schema[] {
 
 /** The documented JSON schema of one status of an operation, if the spec has one. */
 function responseSchema(doc: OpenAPIDocument, key: string, status: number): unknown {
-  const { method, path: route } = (operationManifest as Record<string, OperationSpec>)[key]!;
+  const { method, path: route } = operationFor(key);
   const operation = (doc.paths?.[route] as Record<string, Schema> | undefined)?.[
     method.toLowerCase()
   ];

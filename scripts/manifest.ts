@@ -46,8 +46,27 @@ export function buildOperationManifest(doc: OpenAPIDocument): string {
     }
   }
   return [
+    '/** What the manifest says about one parameter. */',
+    'export interface ParameterEntry {',
+    "  readonly in: 'path' | 'query';",
+    '  readonly required: boolean;',
+    '  /** JSON types the value may have; absent when the schema is too rich to summarise. */',
+    '  readonly types?: readonly string[];',
+    '  readonly default?: unknown;',
+    '}',
+    '',
+    '/** What the manifest says about one operation. */',
+    'export interface OperationEntry {',
+    '  readonly method: string;',
+    '  readonly path: string;',
+    '  readonly parameters: Readonly<Record<string, ParameterEntry>>;',
+    '}',
+    '',
     '/** Where each operation lives and which parameters it takes, as the spec says. */',
-    `export const operationManifest = ${JSON.stringify(operations, null, 2)} as const;`,
+    `export const operationManifest = ${JSON.stringify(operations, null, 2)} as const satisfies Record<string, OperationEntry>;`,
+    '',
+    "/** An operation's key, such as `'GET /wallet/{user_id}/api-credit'`. */",
+    'export type OperationKey = keyof typeof operationManifest;',
     '',
   ].join('\n');
 }

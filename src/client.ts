@@ -1,32 +1,39 @@
-import createClient from 'openapi-fetch';
 import { APIPromise } from './api-promise.js';
-import { APIConnectionError, APIError, FishAudioError, InvalidResponseError } from './errors.js';
-import { operationManifest } from './generated/operations.js';
 import {
-  checkHeaders,
-  checkRetries,
-  checkTimeout,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  FishAudioError,
+  InvalidResponseError,
+  formatMismatches,
+} from './errors.js';
+import { operationFor, type OperationEntry, type OperationKey } from './operations.js';
+import {
   resolveOptions,
+  resolveRequestOptions,
   type ClientOptions,
   type RequestOptions,
   type ResolvedOptions,
+  type ResolvedRequestOptions,
 } from './options.js';
-import { prepareParams, type OperationKey, type PreparedParams } from './params.js';
+import { buildUrl } from './params.js';
+import { MAX_JSON_DEPTH, jsonDepth, redactor, type Redactor } from './redact.js';
 import { isRetryable, retryDelay, sleep } from './retry.js';
-import { withDeadline } from './transport.js';
-import type { ParamsOf, ResponseOf, WithResponse } from './types.js';
-import { formatMismatches, validateResponse } from './validate.js';
+import type { ParamsOf, RawResponse, ResponseOf, WithResponse } from './types.js';
+import { validateResponse } from './validate.js';
 import { VERSION } from './version.js';
 import { Wallet } from './wallet.js';
 
-// openapi-fetch is typed per path; the facade calls it with keys it has already checked.
-type LooseClient = {
-  request(
-    method: string,
-    path: string,
-    init: Record<string, unknown>,
-  ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
-};
+/**
+ * How a call wants its 2xx body: `'json'` reads it whole (within `maxResponseBytes`) and
+ * parses it; `'stream'` hands the body over as it arrives, with an idle timeout between chunks
+ * instead of a deadline on the whole body (speech audio, server-sent events).
+ */
+export type BodyMode = 'json' | 'stream';
+
+// The most distinct kinds of drift 'warn' mode remembers, so a long-lived client stays small.
+const MAX_WARNED_KINDS = 256;
 
 /**
  * A client for the Fish Audio API.
@@ -45,20 +52,21 @@ export class FishAudio {
   readonly baseUrl: string;
   // Private so that neither util.inspect nor JSON.stringify of the client shows the key.
   readonly #options: ResolvedOptions;
-  readonly #http: LooseClient;
-  // Each distinct mismatch is reported once per client, not once per call.
+  readonly #headers: Record<string, string>;
+  readonly #redact: Redactor;
+  // Each kind of drift (operation, status, pointer, expectation) is reported once per client.
   readonly #warned = new Set<string>();
 
   constructor(options: ClientOptions = {}) {
     this.#options = resolveOptions(options);
     this.baseUrl = this.#options.baseUrl;
-    const headers = new Headers({
-      Authorization: `Bearer ${this.#options.apiKey}`,
-      Accept: 'application/json',
-      'User-Agent': `fish-audio-api/${VERSION}`,
-    });
-    this.#options.defaultHeaders.forEach((value, name) => headers.set(name, value));
-    this.#http = createClient({ baseUrl: this.baseUrl, headers }) as unknown as LooseClient;
+    this.#redact = redactor(this.#options.apiKey);
+    this.#headers = {
+      accept: 'application/json',
+      'user-agent': `fish-audio-api/${VERSION}`,
+      ...this.#options.defaultHeaders,
+      authorization: `Bearer ${this.#options.apiKey}`,
+    };
     this.wallet = new Wallet(this);
   }
 
@@ -73,139 +81,273 @@ export class FishAudio {
   request<K extends OperationKey>(
     key: K,
     params?: ParamsOf<K>,
-    options: RequestOptions = {},
+    options?: RequestOptions,
   ): APIPromise<ResponseOf<K>> {
-    return new APIPromise(this.#send(key, params, options) as Promise<WithResponse<ResponseOf<K>>>);
+    return new APIPromise(this.#call(key, params, options, 'json')) as APIPromise<ResponseOf<K>>;
   }
 
-  async #send(
+  /**
+   * Sends a call and retries it while that is safe. This loop is the only place that counts
+   * attempts; each attempt gets its number and puts it on any error it throws.
+   */
+  async #call(
     key: OperationKey,
     params: unknown,
-    options: RequestOptions,
+    options: RequestOptions | undefined,
+    mode: BodyMode,
   ): Promise<WithResponse<unknown>> {
-    const operation = operationManifest[key];
-    // Throws before anything is sent when a parameter is wrong.
-    const prepared = prepareParams(operation, params);
-    const maxRetries = checkRetries(options.maxRetries ?? this.#options.maxRetries);
-    const timeoutMs = checkTimeout(options.timeout ?? this.#options.timeout);
-    const headers = checkHeaders('headers', options.headers);
+    // Every mistake in the arguments is thrown here, before anything is sent.
+    const operation = operationFor(key);
+    const call = resolveRequestOptions(options, this.#options);
+    const url = buildUrl(this.baseUrl, operation, params);
+    const headers = { ...this.#headers, ...call.headers };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#attempt(key, prepared, { ...options, headers }, timeoutMs, attempt);
+        return await this.#attempt(key, operation, url, headers, call, mode, attempt);
       } catch (error) {
         if (!(error instanceof FishAudioError)) throw error;
-        if (error instanceof APIConnectionError) error.recordAttempts(attempt);
-        const retryable = isRetryable(error, operation.method, options.idempotent);
-        if (!retryable || attempt > maxRetries) throw error;
+        if (attempt > call.maxRetries) throw error;
+        if (!isRetryable(error, operation.method, call.idempotent)) throw error;
         const delay = retryDelay(attempt, error, this.#options.backoff);
         // The server asked for a longer wait than we sleep through: the caller decides.
         if (delay === undefined) throw error;
-        await sleep(delay, options.signal);
+        await sleep(delay, call.signal);
       }
     }
   }
 
+  /**
+   * One attempt, top to bottom: send under the deadline, read the body within the size bound,
+   * parse it, check it, and throw the typed error where the problem is found. Everything read
+   * from the response passes through the redactor before any message is composed from it.
+   */
   async #attempt(
     key: OperationKey,
-    params: PreparedParams,
-    options: Omit<RequestOptions, 'headers'> & { headers: Headers },
-    timeoutMs: number,
+    operation: OperationEntry,
+    url: string,
+    headers: Record<string, string>,
+    call: ResolvedRequestOptions,
+    mode: BodyMode,
     attempt: number,
   ): Promise<WithResponse<unknown>> {
-    const operation = operationManifest[key];
-    const redact = this.#redact;
-    const deadline = {
-      fetch: this.#options.fetch,
-      timeoutMs,
-      maxResponseBytes: this.#options.maxResponseBytes,
-      signal: options.signal,
-      baseUrl: this.baseUrl,
-      redact,
+    const { signal } = call;
+    // One turn of the event loop's microtasks first, so that `abort()` right after starting a
+    // call is seen here and the request never leaves.
+    await undefined;
+    if (signal?.aborted) throw new APIUserAbortError(signal.reason);
+
+    // The deadline and the caller's signal end the attempt even when a custom fetch (or its
+    // body stream) ignores its signal: `stopped` rejects the moment either fires.
+    const controller = new AbortController();
+    let stop!: (error: FishAudioError) => void;
+    const stopped = new Promise<never>((_resolve, reject) => (stop = reject));
+    stopped.catch(() => {});
+    const timer = setTimeout(() => {
+      stop(new APIConnectionTimeoutError(call.timeout, { attempts: attempt }));
+      controller.abort();
+    }, call.timeout);
+    const onAbort = () => {
+      if (!signal?.aborted) return; // the deadline, already reported
+      stop(new APIUserAbortError(signal.reason));
+      controller.abort();
     };
-    const result = await withDeadline(deadline, async (fetch, signal, meta) => {
-      const result = await this.#http.request(operation.method.toLowerCase(), operation.path, {
-        params,
-        headers: options.headers,
-        fetch,
-        signal,
-        // Text, not JSON: the facade parses it so that HTML, empty and truncated bodies
-        // become typed errors instead of a SyntaxError or `undefined`.
-        parseAs: 'text',
-      });
-      const { response } = result;
-      const info = { status: response.status, headers: response.headers, attempts: attempt };
-      if (!response.ok) {
-        // openapi-fetch leaves `error` undefined for an empty body and parses JSON when it can.
-        // A server that echoes the request (a debug endpoint, a proxy) must not put the key
-        // into an error that ends up in logs.
-        throw APIError.from({ ...info, body: redactDeep(result.error ?? '', redact) });
+    // Listening on the caller's signal would add a listener to it per call (and a warning past
+    // ten concurrent calls); a signal composed with AbortSignal.any does not.
+    const abortable = signal ? anySignal(signal, controller.signal) : controller.signal;
+    if (signal) abortable.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      if (signal) abortable.removeEventListener('abort', onAbort);
+    };
+
+    // 1. Send, and wait for the status and headers.
+    let response: Response;
+    try {
+      const init: RequestInit = { method: operation.method, headers, signal: abortable };
+      response = await Promise.race([this.#options.fetch(url, init), stopped]);
+    } catch (error) {
+      done();
+      if (error instanceof FishAudioError) throw error;
+      if (signal?.aborted) throw new APIUserAbortError(signal.reason);
+      throw this.#connectionError(error, attempt);
+    }
+    const info = {
+      status: response.status,
+      headers: this.#redact.headers(response.headers),
+      attempts: attempt,
+    };
+    const raw: RawResponse = { status: response.status, headers: info.headers, url: response.url };
+
+    // 2. A 2xx stream is handed over as it arrives; the deadline stops at the headers.
+    if (response.ok && mode === 'stream') {
+      done();
+      return { data: response, response: raw };
+    }
+
+    // 3. Read the body within the size bound, still under the deadline.
+    let text: string;
+    try {
+      text = await Promise.race([readText(response, this.#options.maxResponseBytes), stopped]);
+    } catch (error) {
+      if (error instanceof FishAudioError) throw error;
+      if (error instanceof BodyTooLarge) {
+        throw new InvalidResponseError(
+          { ...info, body: '' },
+          `the body is larger than ${this.#options.maxResponseBytes} bytes, so it was not read (raise maxResponseBytes if this is expected)`,
+        );
       }
-      return {
-        data: parseSuccessBody(response, result.data, redact),
-        response: { status: response.status, headers: response.headers, url: meta.url },
-      };
-    });
-    this.#checkAgainstSpec(key, result);
-    return result;
+      if (signal?.aborted) throw new APIUserAbortError(signal.reason);
+      // An error status is known without its body: keep the class the status gives.
+      if (!response.ok) throw APIError.from({ ...info, body: '' });
+      throw this.#connectionError(error, attempt, response.status);
+    } finally {
+      done();
+    }
+
+    // 4. Parse. An error keeps its class whatever its body; a 2xx body must be a JSON object.
+    const parsed = parseJson(text, this.#redact);
+    if (!response.ok)
+      throw APIError.from({ ...info, body: parsed.ok ? parsed.value : parsed.text });
+    if (!parsed.ok) {
+      const problem = parsed.text.trim() === '' ? 'the body is empty' : parsed.problem;
+      throw new InvalidResponseError({ ...info, body: parsed.text }, problem);
+    }
+    const data = parsed.value;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new InvalidResponseError({ ...info, body: data }, 'the body is not a JSON object');
+    }
+
+    // 5. Check it against the spec.
+    this.#checkAgainstSpec(key, info, data);
+    return { data, response: raw };
   }
 
-  /** Replaces the API key in text bound for an error or a log line. */
-  readonly #redact = (text: string): string => text.split(this.#options.apiKey).join('[redacted]');
-
-  #checkAgainstSpec(key: OperationKey, { data, response }: WithResponse<unknown>): void {
-    if (this.#options.validateResponses === 'off') return;
-    const mismatches = validateResponse(key, response.status, data);
+  #checkAgainstSpec(key: OperationKey, info: ResponseInfoOf, data: unknown): void {
+    const mode = this.#options.validateResponses;
+    if (mode === 'off') return;
+    const mismatches = validateResponse(key, info.status, data);
     if (mismatches.length === 0) return;
-    if (this.#options.validateResponses === 'error') {
+    if (mode === 'error') {
       throw new InvalidResponseError(
-        {
-          status: response.status,
-          headers: response.headers,
-          body: redactDeep(data, this.#redact),
-        },
+        { ...info, body: data },
         `the body does not match the spec for ${key}`,
         mismatches,
       );
     }
-    const report = `${key} ${response.status}: ${formatMismatches(mismatches)}`;
-    if (this.#warned.has(report)) return;
-    this.#warned.add(report);
-    this.#options.logger.warn(`fish-audio-api: response differs from the spec: ${report}`);
+    // One line per kind of drift: the drifting value is not part of what makes it new.
+    const fresh = mismatches.filter((m) => {
+      const kind = `${key} ${info.status} ${m.pointer} ${m.expected}`;
+      if (this.#warned.has(kind) || this.#warned.size >= MAX_WARNED_KINDS) return false;
+      this.#warned.add(kind);
+      return true;
+    });
+    if (fresh.length === 0) return;
+    this.#options.logger.warn(
+      `fish-audio-api: response differs from the spec: ${key} ${info.status}: ${formatMismatches(fresh)}`,
+    );
+  }
+
+  /**
+   * No response, or no whole 2xx body (`status` says which), arrived. Only a cleaned copy of
+   * the cause is kept: a custom fetch may attach anything to its errors, headers included.
+   */
+  #connectionError(error: unknown, attempts: number, status?: number): APIConnectionError {
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+    const code = errorCode(error) ?? errorCode(cause);
+    const message = this.#redact.text(describe(error));
+    const causeMessage = typeof cause?.message === 'string' ? cause.message : undefined;
+    const detail = code ?? (causeMessage === undefined ? message : this.#redact.text(causeMessage));
+    const safeCause = { name: (error as Error | null)?.name ?? 'Error', code, message };
+    const what =
+      status === undefined
+        ? `Could not reach ${this.baseUrl}`
+        : `The connection to ${this.baseUrl} broke after it answered ${status}, while the body was read`;
+    return new APIConnectionError(
+      `${what} (${detail}). Check the network and the baseUrl option.`,
+      { attempts, code },
+      { cause: safeCause },
+    );
   }
 }
 
-function parseSuccessBody(
-  response: Response,
-  text: unknown,
-  redact: (text: string) => string,
-): Record<string, unknown> {
-  const info = { status: response.status, headers: response.headers };
-  if (typeof text !== 'string' || text.trim() === '') {
-    throw new InvalidResponseError({ ...info, body: '' }, 'the body is empty');
+type ResponseInfoOf = { status: number; headers: Headers; attempts: number };
+
+/** Raised inside {@link readText} when the body passes the bound. */
+class BodyTooLarge extends Error {}
+
+/**
+ * Reads a body as text, refusing a 2xx body larger than `limit` bytes (declared: before
+ * reading; undeclared or compressed: as soon as the count passes it) and cutting an error body
+ * at `limit`, so an error keeps its status and class whatever it carries.
+ */
+async function readText(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  const encoding = response.headers.get('content-encoding');
+  if (declared > limit && response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw new BodyTooLarge();
   }
-  let body: unknown;
+  // A declared, uncompressed length within the bound is enforced by fetch itself.
+  if (declared <= limit && (!encoding || encoding === 'identity')) return response.text();
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.byteLength > limit) {
+      await reader.cancel().catch(() => {});
+      if (response.ok) throw new BodyTooLarge();
+      chunks.push(value.subarray(0, limit - total));
+      break;
+    }
+    total += value.byteLength;
+    chunks.push(value);
+  }
+  const decoder = new TextDecoder();
+  return chunks
+    .map((chunk, i) => decoder.decode(chunk, { stream: i < chunks.length - 1 }))
+    .join('');
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; text: string; problem: string };
+
+/**
+ * Redacts and parses a body. Text that is not JSON, or nests too deeply to walk safely, stays
+ * (redacted) text. The raw text is redacted first; the parsed strings again only when the text
+ * has escapes, the one way a key could hide from the first pass.
+ */
+function parseJson(raw: string, redact: Redactor): Parsed {
+  const text = redact.text(raw);
+  let value: unknown;
   try {
-    body = JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
-    throw new InvalidResponseError({ ...info, body: redact(text) }, 'the body is not valid JSON');
+    return { ok: false, text, problem: 'the body is not valid JSON' };
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidResponseError(
-      { ...info, body: redactDeep(body, redact) },
-      'the body is not a JSON object',
-    );
+  if (jsonDepth(value) > MAX_JSON_DEPTH) {
+    return { ok: false, text, problem: `the body nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
-  return body as Record<string, unknown>;
+  return { ok: true, value: text.includes('\\') ? redact.value(value) : value };
 }
 
-/** Copies a parsed body with every string passed through `redact`. */
-function redactDeep(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact)]),
-    );
-  }
-  return value;
+/** `AbortSignal.any` where the runtime has it (Node 20.3+, Bun, Deno, browsers). */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const controller = new AbortController();
+  const forward = () => controller.abort();
+  a.addEventListener('abort', forward, { once: true });
+  b.addEventListener('abort', forward, { once: true });
+  return controller.signal;
+}
+
+/** The system's code for a failure: Node puts it on the cause, Bun and Deno on the error. */
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -12,11 +12,46 @@
  * }
  * ```
  */
-import { formatMismatches, type ResponseMismatch } from './validate.js';
+// This module imports nothing of the package, so every other module may import it.
 
 /** Base class of every error this package throws. */
 export class FishAudioError extends Error {
   override name = 'FishAudioError';
+}
+
+/**
+ * An option or argument that cannot work: a bad `baseUrl`, a header `fetch` would refuse, a
+ * `signal` that is not an `AbortSignal`, an unknown operation key. Thrown before anything is
+ * sent, and never retried.
+ */
+export class InvalidOptionError extends FishAudioError {
+  override name = 'InvalidOptionError';
+  constructor(
+    /** The option's name as you pass it, such as `'baseUrl'` or `'defaultHeaders'`. */
+    readonly option: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One way a response body differs from its documented schema. */
+export interface ResponseMismatch {
+  /** JSON pointer to the value, such as `'/credit'`; `''` is the body itself. */
+  pointer: string;
+  /** What the spec wants there, such as `'type string'` or `'required property'`. */
+  expected: string;
+  /** A short rendering of what arrived, such as `'number 12'`, or `'missing'`. */
+  actual: string;
+}
+
+/** Joins mismatches into one line: `/credit: expected type string, got number 12; …`. */
+export function formatMismatches(mismatches: readonly ResponseMismatch[]): string {
+  return mismatches
+    .map(
+      (m) => `${m.pointer === '' ? '(root)' : m.pointer}: expected ${m.expected}, got ${m.actual}`,
+    )
+    .join('; ');
 }
 
 /** A parameter was refused before any request was sent. */
@@ -40,7 +75,7 @@ export interface ResponseInfo {
   /** Parsed JSON when the body is JSON, otherwise the text (`''` when empty). */
   body: unknown;
   /** How many requests were made, retries included. */
-  attempts?: number;
+  attempts: number;
 }
 
 /** The server answered with a non-2xx status. */
@@ -60,7 +95,7 @@ export class APIError extends FishAudioError {
     this.status = info.status;
     this.headers = info.headers;
     this.body = info.body;
-    this.attempts = info.attempts ?? 1;
+    this.attempts = info.attempts;
   }
 
   /** Builds the subclass that matches the status. */
@@ -71,7 +106,7 @@ export class APIError extends FishAudioError {
 
   /** Keeps `JSON.stringify(error)` useful: headers are a class instance and would vanish. */
   toJSON(): Record<string, unknown> {
-    return { ...responseJSON(this), attempts: this.attempts };
+    return responseJSON(this);
   }
 }
 
@@ -159,43 +194,37 @@ export class InternalServerError extends APIError {
 export class APIConnectionError extends FishAudioError {
   override name = 'APIConnectionError';
   /** How many requests were made, retries included. */
-  attempts = 1;
+  readonly attempts: number;
   /** The system's code for the failure when there is one, such as `'ECONNREFUSED'`. */
   readonly code: string | undefined;
 
-  /** Called by the client once it knows how many attempts ended this way. */
-  recordAttempts(attempts: number): void {
-    if (attempts > 1 && this.attempts === 1) this.message += ` [after ${attempts} attempts]`;
-    this.attempts = attempts;
-  }
-
   constructor(
-    message = 'Could not reach the Fish Audio API. Check the network and baseUrl.',
+    message: string,
+    info: { attempts: number; code?: string | undefined },
     options?: ErrorOptions,
   ) {
-    super(message, options);
-    const code = (options?.cause as { code?: unknown } | undefined)?.code;
-    this.code = typeof code === 'string' ? code : undefined;
+    super(message + attemptsNote(info.attempts), options);
+    this.attempts = info.attempts;
+    this.code = info.code;
   }
 }
 
 /** No complete response arrived within the `timeout` option. */
 export class APIConnectionTimeoutError extends APIConnectionError {
   override name = 'APIConnectionTimeoutError';
-  constructor(timeoutMs?: number) {
+  constructor(timeoutMs: number, info: { attempts: number }) {
     super(
-      timeoutMs === undefined
-        ? 'The request timed out.'
-        : `The request timed out after ${timeoutMs} ms. Raise the timeout option or retry later.`,
+      `The request timed out after ${timeoutMs} ms. Raise the timeout option or retry later.`,
+      info,
     );
   }
 }
 
-/** The caller's `signal` aborted the request. */
+/** The caller's `signal` aborted the request. Its `cause` is the signal's `reason`. */
 export class APIUserAbortError extends FishAudioError {
   override name = 'APIUserAbortError';
-  constructor() {
-    super('The request was aborted by its signal.');
+  constructor(reason?: unknown) {
+    super('The request was aborted by its signal.', { cause: reason });
   }
 }
 
@@ -213,20 +242,20 @@ export class InvalidResponseError extends FishAudioError {
   readonly body: unknown;
   /** Each place the body differs from the spec's schema; `[]` for the other problems. */
   readonly mismatches: ResponseMismatch[];
-  constructor(
-    info: Omit<ResponseInfo, 'attempts'>,
-    problem: string,
-    mismatches: ResponseMismatch[] = [],
-  ) {
+  /** How many requests were made, retries included. */
+  readonly attempts: number;
+  constructor(info: ResponseInfo, problem: string, mismatches: ResponseMismatch[] = []) {
     super(
-      mismatches.length > 0
+      (mismatches.length > 0
         ? `The API answered ${info.status} but ${problem}: ${formatMismatches(mismatches)}.`
-        : `The API answered ${info.status} but ${problem}. ${excerpt(info.body)}`.trim(),
+        : `The API answered ${info.status} but ${problem}. ${excerpt(info.body)}`.trim()) +
+        attemptsNote(info.attempts),
     );
     this.status = info.status;
     this.headers = info.headers;
     this.body = info.body;
     this.mismatches = mismatches;
+    this.attempts = info.attempts;
   }
 
   /** Keeps `JSON.stringify(error)` useful: status, headers, body and mismatches. */
@@ -236,14 +265,19 @@ export class InvalidResponseError extends FishAudioError {
 }
 
 /** The fields every response-carrying error serialises, headers as a plain object. */
-function responseJSON(error: Error & Omit<ResponseInfo, 'attempts'>): Record<string, unknown> {
+function responseJSON(error: Error & ResponseInfo): Record<string, unknown> {
   return {
     name: error.name,
     message: error.message,
     status: error.status,
     headers: Object.fromEntries(error.headers),
     body: error.body,
+    attempts: error.attempts,
   };
+}
+
+function attemptsNote(attempts: number): string {
+  return attempts > 1 ? ` [after ${attempts} attempts]` : '';
 }
 
 function errorClassForStatus(status: number): new (info: ResponseInfo) => APIError {
@@ -282,8 +316,7 @@ function describeFailure(info: ResponseInfo, advice?: string): string {
     parts.push('(empty body)');
   }
   if (advice) parts.push(`— ${advice}`);
-  if (info.attempts && info.attempts > 1) parts.push(`[after ${info.attempts} attempts]`);
-  return parts.join(' ');
+  return parts.join(' ') + attemptsNote(info.attempts);
 }
 
 const STATUS_TEXT: Record<number, string> = {

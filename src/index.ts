@@ -9,11 +9,12 @@ export type { APIPromise } from './api-promise.js';
 export {
   DEFAULTS,
   type ClientOptions,
+  type ValidationMode,
   type RequestOptions,
   type Fetch,
   type Logger,
 } from './options.js';
-export { validateResponse, formatMismatches, type ResponseMismatch } from './validate.js';
+export { validateResponse } from './validate.js';
 export type {
   ApiCredit,
   ApiCreditParams,
@@ -24,9 +25,10 @@ export type {
   RawResponse,
   WithResponse,
 } from './types.js';
-export type { OperationKey } from './params.js';
+export type { OperationKey } from './operations.js';
 export {
   FishAudioError,
+  InvalidOptionError,
   InvalidParameterError,
   APIError,
   BadRequestError,
@@ -42,9 +44,11 @@ export {
   APIConnectionTimeoutError,
   APIUserAbortError,
   InvalidResponseError,
+  formatMismatches,
+  type ResponseMismatch,
   type ResponseInfo,
   type ValidationIssue,
 } from './errors.js';
 /** The generated path types of the checked-in spec, for advanced typing needs. */
-export type { paths } from './generated/fish-audio.js';
+export type { paths } from './operations.js';
 export { VERSION } from './version.js';

@@ -1,15 +1,25 @@
 /** The client's options, their defaults and their checks, declared once. */
-import { FishAudioError } from './errors.js';
-import type { Backoff } from './retry.js';
+import { InvalidOptionError } from './errors.js';
 
 /** A `fetch` implementation: the global one, or one from a test, a proxy agent or a polyfill. */
-export type Fetch = (input: Request, init?: RequestInit) => Promise<Response>;
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Backoff settings; see `DEFAULTS.backoff`. */
+export interface Backoff {
+  /** Delay before the first retry, doubled for each further one. */
+  initialDelayMs: number;
+  /** Upper bound of a computed delay. */
+  maxDelayMs: number;
+  /** The longest server-requested wait (`Retry-After`) the client sleeps through. */
+  maxRetryAfterMs: number;
+}
 
 /** Options for `new FishAudio(options)`. Every field is optional; see {@link DEFAULTS}. */
 export interface ClientOptions {
   /**
    * The API key, sent as `Authorization: Bearer <key>`.
    * Default: the `FISH_API_KEY` environment variable, where the runtime has one.
+   * It cannot be given as an `Authorization` header instead: headers are refused with that name.
    */
   apiKey?: string;
   /**
@@ -17,7 +27,7 @@ export interface ClientOptions {
    * here, because the API sends no CORS headers. A trailing slash is fine.
    */
   baseUrl?: string;
-  /** A custom `fetch`. Default: `globalThis.fetch`. */
+  /** A custom `fetch`, called as `fetch(url, init)`. Default: `globalThis.fetch`. */
   fetch?: Fetch;
   /** Headers sent with every request; per-request `headers` override them. */
   defaultHeaders?: Record<string, string>;
@@ -34,24 +44,27 @@ export interface ClientOptions {
   maxResponseBytes?: number;
   /**
    * What to do when a 2xx body does not match the spec's schema: `'error'` (default) throws
-   * `InvalidResponseError` listing each mismatch; `'warn'` reports each distinct mismatch once
+   * `InvalidResponseError` listing each mismatch; `'warn'` reports each kind of mismatch once
    * through `logger` and returns the body; `'off'` skips the check. Properties the spec does not
    * mention are always accepted: the API adds fields before the spec does.
    */
-  validateResponses?: 'error' | 'warn' | 'off';
+  validateResponses?: ValidationMode;
   /** Where `'warn'` reports go. Default `console`. The package logs nothing else. */
   logger?: Logger;
 }
 
+/** What to do with a 2xx body that does not match the spec. */
+export type ValidationMode = 'error' | 'warn' | 'off';
+
 /** The one method the client needs of a logger; `console` has it. */
 export interface Logger {
-  /** Receives one line per distinct response mismatch. */
+  /** Receives one line per kind of response mismatch. */
   warn(message: string): void;
 }
 
 /** Options for a single call, as its last argument. */
 export interface RequestOptions {
-  /** Aborts the call; it then rejects with `APIUserAbortError`. */
+  /** Aborts the call; it then rejects with `APIUserAbortError` whose `cause` is the reason. */
   signal?: AbortSignal;
   /** Extra headers for this call; they override the client's `defaultHeaders`. */
   headers?: Record<string, string>;
@@ -82,11 +95,23 @@ export const DEFAULTS = {
   },
 } as const;
 
+/**
+ * The longest `timeout` a timer can hold: setTimeout fires at once for delays above
+ * 2^31 - 1 ms (about 24.8 days), which would time out every request immediately.
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Reads an environment variable where the runtime has `process.env` (Node, Bun, Deno's compat). */
 export function readEnv(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-    ?.env;
-  const value = env?.[name]?.trim();
+  let value: string | undefined;
+  try {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+      ?.env;
+    value = env?.[name]?.trim();
+  } catch {
+    // Deno without --allow-env throws on reading the environment: treat it as unset.
+    return undefined;
+  }
   return value ? value : undefined;
 }
 
@@ -95,118 +120,320 @@ export interface ResolvedOptions {
   apiKey: string;
   baseUrl: string;
   fetch: Fetch;
-  defaultHeaders: Headers;
+  /** `defaultHeaders` as header-name → value pairs, names in lower case. */
+  defaultHeaders: Record<string, string>;
   maxRetries: number;
   timeout: number;
   backoff: Backoff;
   maxResponseBytes: number;
-  validateResponses: 'error' | 'warn' | 'off';
+  validateResponses: ValidationMode;
   logger: Logger;
 }
 
-/** Applies {@link DEFAULTS} and refuses, with a {@link FishAudioError}, any value that cannot work. */
-export function resolveOptions(options: ClientOptions): ResolvedOptions {
-  const apiKey = options.apiKey ?? readEnv(DEFAULTS.apiKeyEnvVar);
-  if (!apiKey) {
-    throw new FishAudioError(
+const CLIENT_OPTIONS = [
+  'apiKey',
+  'baseUrl',
+  'fetch',
+  'defaultHeaders',
+  'maxRetries',
+  'timeout',
+  'backoff',
+  'maxResponseBytes',
+  'validateResponses',
+  'logger',
+] as const satisfies readonly (keyof ClientOptions)[];
+const REQUEST_OPTIONS = [
+  'signal',
+  'headers',
+  'maxRetries',
+  'timeout',
+  'idempotent',
+] as const satisfies readonly (keyof RequestOptions)[];
+const VALIDATION_MODES: readonly ValidationMode[] = ['error', 'warn', 'off'];
+
+/**
+ * Applies {@link DEFAULTS} and refuses, with an {@link InvalidOptionError} naming the option,
+ * any value that cannot work. Only own properties count, so nothing inherited is used.
+ */
+export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
+  const given = ownOptions('options', options, CLIENT_OPTIONS);
+  const apiKey = given.apiKey ?? readEnv(DEFAULTS.apiKeyEnvVar);
+  if (apiKey === undefined || apiKey === '') {
+    throw new InvalidOptionError(
+      'apiKey',
       `No API key. Pass { apiKey } to new FishAudio() or set the ${DEFAULTS.apiKeyEnvVar} environment variable.`,
     );
   }
-  if (!isUsableApiKey(apiKey)) {
+  if (typeof apiKey !== 'string' || !isUsableApiKey(apiKey)) {
     // Said without echoing the key: fetch's own error would quote the header value.
-    throw new FishAudioError('The API key contains spaces or characters a header cannot carry.');
-  }
-  const validateResponses = options.validateResponses ?? DEFAULTS.validateResponses;
-  if (!['error', 'warn', 'off'].includes(validateResponses)) {
-    throw new FishAudioError(
-      `validateResponses must be 'error', 'warn' or 'off', got ${JSON.stringify(validateResponses)}.`,
+    throw new InvalidOptionError(
+      'apiKey',
+      'The API key must be a string of printable ASCII characters without spaces.',
     );
   }
+  const validateResponses = given.validateResponses ?? DEFAULTS.validateResponses;
+  if (!VALIDATION_MODES.includes(validateResponses)) {
+    throw new InvalidOptionError(
+      'validateResponses',
+      `validateResponses must be 'error', 'warn' or 'off', got ${describeValue(validateResponses)}.`,
+    );
+  }
+  const fetch =
+    given.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
+  if (typeof fetch !== 'function') {
+    throw new InvalidOptionError('fetch', `fetch must be a function, got ${describeValue(fetch)}.`);
+  }
+  const logger = given.logger ?? console;
+  if (typeof (logger as Partial<Logger> | null)?.warn !== 'function') {
+    throw new InvalidOptionError('logger', 'logger must have a warn(message) method.');
+  }
   const backoff: Backoff = { ...DEFAULTS.backoff };
-  for (const [name, value] of Object.entries(options.backoff ?? {})) {
+  const backoffNames = Object.keys(backoff) as (keyof Backoff)[];
+  for (const [name, value] of Object.entries(ownOptions('backoff', given.backoff, backoffNames))) {
     if (value === undefined) continue;
-    if (!(name in backoff)) throw new FishAudioError(`backoff has no option "${name}".`);
     backoff[name as keyof Backoff] = checkWholeNumber(`backoff.${name}`, value, 0);
   }
   return {
     apiKey,
-    baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULTS.baseUrl),
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    defaultHeaders: checkHeaders('defaultHeaders', options.defaultHeaders),
-    maxRetries: checkRetries(options.maxRetries ?? DEFAULTS.maxRetries),
-    timeout: checkTimeout(options.timeout ?? DEFAULTS.timeout),
+    baseUrl: checkBaseUrl(given.baseUrl ?? DEFAULTS.baseUrl),
+    fetch,
+    defaultHeaders: checkHeaders('defaultHeaders', given.defaultHeaders),
+    maxRetries: checkRetries(given.maxRetries ?? DEFAULTS.maxRetries),
+    timeout: checkTimeout(given.timeout ?? DEFAULTS.timeout),
     backoff,
     maxResponseBytes: checkWholeNumber(
       'maxResponseBytes',
-      options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+      given.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
       1,
     ),
     validateResponses,
-    logger: options.logger ?? console,
+    logger,
   };
 }
 
-/** Checks a `maxRetries` value, from the client options or a single call. */
-export function checkRetries(value: number): number {
-  return checkWholeNumber('maxRetries', value, 0);
+/** A call's options after checks; `headers` as lower-case name → value pairs. */
+export interface ResolvedRequestOptions {
+  signal: AbortSignal | undefined;
+  headers: Record<string, string>;
+  maxRetries: number;
+  timeout: number;
+  idempotent: boolean | undefined;
 }
 
-/**
- * The longest `timeout` a timer can hold: setTimeout fires at once for delays above
- * 2^31 - 1 ms (about 24.8 days), which would time out every request immediately.
- */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** Checks a call's options against the client's, which supply what the call leaves out. */
+export function resolveRequestOptions(
+  options: RequestOptions | undefined,
+  client: ResolvedOptions,
+): ResolvedRequestOptions {
+  const given = ownOptions('request options', options, REQUEST_OPTIONS);
+  const { signal, idempotent } = given;
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new InvalidOptionError(
+      'signal',
+      `signal must be an AbortSignal, got ${describeValue(signal)}.`,
+    );
+  }
+  if (idempotent !== undefined && typeof idempotent !== 'boolean') {
+    throw new InvalidOptionError(
+      'idempotent',
+      `idempotent must be true or false, got ${describeValue(idempotent)}.`,
+    );
+  }
+  return {
+    signal,
+    headers:
+      given.headers === undefined
+        ? client.defaultHeaders
+        : { ...client.defaultHeaders, ...checkHeaders('headers', given.headers) },
+    maxRetries: given.maxRetries === undefined ? client.maxRetries : checkRetries(given.maxRetries),
+    timeout: given.timeout === undefined ? client.timeout : checkTimeout(given.timeout),
+    idempotent,
+  };
+}
 
 /** Whether a key can travel in an HTTP header: printable ASCII, no spaces. */
 export function isUsableApiKey(key: string): boolean {
   return /^[\x21-\x7e]+$/.test(key);
 }
 
+/** Checks a `maxRetries` value, from the client options or a single call. */
+export function checkRetries(value: unknown): number {
+  return checkWholeNumber('maxRetries', value, 0);
+}
+
 /** Checks a `timeout` value, from the client options or a single call. */
-export function checkTimeout(value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
-    throw new FishAudioError(
-      `timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${value}.`,
+export function checkTimeout(value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_TIMEOUT_MS) {
+    throw new InvalidOptionError(
+      'timeout',
+      `timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${describeValue(value)}.`,
     );
   }
-  return value;
+  return value as number;
 }
 
-/** Checks headers once, up front, so a bad value is a clear error rather than a failed request. */
-export function checkHeaders(name: string, headers: Record<string, string> | undefined): Headers {
-  try {
-    return new Headers(headers);
-  } catch {
-    // The runtime's message quotes the value, which may be a secret.
-    throw new FishAudioError(
-      `${name} contains a header name or value that HTTP cannot carry (a line break, say).`,
+// Headers the client sets itself, and headers fetch refuses at dispatch (undici throws, which
+// would otherwise surface as a retried network error). Lower case.
+const RESERVED_HEADERS: Readonly<Record<string, string>> = {
+  authorization: 'pass the key as the apiKey option',
+  connection: 'fetch manages connections itself',
+  'keep-alive': 'fetch manages connections itself',
+  'transfer-encoding': 'fetch sets the framing itself',
+  upgrade: 'fetch cannot upgrade a connection',
+  expect: 'fetch does not support it',
+  'content-length': 'fetch computes it from the body',
+  host: 'it comes from baseUrl',
+};
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// RFC 9110 field values: visible ASCII and obs-text, with inner spaces and tabs.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Checks headers once, up front, so a bad name or value is a clear error naming the option
+ * rather than a failed (and retried) request. Returns lower-case names. Values are never
+ * echoed: they may be secrets.
+ */
+export function checkHeaders(option: string, headers: unknown): Record<string, string> {
+  if (headers === undefined) return {};
+  if (!isPlainObject(headers)) {
+    throw new InvalidOptionError(option, `${option} must be an object of header names to strings.`);
+  }
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (!HEADER_NAME.test(name)) {
+      throw new InvalidOptionError(
+        option,
+        `${option} has a header name HTTP cannot carry: ${JSON.stringify(name)}.`,
+      );
+    }
+    if (Object.hasOwn(RESERVED_HEADERS, lower)) {
+      throw new InvalidOptionError(
+        option,
+        `${option} cannot set ${name}: ${RESERVED_HEADERS[lower]}.`,
+      );
+    }
+    if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
+      throw new InvalidOptionError(
+        option,
+        `${option}["${name}"] must be a string without line breaks or control characters.`,
+      );
+    }
+    out[lower] = value;
+  }
+  return out;
+}
+
+/** Whether a value is a plain object (`{}` or `Object.create(null)`), not an array or class. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return typeof AbortSignal !== 'undefined' && value instanceof AbortSignal;
+}
+
+/**
+ * The own, enumerable properties of an options object; an unknown name is a typo the caller
+ * must hear about, with the nearest known name.
+ */
+function ownOptions<T extends object>(
+  option: string,
+  value: T | undefined,
+  known: readonly string[],
+): Partial<T> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value))
+    throw new InvalidOptionError(option, `${option} must be a plain object.`);
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(value)) {
+    if (!known.includes(name)) {
+      const near = nearest(name, known);
+      throw new InvalidOptionError(
+        name,
+        `Unknown option "${name}" in ${option}${near ? ` (did you mean "${near}"?)` : ''}.`,
+      );
+    }
+    out[name] = (value as Record<string, unknown>)[name];
+  }
+  return out as Partial<T>;
+}
+
+/** The known name closest to `name` (case-insensitive edit distance ≤ 2), if any. */
+export function nearest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function checkWholeNumber(name: string, value: unknown, min: number): number {
+  if (!Number.isSafeInteger(value) || (value as number) < min) {
+    throw new InvalidOptionError(
+      name,
+      `${name} must be a whole number of at least ${min}, got ${describeValue(value)}.`,
     );
   }
+  return value as number;
 }
 
-function checkWholeNumber(name: string, value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new FishAudioError(`${name} must be a whole number of at least ${min}, got ${value}.`);
+/** Describes a value for an error message without echoing a string, which may be a secret. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/**
+ * Checks and normalises the base URL. Paths are appended to it as text, so a query or
+ * fragment (even an empty `?` or `#`) would swallow them, and credentials in a URL end up in
+ * logs. Said without echoing the URL, which may hold a secret.
+ */
+export function checkBaseUrl(value: unknown): string {
+  if (typeof value !== 'string') {
+    throw new InvalidOptionError(
+      'baseUrl',
+      `baseUrl must be a string, got ${describeValue(value)}.`,
+    );
   }
-  return value;
-}
-
-function checkBaseUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new FishAudioError('baseUrl is not a valid URL.');
+    throw new InvalidOptionError('baseUrl', 'baseUrl is not a valid URL.');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FishAudioError(`baseUrl must be an http(s) URL, not ${url.protocol}.`);
+    throw new InvalidOptionError('baseUrl', `baseUrl must be an http(s) URL, not ${url.protocol}.`);
   }
-  // Paths are appended to the base URL as text: a query or fragment would swallow them, and
-  // credentials in a URL end up in logs. Said without echoing the URL, which may hold a secret.
-  if (url.username || url.password || url.search || url.hash) {
-    throw new FishAudioError(
-      'baseUrl must not contain credentials, a query or a fragment; pass credentials as apiKey or defaultHeaders.',
+  if (url.username || url.password || value.includes('?') || value.includes('#')) {
+    throw new InvalidOptionError(
+      'baseUrl',
+      'baseUrl must not contain credentials, a query or a fragment; pass the key as apiKey.',
     );
   }
-  return value.replace(/\/+$/, '');
+  if (value !== value.trim()) {
+    throw new InvalidOptionError('baseUrl', 'baseUrl must not start or end with white space.');
+  }
+  return url.href.replace(/\/+$/, '');
 }

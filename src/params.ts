@@ -3,35 +3,21 @@
  * and splits them into path and query values. Anything wrong is refused here, before a request
  * exists, so a bad value can never reach the network.
  */
+import { createFinalURL, createQuerySerializer, defaultPathSerializer } from 'openapi-fetch';
 import { InvalidParameterError } from './errors.js';
-import type { operationManifest } from './generated/operations.js';
-
-type Manifest = typeof operationManifest;
-/** An operation's key in the manifest, e.g. `'GET /wallet/{user_id}/api-credit'`. */
-export type OperationKey = keyof Manifest;
-type ParameterSpec = {
-  readonly in: 'path' | 'query';
-  readonly required: boolean;
-  readonly types?: readonly string[];
-  readonly default?: unknown;
-};
-/** What the manifest says about one operation. */
-export interface OperationSpec {
-  readonly method: string;
-  readonly path: string;
-  readonly parameters: Readonly<Record<string, ParameterSpec>>;
-}
-
-/** Path and query values ready for openapi-fetch. */
-export interface PreparedParams {
-  path: Record<string, string>;
-  query: Record<string, unknown>;
-}
+import type { OperationEntry, ParameterEntry } from './operations.js';
 
 // A lone UTF-16 surrogate cannot be percent-encoded (encodeURIComponent throws URIError).
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const serializeQuery = createQuerySerializer();
 
-export function prepareParams(operation: OperationSpec, params: unknown): PreparedParams {
+/**
+ * Checks `params` against the operation's parameter list and returns the request URL, with
+ * path parameters percent-encoded into one segment each and query parameters serialised by
+ * openapi-fetch. Only own properties count: nothing inherited, from a prototype or a polluted
+ * `Object.prototype`, reaches the request.
+ */
+export function buildUrl(baseUrl: string, operation: OperationEntry, params: unknown): string {
   if (params === undefined || params === null) params = {};
   if (typeof params !== 'object' || Array.isArray(params)) {
     throw new InvalidParameterError('params', 'params must be an object of parameter values.');
@@ -48,9 +34,12 @@ export function prepareParams(operation: OperationSpec, params: unknown): Prepar
     }
   }
 
-  const prepared: PreparedParams = { path: {}, query: {} };
-  for (const [name, spec] of Object.entries(known)) {
-    let value = given[name];
+  // Prototype-free, because openapi-fetch's serialisers walk them with `for…in`.
+  const path: Record<string, string> = Object.create(null);
+  const query: Record<string, unknown> = Object.create(null);
+  for (const name of Object.keys(known)) {
+    const spec = known[name]!;
+    let value = Object.hasOwn(given, name) ? given[name] : undefined;
     if (value === undefined && spec.in === 'path') value = spec.default;
     if (value === undefined) {
       if (spec.required) {
@@ -59,13 +48,18 @@ export function prepareParams(operation: OperationSpec, params: unknown): Prepar
       continue;
     }
     checkType(name, value, spec);
-    if (spec.in === 'path') prepared.path[name] = checkPathSegment(name, value);
-    else prepared.query[name] = value;
+    if (spec.in === 'path') path[name] = checkPathSegment(name, value);
+    else query[name] = value;
   }
-  return prepared;
+  return createFinalURL(operation.path, {
+    baseUrl,
+    params: { path, query },
+    querySerializer: serializeQuery,
+    pathSerializer: defaultPathSerializer,
+  });
 }
 
-function checkType(name: string, value: unknown, spec: ParameterSpec): void {
+function checkType(name: string, value: unknown, spec: ParameterEntry): void {
   if (typeof value === 'string' && LONE_SURROGATE.test(value)) {
     throw new InvalidParameterError(name, `"${name}" contains an unpaired UTF-16 surrogate.`);
   }

@@ -9,16 +9,7 @@ import {
   parseRetryAfter,
   type FishAudioError,
 } from './errors.js';
-
-/** Backoff settings; see `DEFAULTS.backoff`. */
-export interface Backoff {
-  /** Delay before the first retry, doubled for each further one. */
-  initialDelayMs: number;
-  /** Upper bound of a computed delay. */
-  maxDelayMs: number;
-  /** The longest server-requested wait (`Retry-After`) the client sleeps through. */
-  maxRetryAfterMs: number;
-}
+import type { Backoff } from './options.js';
 
 // Methods that mean the same thing when sent twice (RFC 9110 §9.2.2).
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -62,10 +53,10 @@ export function retryDelay(
 /** Waits `ms`, or rejects with `APIUserAbortError` as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new APIUserAbortError());
+    if (signal?.aborted) return reject(new APIUserAbortError(signal.reason));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new APIUserAbortError());
+      reject(new APIUserAbortError(signal!.reason));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

@@ -2,11 +2,8 @@
  * Public types, derived from the generated files so that regeneration alone updates them.
  * Nothing here restates a field of the spec.
  */
-import type { paths } from './generated/fish-audio.js';
-import type { operationManifest } from './generated/operations.js';
+import type { Manifest, OperationKey, paths } from './operations.js';
 
-type Manifest = typeof operationManifest;
-type OperationKey = keyof Manifest;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type NonEmpty<T> = [T] extends [never] ? {} : T;
 

@@ -4,27 +4,11 @@
  * (`src/generated/validators.js`, compiled from the spec at codegen time); this file only finds
  * the right one and turns its findings into {@link ResponseMismatch}es.
  */
-import {
-  responseValidators,
-  type ResponseValidationError,
-  type ResponseValidator,
-} from './generated/validators.js';
-import type { OperationKey } from './params.js';
+import { formatMismatches, type ResponseMismatch } from './errors.js';
+import { escapePointer, unescapePointer } from './json-pointer.js';
+import { validatorFor, type OperationKey, type ResponseValidationError } from './operations.js';
 
-/** One way a response body differs from its documented schema. */
-export interface ResponseMismatch {
-  /** JSON pointer to the value, such as `'/credit'`; `''` is the body itself. */
-  pointer: string;
-  /** What the spec wants there, such as `'type string'` or `'required property'`. */
-  expected: string;
-  /** A short rendering of what arrived, such as `'number 12'`, or `'missing'`. */
-  actual: string;
-}
-
-// Operations without any JSON response have no entry, hence the widened type.
-const validators: Readonly<
-  Record<string, Readonly<Record<string, ResponseValidator>> | undefined>
-> = responseValidators;
+export { formatMismatches, type ResponseMismatch };
 
 /**
  * Compares `body` with the schema documented for `status` of operation `key`. Returns every
@@ -32,22 +16,13 @@ const validators: Readonly<
  * status. Properties the spec does not list are always accepted.
  */
 export function validateResponse(
-  key: OperationKey,
+  key: OperationKey | string,
   status: number,
   body: unknown,
 ): ResponseMismatch[] {
   const validate = validatorFor(key, status);
   if (!validate || validate(body)) return [];
   return describeErrors(validate.errors ?? [], body);
-}
-
-/** Joins mismatches into one line: `/credit: expected type string, got number 12; …`. */
-export function formatMismatches(mismatches: readonly ResponseMismatch[]): string {
-  return mismatches
-    .map(
-      (m) => `${m.pointer === '' ? '(root)' : m.pointer}: expected ${m.expected}, got ${m.actual}`,
-    )
-    .join('; ');
 }
 
 /**
@@ -76,15 +51,6 @@ export function describeErrors(
     expected,
     actual: missing ? 'missing' : render(valueAt(body, pointer)),
   }));
-}
-
-function validatorFor(key: OperationKey, status: number): ResponseValidator | undefined {
-  const byStatus = validators[key];
-  if (!byStatus) return undefined;
-  // OpenAPI lets a response be documented for one status, a range such as `4XX`, or `default`.
-  return (
-    byStatus[String(status)] ?? byStatus[`${Math.floor(status / 100)}XX`] ?? byStatus['default']
-  );
 }
 
 interface Item {
@@ -195,15 +161,11 @@ function isWithin(pointer: string, parent: string): boolean {
   return pointer === parent || pointer.startsWith(`${parent}/`);
 }
 
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 function valueAt(body: unknown, pointer: string): unknown {
   if (pointer === '') return body;
   let node = body;
   for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const segment = unescapePointer(raw);
     if (typeof node !== 'object' || node === null || !Object.hasOwn(node, segment))
       return undefined;
     node = (node as Record<string, unknown>)[segment];

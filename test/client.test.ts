@@ -97,7 +97,7 @@ describe('GET /wallet/{user_id}/api-credit', () => {
       apiKey: 'k',
       baseUrl: server.url,
       fetch: (input, init) => {
-        seen.push(input.url);
+        seen.push(input);
         return fetch(input, init);
       },
     });

@@ -16,15 +16,18 @@ import {
   UnprocessableEntityError,
   type Fetch,
 } from '../src/index.js';
-import { operationManifest } from '../src/generated/operations.js';
-import { responseValidators } from '../src/generated/validators.js';
-import type { OperationKey, OperationSpec } from '../src/params.js';
+import {
+  operationFor,
+  operationKeys,
+  documentedStatuses,
+  type OperationKey,
+} from '../src/operations.js';
 import { startStandIn, type StandIn } from '../src/testing/index.js';
 import { formatMismatches, validateResponse } from '../src/validate.js';
 import { copyProject, ROOT, runNode, runScript } from './helpers/project-copy.js';
 
 const API_CREDIT = 'GET /wallet/{user_id}/api-credit';
-const operations: Readonly<Record<string, OperationSpec>> = operationManifest;
+const operations = operationKeys.map(operationFor);
 
 interface Served {
   method: string;
@@ -38,11 +41,11 @@ const served: Served[] = [];
 const checked: Served[] = [];
 
 /** The global fetch, keeping a copy of every answer for the spec check. */
-const observingFetch: Fetch = async (request) => {
-  const response = await fetch(request);
-  const { pathname } = new URL(request.url);
+const observingFetch: Fetch = async (url, init) => {
+  const response = await fetch(url, init);
+  const { pathname } = new URL(url);
   served.push({
-    method: request.method,
+    method: init.method ?? 'GET',
     path: pathname,
     status: response.status,
     body: await readBody(response.clone()),
@@ -57,8 +60,8 @@ async function readBody(response: Response): Promise<unknown> {
 
 /** The operation a request addressed, found independently of the stand-in's own routing. */
 function operationAt(method: string, path: string): string | undefined {
-  return Object.keys(operations).find((key) => {
-    const operation = operations[key]!;
+  return operationKeys.find((key) => {
+    const operation = operationFor(key);
     const pattern = new RegExp(`^${operation.path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
     return operation.method === method && pattern.test(path);
   });
@@ -87,7 +90,7 @@ function clientFor(options: { apiKey?: string; maxRetries?: number } = {}): Fish
 /** A request the client would refuse to send, made with the observing fetch. */
 function rawFetch(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = { Authorization: `Bearer ${standIn.apiKey}`, ...init.headers };
-  return observingFetch(new Request(`${standIn.url}${path}`, { ...init, headers }));
+  return observingFetch(`${standIn.url}${path}`, { ...init, headers });
 }
 
 beforeAll(async () => {
@@ -135,7 +138,7 @@ describe('the client against the stand-in', () => {
   });
 
   it('gets every operation of the spec answered with a 200 body that matches it', async () => {
-    for (const operation of Object.values(operations)) {
+    for (const operation of operations) {
       const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
         encodeURIComponent(String(operation.parameters[name]?.default ?? 'x')),
       );
@@ -224,7 +227,7 @@ describe('the client against the stand-in', () => {
   });
 
   it('gets a body that matches the spec for every documented error status', async () => {
-    const statuses = Object.keys(responseValidators[API_CREDIT]).map(Number);
+    const statuses = documentedStatuses(API_CREDIT);
     for (const status of statuses.filter((s) => s >= 400)) {
       standIn.failNext(status);
       const response = await rawFetch('/wallet/self/api-credit');

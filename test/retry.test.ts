@@ -10,7 +10,7 @@ import {
 import { isRetryable, retryDelay, sleep } from '../src/retry.js';
 
 const apiError = (status: number, headers: Record<string, string> = {}) =>
-  APIError.from({ status, headers: new Headers(headers), body: '' });
+  APIError.from({ status, headers: new Headers(headers), body: '', attempts: 1 });
 const backoff = DEFAULTS.backoff;
 
 describe('which failures are retried', () => {
@@ -23,14 +23,14 @@ describe('which failures are retried', () => {
   });
 
   it('retries connection errors and timeouts', () => {
-    expect(isRetryable(new APIConnectionError(), 'GET')).toBe(true);
-    expect(isRetryable(new APIConnectionTimeoutError(10), 'GET')).toBe(true);
+    expect(isRetryable(new APIConnectionError('x', { attempts: 1 }), 'GET')).toBe(true);
+    expect(isRetryable(new APIConnectionTimeoutError(10, { attempts: 1 }), 'GET')).toBe(true);
   });
 
   it('never retries an abort or an invalid 2xx body', () => {
     expect(isRetryable(new APIUserAbortError(), 'GET')).toBe(false);
     const invalid = new InvalidResponseError(
-      { status: 200, headers: new Headers(), body: '' },
+      { status: 200, headers: new Headers(), body: '', attempts: 1 },
       'x',
     );
     expect(isRetryable(invalid, 'GET')).toBe(false);
@@ -38,7 +38,7 @@ describe('which failures are retried', () => {
 
   it('never retries a POST unless the caller marks it idempotent', () => {
     expect(isRetryable(apiError(503), 'POST')).toBe(false);
-    expect(isRetryable(new APIConnectionError(), 'POST')).toBe(false);
+    expect(isRetryable(new APIConnectionError('x', { attempts: 1 }), 'POST')).toBe(false);
     expect(isRetryable(apiError(503), 'POST', true)).toBe(true);
   });
 

@@ -85,8 +85,8 @@ describe('public types', () => {
     expectTypeOf<RateLimitError['retryAfter']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<UnprocessableEntityError['details'][number]>().toHaveProperty('loc');
     expectTypeOf<InvalidResponseError>().toExtend<FishAudioError>();
-    expect(new RateLimitError({ status: 429, headers: new Headers(), body: '' })).toBeInstanceOf(
-      APIError,
-    );
+    expect(
+      new RateLimitError({ status: 429, headers: new Headers(), body: '', attempts: 1 }),
+    ).toBeInstanceOf(APIError);
   });
 });

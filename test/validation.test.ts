@@ -51,7 +51,7 @@ describe('responses checked against the spec', () => {
     });
   });
 
-  it("returns the body and warns once per distinct mismatch with 'warn'", async () => {
+  it("returns the body and warns once per kind of mismatch, not per drifting value, with 'warn'", async () => {
     const logger = recordingLogger();
     const client = new FishAudio({
       apiKey: 'sk-never-logged',
@@ -66,7 +66,7 @@ describe('responses checked against the spec', () => {
     expect(logger.lines[0]).toContain('/credit: expected type string, got number 1');
     server.reply(200, apiCreditBody({ credit: 2 }));
     await client.wallet.getApiCredit();
-    expect(logger.lines).toHaveLength(2);
+    expect(logger.lines).toHaveLength(1);
     expect(logger.lines.join('\n')).not.toContain('sk-never-logged');
   });
 

@@ -7,11 +7,18 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { operationManifest } from '../generated/operations.js';
-import { responseValidators } from '../generated/validators.js';
+import { formatMismatches } from '../errors.js';
+import {
+  operationFor,
+  operationKeys,
+  documentedStatuses,
+  isOperationKey,
+  validatorFor,
+  type OperationEntry,
+  type OperationKey,
+} from '../operations.js';
 import { isUsableApiKey } from '../options.js';
-import type { OperationKey, OperationSpec } from '../params.js';
-import { formatMismatches, validateResponse } from '../validate.js';
+import { validateResponse } from '../validate.js';
 
 /** Options for {@link startStandIn}. */
 export interface StandInOptions {
@@ -77,11 +84,6 @@ const PACKAGE = 'GET /wallet/{user_id}/package';
 const OK = 200;
 // Decimal amounts as the API sends them ("0", "12.3400"); no exponent, no spaces.
 const DECIMAL = /^-?\d+(\.\d+)?$/;
-
-const operations: Readonly<Record<string, OperationSpec>> = operationManifest;
-// Operations or statuses without a documented JSON body have no entry, hence the widened type.
-const validators: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>> =
-  responseValidators;
 
 const MESSAGES: Record<number, string> = {
   400: 'Bad request',
@@ -192,9 +194,9 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const { port } = server.address() as AddressInfo;
 
   const setResponse = (operationKey: string, body: Record<string, unknown>): void => {
-    if (!Object.hasOwn(operations, operationKey)) {
+    if (!isOperationKey(operationKey)) {
       throw new Error(
-        `setResponse: the spec has no operation ${JSON.stringify(operationKey)} (it has: ${Object.keys(operations).join(', ')}).`,
+        `setResponse: the spec has no operation ${JSON.stringify(operationKey)} (it has: ${operationKeys.join(', ')}).`,
       );
     }
     if (!isRecord(body)) throw new TypeError('setResponse: body must be a plain object.');
@@ -277,9 +279,9 @@ function respond(
   if (candidates.length === 0) {
     return errorReply(404, `No operation in the spec has the path ${request.path}`);
   }
-  const match = candidates.find((c) => operations[c.key]!.method === method);
+  const match = candidates.find((c) => operationFor(c.key).method === method);
   if (!match) {
-    const allowed = candidates.map((c) => operations[c.key]!.method);
+    const allowed = candidates.map((c) => operationFor(c.key).method);
     const reply = errorReply(
       405,
       `${method} is not allowed here; the spec has ${allowed.join(', ')}`,
@@ -294,7 +296,7 @@ function respond(
   }
   const auth = checkAuthorization(request.headers.authorization, apiKey);
   if (auth) return { key, ...errorReply(401, auth) };
-  const { issues, pathValues } = checkParameters(operations[key]!, match.rawParams, request.query);
+  const { issues, pathValues } = checkParameters(operationFor(key), match.rawParams, request.query);
   if (issues.length > 0) return { key, status: 422, body: issues };
   const body = bodies.get(key);
   if (!body) {
@@ -303,7 +305,7 @@ function respond(
       `The stand-in has no 200 body for ${key} yet; give it one with setResponse()`,
     );
   }
-  return { key, status: OK, body: echoPathValues(operations[key]!, body, pathValues) };
+  return { key, status: OK, body: echoPathValues(operationFor(key), body, pathValues) };
 }
 
 function errorReply(status: number, message: string): Reply {
@@ -313,7 +315,8 @@ function errorReply(status: number, message: string): Reply {
 /** Operations whose path template matches `rawPath`, the most literal template first. */
 function matchPath(rawPath: string): { key: string; rawParams: Record<string, string> }[] {
   const found = [];
-  for (const [key, operation] of Object.entries(operations)) {
+  for (const key of operationKeys) {
+    const operation = operationFor(key);
     const names: string[] = [];
     const pattern = operation.path.replace(/\{([^}]+)\}|[^{]+/g, (part, name?: string) => {
       if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -340,7 +343,7 @@ function checkAuthorization(header: string | undefined, apiKey: string): string 
 
 /** Checks path and query values against the operation's parameter list. */
 function checkParameters(
-  operation: OperationSpec,
+  operation: OperationEntry,
   rawParams: Record<string, string>,
   query: Record<string, string>,
 ): { issues: Issue[]; pathValues: Record<string, string> } {
@@ -414,7 +417,7 @@ function checkText(
  * parameter's default, which is an alias (`self`) rather than a value.
  */
 function echoPathValues(
-  operation: OperationSpec,
+  operation: OperationEntry,
   body: Record<string, unknown>,
   pathValues: Record<string, string>,
 ): Record<string, unknown> {
@@ -428,11 +431,7 @@ function echoPathValues(
 }
 
 function isDocumented(key: string, status: number): boolean {
-  const byStatus = validators[key];
-  if (!byStatus) return false;
-  return [String(status), `${Math.floor(status / 100)}XX`, 'default'].some((s) =>
-    Object.hasOwn(byStatus, s),
-  );
+  return validatorFor(key, status) !== undefined;
 }
 
 /** A body for `status` that matches the spec where the spec documents one. */
@@ -462,11 +461,11 @@ function checkServed(key: string, status: number, body: unknown): string | undef
  */
 function selfCheckDefaults(bodies: ReadonlyMap<string, Record<string, unknown>>): void {
   const problems: string[] = [];
-  for (const key of Object.keys(operations)) {
+  for (const key of operationKeys) {
     const body = bodies.get(key);
     const problem = body && checkServed(key, OK, body);
     if (problem) problems.push(problem);
-    for (const status of Object.keys(validators[key] ?? {}).map(Number)) {
+    for (const status of documentedStatuses(key)) {
       if (!(status >= 400)) continue;
       const problem = checkServed(key, status, defaultErrorBody(key, status));
       if (problem) problems.push(problem);
@@ -481,7 +480,7 @@ function selfCheckDefaults(bodies: ReadonlyMap<string, Record<string, unknown>>)
 
 /** Throws unless a JSON `failNext` body matches every documented schema for `status`. */
 function checkFailureBody(status: number, body: unknown): void {
-  for (const key of Object.keys(operations)) {
+  for (const key of operationKeys) {
     const mismatches = validateResponse(key as OperationKey, status, body);
     if (mismatches.length > 0) {
       throw new TypeError(
