@@ -1,21 +1,24 @@
 /**
- * `npm run bench`: what the client costs over the layers beneath it, measured in one run so the
- * ratios hold on a noisy machine. Nothing here asserts a time; it reports.
+ * `npm run bench`: what the client costs over the layers beneath it, measured in one run with
+ * interleaved rounds so that the ratios hold on a noisy machine. Nothing here asserts a time;
+ * it reports ratios against a baseline of the same run, with the min–max spread of the rounds.
  *
- * 1. Overhead: the same canned response through a stubbed fetch, so only client code is timed:
- *    raw fetch + JSON.parse (baseline), bare openapi-fetch, and this client with and without
- *    response validation.
- * 2. Over real HTTP on 127.0.0.1: raw fetch against this client, sequential calls.
- * 3. Size: the built bundle, raw and gzipped, beside openapi-fetch's own.
+ * 1. Overhead: the same canned response through a stubbed fetch, so only client code is timed
+ *    (CPU time per call): raw fetch + JSON.parse, bare openapi-fetch, this client with and
+ *    without response validation.
+ * 2. Over real HTTP on 127.0.0.1, the server in its own process: calls per second at
+ *    concurrency 1 and 32, with and without a Content-Length, for raw fetch, bare
+ *    openapi-fetch and this client.
+ * 3. Size: an app that makes one credit call, bundled for the browser (esbuild, minified,
+ *    gzip), beside the same app written with bare openapi-fetch.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import createClient from 'openapi-fetch';
 import { FishAudio } from '../src/index.js';
-import type { paths } from '../src/generated/fish-audio.js';
+import type { paths } from '../src/operations.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BODY = JSON.stringify({
@@ -28,105 +31,172 @@ const BODY = JSON.stringify({
   has_phone_sha256: true,
   has_free_credit: null,
 });
-const stubFetch = async () =>
-  new Response(BODY, { status: 200, headers: { 'content-type': 'application/json' } });
+const CREDIT = '/wallet/{user_id}/api-credit';
+const ROUNDS = 7;
 
-/** Calls per second of `fn`, the median of `rounds` timed rounds after a warm-up. */
-async function rate(fn: () => Promise<unknown>, calls: number, rounds = 5): Promise<number> {
-  for (let i = 0; i < calls / 4; i++) await fn();
-  const rates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const start = performance.now();
-    for (let i = 0; i < calls; i++) await fn();
-    rates.push(calls / ((performance.now() - start) / 1000));
+type Contender = [name: string, call: () => Promise<unknown>];
+
+/**
+ * Runs each contender `calls` times per round, `concurrency` at a time, rounds interleaved
+ * (A B C, A B C, …) so drift in machine load hits all alike. Returns per-contender seconds per
+ * call for every round; `cpu` measures process CPU time instead of wall time.
+ */
+async function measure(
+  contenders: Contender[],
+  calls: number,
+  { concurrency = 1, cpu = false } = {},
+): Promise<number[][]> {
+  const now = () => (cpu ? process.cpuUsage().user / 1e6 : performance.now() / 1e3);
+  const run = async ([, call]: Contender, n: number) => {
+    let next = 0;
+    const worker = async () => {
+      while (next++ < n) await call();
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  };
+  for (const contender of contenders) await run(contender, calls / 4); // warm-up
+  const times = contenders.map(() => [] as number[]);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, contender] of contenders.entries()) {
+      const start = now();
+      await run(contender, calls);
+      times[i]!.push((now() - start) / calls);
+    }
   }
-  return rates.sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
+  return times;
 }
 
-function table(title: string, rows: [string, number][]): void {
-  const baseline = rows[0]![1];
+/** Prints each contender's median against the first's, with the spread of per-round ratios. */
+function report(title: string, contenders: Contender[], times: number[][], unit: 'µs' | 'calls/s') {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`\n${title}`);
-  for (const [name, perSecond] of rows) {
-    const ratio = (baseline / perSecond).toFixed(2);
+  for (const [i, [name]] of contenders.entries()) {
+    const ratios = times[i]!.map((t, round) => t / times[0]![round]!);
+    const value =
+      unit === 'µs'
+        ? `${(median(times[i]!) * 1e6).toFixed(1)} µs`
+        : `${Math.round(1 / median(times[i]!))} calls/s`;
+    const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+    const label = unit === 'µs' ? 'time' : 'time per call';
     console.log(
-      `  ${name.padEnd(44)} ${Math.round(perSecond).toString().padStart(8)} calls/s  ×${ratio} time`,
+      `  ${name.padEnd(46)} ${value.padStart(14)}  ×${median(ratios).toFixed(2)} ${label} (${spread})`,
     );
   }
 }
 
 async function overhead(): Promise<void> {
+  const stub = async () =>
+    new Response(BODY, { status: 200, headers: { 'content-type': 'application/json' } });
   const base = 'http://127.0.0.1:9';
-  const bare = createClient<paths>({ baseUrl: base, fetch: stubFetch });
-  const strict = new FishAudio({ apiKey: 'k', baseUrl: base, fetch: stubFetch });
-  const loose = new FishAudio({
-    apiKey: 'k',
-    baseUrl: base,
-    fetch: stubFetch,
-    validateResponses: 'off',
-  });
-  const calls = 5000;
-  table('Client overhead, stubbed fetch (no network)', [
+  const bare = createClient<paths>({ baseUrl: base, fetch: (request) => stub() });
+  const client = (validateResponses: 'error' | 'off') =>
+    new FishAudio({ apiKey: 'k', baseUrl: base, fetch: stub, validateResponses });
+  const strict = client('error');
+  const loose = client('off');
+  const contenders: Contender[] = [
     [
-      'raw fetch + JSON.parse (baseline)',
-      await rate(async () => JSON.parse(await (await stubFetch()).text()), calls),
+      'bare openapi-fetch GET (baseline)',
+      () => bare.GET(CREDIT, { params: { path: { user_id: 'self' } } }),
     ],
-    [
-      'bare openapi-fetch GET',
-      await rate(
-        () => bare.GET('/wallet/{user_id}/api-credit', { params: { path: { user_id: 'self' } } }),
-        calls,
-      ),
-    ],
-    ['FishAudio, validateResponses: off', await rate(() => loose.wallet.getApiCredit(), calls)],
-    [
-      'FishAudio, validateResponses: error (default)',
-      await rate(() => strict.wallet.getApiCredit(), calls),
-    ],
-  ]);
+    ['raw fetch + JSON.parse', async () => JSON.parse(await (await stub()).text())],
+    ['FishAudio, validateResponses: off', () => loose.wallet.getApiCredit()],
+    ['FishAudio, validateResponses: error (default)', () => strict.wallet.getApiCredit()],
+  ];
+  report(
+    'Client overhead: CPU time per call over a stubbed fetch (no network)',
+    contenders,
+    await measure(contenders, 4000, { cpu: true }),
+    'µs',
+  );
 }
+
+// The server runs in its own process, so its work does not count against the client's.
+const SERVER = `
+const http = require('node:http');
+const body = ${JSON.stringify(BODY)};
+http.createServer((req, res) => {
+  if (req.url.includes('chunked')) res.writeHead(200, { 'content-type': 'application/json' });
+  else res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}).listen(0, '127.0.0.1', function () { console.log(this.address().port); });
+`;
 
 async function overLoopback(): Promise<void> {
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(BODY);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new FishAudio({ apiKey: 'k', baseUrl: url });
-  const calls = 1000;
-  table('Sequential calls over HTTP on 127.0.0.1', [
-    [
-      'raw fetch + JSON.parse (baseline)',
-      await rate(async () => (await fetch(`${url}/wallet/self/api-credit`)).json(), calls),
-    ],
-    ['FishAudio.wallet.getApiCredit()', await rate(() => client.wallet.getApiCredit(), calls)],
-  ]);
-  server.closeAllConnections();
-  server.close();
+  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (data: Buffer) => resolve(data.toString().trim())),
+  );
+  try {
+    for (const chunked of [false, true]) {
+      // A path prefix picks the framing; the client's paths are appended to it.
+      const baseUrl = `http://127.0.0.1:${port}${chunked ? '/chunked' : ''}`;
+      const url = `${baseUrl}/wallet/self/api-credit`;
+      const bare = createClient<paths>({ baseUrl });
+      const client = new FishAudio({ apiKey: 'k', baseUrl });
+      const contenders: Contender[] = [
+        ['raw fetch + JSON.parse (baseline)', async () => (await fetch(url)).json()],
+        [
+          'bare openapi-fetch GET',
+          () => bare.GET(CREDIT, { params: { path: { user_id: 'self' } } }),
+        ],
+        ['FishAudio.wallet.getApiCredit()', () => client.wallet.getApiCredit()],
+      ];
+      for (const concurrency of [1, 32]) {
+        const framing = chunked ? 'chunked, no Content-Length' : 'Content-Length';
+        report(
+          `Over HTTP on 127.0.0.1, concurrency ${concurrency}, ${framing}`,
+          contenders,
+          await measure(contenders, concurrency === 1 ? 600 : 3000, { concurrency }),
+          'calls/s',
+        );
+      }
+    }
+  } finally {
+    child.kill();
+  }
 }
 
-function sizes(): void {
-  console.log('\nSize');
-  const files = [
-    ['dist/index.js (this package, ESM)', path.join(ROOT, 'dist', 'index.js')],
-    ['dist/index.cjs (this package, CJS)', path.join(ROOT, 'dist', 'index.cjs')],
+/** Bundles a one-call app for the browser and returns its minified and gzipped sizes. */
+async function bundleSize(source: string): Promise<[number, number]> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.contents;
+  return [code.length, gzipSync(code).length];
+}
+
+async function sizes(): Promise<void> {
+  console.log('\nBrowser bundle of an app that makes one credit call (esbuild, minified)');
+  const apps: [string, string][] = [
     [
-      'openapi-fetch dist/index.mjs (dependency)',
-      path.join(ROOT, 'node_modules', 'openapi-fetch', 'dist', 'index.mjs'),
+      'bare openapi-fetch (baseline)',
+      `import createClient from 'openapi-fetch';
+       const c = createClient({ baseUrl: 'https://api.fish.audio', headers: { Authorization: 'Bearer k' } });
+       c.GET('${CREDIT}', { params: { path: { user_id: 'self' } } }).then((r) => console.log(r.data));`,
     ],
-  ] as const;
-  for (const [name, file] of files) {
-    if (!existsSync(file)) {
-      console.log(`  ${name.padEnd(44)} (not built: run npm run build)`);
-      continue;
-    }
-    const bytes = readFileSync(file);
-    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+    [
+      'fish-audio-api: client.wallet.getApiCredit()',
+      `import { FishAudio } from './src/index.ts';
+       new FishAudio({ apiKey: 'k' }).wallet.getApiCredit().then(console.log);`,
+    ],
+  ];
+  let baseline = 0;
+  for (const [name, source] of apps) {
+    const [raw, gzip] = await bundleSize(source);
+    baseline ||= gzip;
+    const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
     console.log(
-      `  ${name.padEnd(44)} ${kib(bytes.length).padStart(10)}  ${kib(gzipSync(bytes).length).padStart(10)} gzipped`,
+      `  ${name.padEnd(46)} ${kb(raw).padStart(9)}  ${kb(gzip).padStart(8)} gzip  ×${(gzip / baseline).toFixed(2)}`,
     );
   }
 }
 
 await overhead();
 await overLoopback();
-sizes();
+await sizes();
