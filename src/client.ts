@@ -206,8 +206,11 @@ export class FishAudio {
 
     // 4. Parse. An error keeps its class whatever its body; a 2xx body must be a JSON object.
     const parsed = parseJson(text, this.#redact);
-    if (!response.ok)
-      throw APIError.from({ ...info, body: parsed.ok ? parsed.value : parsed.text });
+    if (!response.ok) {
+      // An error body is for diagnosis: one too deep to show safely stays (redacted) text.
+      const keep = parsed.ok && jsonDepth(parsed.value) <= MAX_JSON_DEPTH;
+      throw APIError.from({ ...info, body: keep ? parsed.value : this.#redact.text(text) });
+    }
     if (!parsed.ok) {
       const problem = parsed.text.trim() === '' ? 'the body is empty' : parsed.problem;
       throw new InvalidResponseError({ ...info, body: parsed.text }, problem);
@@ -314,9 +317,9 @@ async function readText(response: Response, limit: number): Promise<string> {
 type Parsed = { ok: true; value: unknown } | { ok: false; text: string; problem: string };
 
 /**
- * Redacts and parses a body. Text that is not JSON, or nests too deeply to walk safely, stays
- * (redacted) text. The raw text is redacted first; the parsed strings again only when the text
- * has escapes, the one way a key could hide from the first pass.
+ * Redacts and parses a body; text that is not JSON stays (redacted) text. The raw text is
+ * redacted first, the parsed strings again only when the text has escapes, the one way a key
+ * could hide from the first pass. Every walk over the value is iterative, so depth is safe.
  */
 function parseJson(raw: string, redact: Redactor): Parsed {
   const text = redact.text(raw);
@@ -325,9 +328,6 @@ function parseJson(raw: string, redact: Redactor): Parsed {
     value = JSON.parse(text);
   } catch {
     return { ok: false, text, problem: 'the body is not valid JSON' };
-  }
-  if (jsonDepth(value) > MAX_JSON_DEPTH) {
-    return { ok: false, text, problem: `the body nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
   return { ok: true, value: text.includes('\\') ? redact.value(value) : value };
 }

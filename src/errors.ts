@@ -299,7 +299,12 @@ function errorClassForStatus(status: number): new (info: ResponseInfo) => APIErr
     case 429:
       return RateLimitError;
   }
-  return status >= 500 ? InternalServerError : APIError;
+  return isServerError(status) ? InternalServerError : APIError;
+}
+
+/** Whether `status` is a 5xx: a server or edge failure (600 and above are no HTTP status). */
+export function isServerError(status: number): boolean {
+  return status >= 500 && status <= 599;
 }
 
 function describeFailure(info: ResponseInfo, advice?: string): string {
@@ -339,7 +344,13 @@ function statusText(status: number): string {
 }
 
 function excerpt(body: unknown): string {
-  const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+  } catch {
+    // A body nested too deeply for JSON.stringify (RangeError): say so rather than throw.
+    text = '(a JSON value nested too deeply to show)';
+  }
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 200 ? `Body starts: ${flat.slice(0, 200)}…` : flat ? `Body: ${flat}` : '';
 }

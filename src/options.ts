@@ -295,12 +295,12 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  */
 export function checkHeaders(option: string, headers: unknown): Record<string, string> {
   if (headers === undefined) return {};
-  if (!isPlainObject(headers)) {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
     throw new InvalidOptionError(option, `${option} must be an object of header names to strings.`);
   }
   const out: Record<string, string> = {};
   for (const name of Object.keys(headers)) {
-    const value = headers[name];
+    const value = (headers as Record<string, unknown>)[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
     if (!HEADER_NAME.test(name)) {
@@ -347,8 +347,9 @@ function ownOptions<T extends object>(
   known: readonly string[],
 ): Partial<T> {
   if (value === undefined || value === null) return {};
-  if (!isPlainObject(value))
-    throw new InvalidOptionError(option, `${option} must be a plain object.`);
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidOptionError(option, `${option} must be an object.`);
+  }
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(value)) {
     if (!known.includes(name)) {
@@ -363,13 +364,18 @@ function ownOptions<T extends object>(
   return out as Partial<T>;
 }
 
-/** The known name closest to `name` (case-insensitive edit distance ≤ 2), if any. */
+/**
+ * The known name closest to `name`, if one is close enough to be a typo: a case-insensitive
+ * edit distance of at most a third of its length (and at least 2).
+ */
 export function nearest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = Infinity;
   for (const candidate of known) {
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+    const allowed = Math.max(2, Math.floor(candidate.length / 3));
+    if (distance <= allowed && distance < bestDistance)
+      [best, bestDistance] = [candidate, distance];
   }
   return best;
 }

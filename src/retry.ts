@@ -6,6 +6,7 @@ import {
   APIConnectionError,
   APIError,
   APIUserAbortError,
+  isServerError,
   parseRetryAfter,
   type FishAudioError,
 } from './errors.js';
@@ -24,7 +25,8 @@ export function isRetryable(error: FishAudioError, method: string, idempotent?: 
   if (error instanceof APIUserAbortError) return false;
   // Timeouts are connection errors too.
   if (error instanceof APIConnectionError) return true;
-  if (error instanceof APIError) return RETRIED_STATUSES.has(error.status) || error.status >= 500;
+  if (error instanceof APIError)
+    return RETRIED_STATUSES.has(error.status) || isServerError(error.status);
   return false;
 }
 

@@ -178,11 +178,13 @@ describe('response headers that echo the key', () => {
 });
 
 describe('a custom fetch whose errors hold the key', () => {
-  it.each<[string, (request: Request) => unknown]>([
+  it.each<[string, (init: RequestInit) => unknown]>([
     [
-      'an Error quoting the header, caused by the Request',
-      (request) =>
-        new Error(`proxy failed: ${request.headers.get('authorization')}`, { cause: request }),
+      'an Error quoting the header, caused by the request init',
+      (init) =>
+        new Error(`proxy failed: ${(init.headers as Record<string, string>).authorization}`, {
+          cause: init,
+        }),
     ],
     [
       'a chain of causes three deep',
@@ -207,9 +209,9 @@ describe('a custom fetch whose errors hold the key', () => {
   ])('turns %s into an APIConnectionError without the key', async (_what, makeError) => {
     let calls = 0;
     const client = clientFor(server, {
-      fetch: async (request) => {
+      fetch: async (_url, init) => {
         calls += 1;
-        throw makeError(request);
+        throw makeError(init);
       },
     });
     const error = await failure(() => client.wallet.getApiCredit());
