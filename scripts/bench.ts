@@ -16,8 +16,9 @@ import { gzipSync } from 'node:zlib';
 import createClient from 'openapi-fetch';
 import { FishAudio } from '../src/index.js';
 import type { paths } from '../src/generated/fish-audio.js';
+import { runMain } from './lib/main.js';
+import { ROOT } from './lib/root.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const BODY = JSON.stringify({
   _id: '6612d0f0a1b2c3d4e5f60718',
   user_id: 'u_123',
@@ -127,6 +128,11 @@ function sizes(): void {
   }
 }
 
-await overhead();
-await overLoopback();
-sizes();
+async function main(): Promise<number> {
+  await overhead();
+  await overLoopback();
+  sizes();
+  return 0;
+}
+
+runMain(import.meta.url, 'bench', main);
