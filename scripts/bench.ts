@@ -19,8 +19,9 @@ import { build } from 'esbuild';
 import createClient from 'openapi-fetch';
 import { FishAudio } from '../src/index.js';
 import type { paths } from '../src/operations.js';
+import { runMain } from './lib/main.js';
+import { ROOT } from './lib/root.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const BODY = JSON.stringify({
   _id: '6612d0f0a1b2c3d4e5f60718',
   user_id: 'u_123',
@@ -197,6 +198,11 @@ async function sizes(): Promise<void> {
   }
 }
 
-await overhead();
-await overLoopback();
-await sizes();
+async function main(): Promise<number> {
+  await overhead();
+  await overLoopback();
+  await sizes();
+  return 0;
+}
+
+runMain(import.meta.url, 'bench', main);

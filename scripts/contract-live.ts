@@ -13,9 +13,12 @@ import path from 'node:path';
 import { DEFAULTS, FishAudio, type OperationKey } from '../src/index.js';
 import { operationFor, operationKeys } from '../src/operations.js';
 import { formatMismatches, validateResponse } from '../src/validate.js';
-import { deref, loadSpec, type OpenAPIDocument } from './spec.js';
+import { escapePointer } from './lib/json.js';
+import { runMain } from './lib/main.js';
+import { deref, loadSpec, type OpenAPIDocument } from './lib/openapi.js';
+import { ROOT } from './lib/root.js';
 
-const SPEC = path.resolve(import.meta.dirname, '..', 'openapi', 'fish-audio.yaml');
+const SPEC = path.join(ROOT, 'openapi', 'fish-audio.yaml');
 
 type Schema = Record<string, unknown>;
 
@@ -49,7 +52,7 @@ function undocumentedProperties(
   const listed = listedProperties(doc, resolved);
   if (!listed) return [];
   return Object.entries(value).flatMap(([name, inner]) => {
-    const at = `${pointer}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const at = `${pointer}/${escapePointer(name)}`;
     return Object.hasOwn(listed, name)
       ? undocumentedProperties(doc, listed[name], inner, at)
       : [at];
@@ -151,4 +154,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-process.exitCode = await main();
+runMain(import.meta.url, 'contract:live', main);

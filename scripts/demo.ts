@@ -7,9 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runProcess } from './run-process.js';
+import { runMain } from './lib/main.js';
+import { runProcess } from './lib/process.js';
+import { ROOT } from './lib/root.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const CLI = path.join(DIST, 'cli.js');
 
@@ -31,7 +32,7 @@ function buildIfNeeded(): void {
   console.log();
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   buildIfNeeded();
   const testing = (await import(
     pathToFileURL(path.join(DIST, 'testing', 'index.js')).href
@@ -63,9 +64,7 @@ async function main(): Promise<void> {
   }
   console.log(`The stand-in received ${standIn.requests.length} requests.`);
   await standIn.close();
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+runMain(import.meta.url, 'demo', main);

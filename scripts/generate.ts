@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import openapiTS, { astToString } from 'openapi-typescript';
 import * as prettier from 'prettier';
-import { loadSpec, type OpenAPIDocument } from './spec.js';
+import { loadSpec, type OpenAPIDocument } from './lib/openapi.js';
 import { buildOperationManifest } from './manifest.js';
 import { buildResponseValidators } from './validators.js';
 

@@ -4,7 +4,7 @@
  * the query and to refuse a bad value before sending, so a parameter added to the spec works
  * after regeneration with no edit to the handwritten code.
  */
-import { deref, HTTP_METHODS, type OpenAPIDocument } from './spec.js';
+import { deref, HTTP_METHODS, type OpenAPIDocument } from './lib/openapi.js';
 
 const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'];
 

@@ -12,9 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startStandIn } from '../src/testing/index.js';
-import { runProcess } from './run-process.js';
+import { runMain } from './lib/main.js';
+import { runProcess } from './lib/process.js';
+import { ROOT } from './lib/root.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const ENTRY = pathToFileURL(path.join(ROOT, 'dist', 'index.js')).href;
 
 const PROBE = `
@@ -98,4 +99,4 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-process.exitCode = await main();
+runMain(import.meta.url, 'check:runtimes', main);

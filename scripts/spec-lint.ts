@@ -9,9 +9,10 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { runProcess, type ProcessResult } from './run-process.js';
+import { runMain } from './lib/main.js';
+import { runProcess, type ProcessResult } from './lib/process.js';
+import { ROOT } from './lib/root.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const REDOCLY_CLI = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
 
 /** What a finished Redocly run printed, and how it exited. */
@@ -54,12 +55,4 @@ async function main(): Promise<number> {
   return result.code;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`spec-lint: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(2);
-    },
-  );
-}
+runMain(import.meta.url, 'spec-lint', main);

@@ -12,7 +12,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 // ajv/dist/standalone is CommonJS whose `module.exports` is the function and also carries it as
 // `.default`; TypeScript (NodeNext) only sees the `.default`, so that is what is called.
 import standalone from 'ajv/dist/standalone/index.js';
-import { deref, HTTP_METHODS, type OpenAPIDocument } from './spec.js';
+import { deref, HTTP_METHODS, type OpenAPIDocument } from './lib/openapi.js';
 
 /** `$id` of the one schema document that holds every component and response schema. */
 const ROOT_ID = 'openapi-responses.json';

@@ -326,13 +326,6 @@ export function checkHeaders(option: string, headers: unknown): Record<string, s
   return out;
 }
 
-/** Whether a value is a plain object (`{}` or `Object.create(null)`), not an array or class. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 function isAbortSignal(value: unknown): value is AbortSignal {
   return typeof AbortSignal !== 'undefined' && value instanceof AbortSignal;
 }

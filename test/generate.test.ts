@@ -1,9 +1,16 @@
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_OUT, DEFAULT_SPEC, generate } from '../scripts/generate.js';
-import { copyProject, ROOT, runScript, typecheck } from './helpers/project-copy.js';
+import {
+  copyProject,
+  ROOT,
+  runScript,
+  typecheck,
+  type ProjectCopy,
+} from './helpers/project-copy.js';
 import { startServer, apiCreditBody } from './helpers/server.js';
 
 const UPSTREAM = path.join(ROOT, 'test', 'fixtures', 'upstream', 'openapi-2026-08-19.json');
@@ -38,17 +45,17 @@ describe('code generation', () => {
 });
 
 describe('generation on other documents', () => {
-  let copy: Awaited<ReturnType<typeof copyProject>>;
+  let tmp: string;
   beforeAll(async () => {
-    copy = await copyProject();
+    tmp = await mkdtemp(path.join(tmpdir(), 'fish-audio-generate-'));
+    // The generator formats with the prettier config found above each output file.
+    await cp(path.join(ROOT, '.prettierrc.json'), path.join(tmp, '.prettierrc.json'));
   });
-  afterAll(() => copy.remove());
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
 
   it('handles the full upstream document (JSON, 29 paths) into another folder', async () => {
-    const out = path.join(copy.dir, 'upstream-out');
-    const result = await runScript(copy.dir, 'scripts/generate.ts', [UPSTREAM, '--out', out]);
-    expect(result.code, result.stderr).toBe(0);
-    const types = await readFile(path.join(out, 'fish-audio.ts'), 'utf8');
+    const files = await generate(UPSTREAM, path.join(tmp, 'upstream-out'));
+    const types = files.find((file) => file.path.endsWith('fish-audio.ts'))!.contents;
     const upstream = JSON.parse(await readFile(UPSTREAM, 'utf8')) as { paths: object };
     expect(Object.keys(upstream.paths)).toHaveLength(29);
     for (const route of Object.keys(upstream.paths)) expect(types).toContain(`'${route}': {`);
@@ -56,54 +63,78 @@ describe('generation on other documents', () => {
   });
 
   it('--check writes nothing and exits 1 with a diff when the spec changed', async () => {
-    const specPath = path.join(copy.dir, 'openapi', 'fish-audio.yaml');
+    const specPath = path.join(tmp, 'fish-audio.yaml');
+    const out = path.join(tmp, 'generated');
+    await writeFile(specPath, await readFile(DEFAULT_SPEC));
+    await mkdir(out, { recursive: true });
+    for (const file of await generate(specPath, out)) await writeFile(file.path, file.contents);
     const original = await readFile(specPath, 'utf8');
     await writeFile(specPath, original.replace('title: Credit', 'title: Balance'));
-    const before = await readFile(path.join(copy.dir, 'src/generated/fish-audio.ts'), 'utf8');
-    try {
-      const result = await runScript(copy.dir, 'scripts/generate.ts', ['--check']);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain('Run `npm run generate`');
-      expect(result.stderr).toMatch(/^-\s+\/\*\* Credit \*\/$/m);
-      expect(result.stderr).toMatch(/^\+\s+\/\*\* Balance \*\/$/m);
-      const after = await readFile(path.join(copy.dir, 'src/generated/fish-audio.ts'), 'utf8');
-      expect(after).toBe(before);
-    } finally {
-      await writeFile(specPath, original);
-    }
+    const before = await readFile(path.join(out, 'fish-audio.ts'), 'utf8');
+
+    const result = await runScript(ROOT, 'scripts/generate.ts', [
+      specPath,
+      '--check',
+      '--out',
+      out,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Run `npm run generate`');
+    expect(result.stderr).toMatch(/^-\s+\/\*\* Credit \*\/$/m);
+    expect(result.stderr).toMatch(/^\+\s+\/\*\* Balance \*\/$/m);
+    expect(await readFile(path.join(out, 'fish-audio.ts'), 'utf8')).toBe(before);
   });
 
   it('--check exits 1 when a generated file is missing', async () => {
-    const out = path.join(copy.dir, 'nowhere');
-    const result = await runScript(copy.dir, 'scripts/generate.ts', ['--check', '--out', out]);
+    const out = path.join(tmp, 'nowhere');
+    const result = await runScript(ROOT, 'scripts/generate.ts', ['--check', '--out', out]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('(missing)');
   });
 
   it('refuses a file that is not OpenAPI 3.x with a clear message', async () => {
-    const bad = path.join(copy.dir, 'swagger.json');
+    const bad = path.join(tmp, 'swagger.json');
     await writeFile(bad, JSON.stringify({ swagger: '2.0', paths: {} }));
-    const result = await runScript(copy.dir, 'scripts/generate.ts', [bad, '--out', copy.dir]);
+    const result = await runScript(ROOT, 'scripts/generate.ts', [bad, '--out', tmp]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/not an OpenAPI 3\.x document/);
   });
 });
 
+/**
+ * A temporary project with the client's sources and `spec` (edited by `edit`) regenerated into
+ * its src/generated, in-process: what a maintainer gets after editing the spec and running
+ * `npm run generate`.
+ */
+async function regeneratedProject(edit: (spec: any) => void, extra: string[] = []) {
+  const copy = await copyProject([
+    'src',
+    'tsconfig.json',
+    'package.json',
+    '.prettierrc.json',
+    ...extra,
+  ]);
+  const spec = parse(await readFile(DEFAULT_SPEC, 'utf8'));
+  edit(spec);
+  const specPath = path.join(copy.dir, 'fish-audio.yaml');
+  await writeFile(specPath, stringify(spec));
+  for (const file of await generate(specPath, path.join(copy.dir, 'src', 'generated'))) {
+    await writeFile(file.path, file.contents);
+  }
+  return copy;
+}
+
 describe('a parameter added to the spec', () => {
-  let copy: Awaited<ReturnType<typeof copyProject>>;
+  let copy: ProjectCopy;
   beforeAll(async () => {
-    copy = await copyProject();
-    const specPath = path.join(copy.dir, 'openapi', 'fish-audio.yaml');
-    const spec = parse(await readFile(specPath, 'utf8'));
-    spec.paths['/wallet/{user_id}/api-credit'].get.parameters.push({
-      in: 'query',
-      name: 'currency',
-      required: false,
-      schema: { type: 'string' },
+    copy = await regeneratedProject((spec) => {
+      spec.paths['/wallet/{user_id}/api-credit'].get.parameters.push({
+        in: 'query',
+        name: 'currency',
+        required: false,
+        schema: { type: 'string' },
+      });
     });
-    await writeFile(specPath, stringify(spec));
-    const result = await runScript(copy.dir, 'scripts/generate.ts');
-    expect(result.code, result.stderr).toBe(0);
   }, 30_000);
   afterAll(() => copy.remove());
 
@@ -144,22 +175,17 @@ describe('a parameter added to the spec', () => {
 
 describe('a response type changed in the spec', () => {
   it('fails the typecheck, through the type-level tests, once regenerated', async () => {
-    const copy = await copyProject();
+    const copy = await regeneratedProject(
+      (spec) => {
+        const credit =
+          spec.paths['/wallet/{user_id}/api-credit'].get.responses['200'].content[
+            'application/json'
+          ].schema.properties.credit;
+        credit.type = 'number';
+      },
+      ['test/types.test.ts'],
+    );
     try {
-      await mkdir(path.join(copy.dir, 'test'), { recursive: true });
-      await cp(
-        path.join(ROOT, 'test', 'types.test.ts'),
-        path.join(copy.dir, 'test', 'types.test.ts'),
-      );
-      const specPath = path.join(copy.dir, 'openapi', 'fish-audio.yaml');
-      const spec = parse(await readFile(specPath, 'utf8'));
-      const credit =
-        spec.paths['/wallet/{user_id}/api-credit'].get.responses['200'].content['application/json']
-          .schema.properties.credit;
-      credit.type = 'number';
-      await writeFile(specPath, stringify(spec));
-      const generated = await runScript(copy.dir, 'scripts/generate.ts');
-      expect(generated.code, generated.stderr).toBe(0);
       const result = await typecheck(copy.dir);
       expect(result.code).not.toBe(0);
       // The failure is reported at the assertion that pins `credit` to a string.

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { diffSpecs, formatReport, type SpecDiffReport } from '../scripts/spec-diff.js';
-import { loadSpec, type OpenAPIDocument } from '../scripts/spec.js';
-import { ROOT, runNode, runScript } from './helpers/project-copy.js';
+import type { SpecDiffReport } from '../scripts/lib/diff-model.js';
+import { diffSpecs } from '../scripts/lib/diff-operations.js';
+import { formatReport } from '../scripts/lib/diff-report.js';
+import { loadSpec, type OpenAPIDocument } from '../scripts/lib/openapi.js';
+import { specDiff } from '../scripts/spec-diff.js';
+import { captureIo, ROOT, runNode, runScript } from './helpers/project-copy.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 const PLANTED = path.join(FIXTURES, 'spec-diff');
@@ -33,89 +36,241 @@ function lines(report: SpecDiffReport): string[] {
   );
 }
 
-describe('diffSpecs on planted parameter changes', () => {
-  it('does not count a new optional parameter as breaking', async () => {
-    const report = await diffPlanted('parameters/base.yaml', 'parameters/optional-added.yaml');
-    expect(report.breaking).toBe(false);
-    expect(allChanges(report)).toEqual([
-      {
-        key: 'GET /things',
-        audience: 'callers',
-        breaking: false,
-        kind: 'parameter-added',
-        message: 'query parameter "team_id" added (optional)',
-      },
-    ]);
-  });
+type Row = Omit<ReturnType<typeof allChanges>[number], 'key'>;
+const callers = (breaking: boolean, kind: string, message: string): Row => ({
+  audience: 'callers',
+  breaking,
+  kind,
+  message,
+});
+const readers = (breaking: boolean, kind: string, message: string, at?: string): Row =>
+  at === undefined
+    ? { audience: 'readers', breaking, kind, message }
+    : { audience: 'readers', breaking, kind, message, path: at };
 
-  it('counts a new required parameter as breaking for callers', async () => {
-    const report = await diffPlanted('parameters/base.yaml', 'parameters/required-added.yaml');
-    expect(report.breaking).toBe(true);
-    expect(allChanges(report)).toEqual([
-      {
-        key: 'GET /things',
-        audience: 'callers',
-        breaking: true,
-        kind: 'parameter-added',
-        message: 'header parameter "X-Team" added (required)',
-      },
-    ]);
-  });
-
-  it('counts a removed parameter as breaking for callers', async () => {
-    const report = await diffPlanted('parameters/base.yaml', 'parameters/removed.yaml');
-    expect(report.breaking).toBe(true);
-    expect(allChanges(report)).toEqual([
-      {
-        key: 'GET /things',
-        audience: 'callers',
-        breaking: true,
-        kind: 'parameter-removed',
-        message: 'query parameter "cursor" removed',
-      },
-    ]);
-  });
-
-  it('counts a parameter narrowed from string | null to string as breaking for callers', async () => {
-    const report = await diffPlanted('parameters/base.yaml', 'parameters/nullable-removed.yaml');
-    expect(report.breaking).toBe(true);
-    expect(allChanges(report)).toEqual([
-      {
-        key: 'GET /things',
-        audience: 'callers',
-        breaking: true,
-        kind: 'no-longer-nullable',
-        message: 'query parameter "q" is no longer nullable: string | null -> string',
-      },
-    ]);
-  });
-
-  it('counts a parameter changed from string to integer as breaking for callers', async () => {
-    const report = await diffPlanted('parameters/base.yaml', 'parameters/type-changed.yaml');
-    expect(report.breaking).toBe(true);
-    expect(allChanges(report)).toEqual([
-      {
-        key: 'GET /things',
-        audience: 'callers',
-        breaking: true,
-        kind: 'type-changed',
-        message: 'query parameter "cursor" type changed: string -> integer',
-      },
-    ]);
-  });
-
-  it('does not count a widened parameter type as breaking', async () => {
-    const report = await diffPlanted('parameters/base.yaml', 'parameters/widened.yaml');
-    expect(report.breaking).toBe(false);
-    expect(allChanges(report)).toEqual([
-      {
-        key: 'GET /things',
-        audience: 'callers',
-        breaking: false,
-        kind: 'type-widened',
-        message: 'query parameter "limit" type widened: integer -> string | integer',
-      },
-    ]);
+describe('diffSpecs on planted changes, one change per file', () => {
+  it.each<[string, string, string, string, Row]>([
+    // Parameters: what callers send.
+    [
+      'does not count a new optional parameter as breaking',
+      'parameters/base.yaml',
+      'parameters/optional-added.yaml',
+      'GET /things',
+      callers(false, 'parameter-added', 'query parameter "team_id" added (optional)'),
+    ],
+    [
+      'counts a new required parameter as breaking for callers',
+      'parameters/base.yaml',
+      'parameters/required-added.yaml',
+      'GET /things',
+      callers(true, 'parameter-added', 'header parameter "X-Team" added (required)'),
+    ],
+    [
+      'counts a removed parameter as breaking for callers',
+      'parameters/base.yaml',
+      'parameters/removed.yaml',
+      'GET /things',
+      callers(true, 'parameter-removed', 'query parameter "cursor" removed'),
+    ],
+    [
+      'counts a parameter narrowed from string | null to string as breaking for callers',
+      'parameters/base.yaml',
+      'parameters/nullable-removed.yaml',
+      'GET /things',
+      callers(
+        true,
+        'no-longer-nullable',
+        'query parameter "q" is no longer nullable: string | null -> string',
+      ),
+    ],
+    [
+      'counts a parameter changed from string to integer as breaking for callers',
+      'parameters/base.yaml',
+      'parameters/type-changed.yaml',
+      'GET /things',
+      callers(true, 'type-changed', 'query parameter "cursor" type changed: string -> integer'),
+    ],
+    [
+      'does not count a widened parameter type as breaking',
+      'parameters/base.yaml',
+      'parameters/widened.yaml',
+      'GET /things',
+      callers(
+        false,
+        'type-widened',
+        'query parameter "limit" type widened: integer -> string | integer',
+      ),
+    ],
+    // Responses: what readers receive.
+    [
+      'counts a removed required response property as breaking for readers',
+      'responses/base.yaml',
+      'responses/required-property-removed.yaml',
+      API_CREDIT,
+      readers(
+        true,
+        'property-removed',
+        'response 200: required property "credit" removed',
+        'credit',
+      ),
+    ],
+    [
+      'counts a response property whose type changed as breaking for readers',
+      'responses/base.yaml',
+      'responses/property-type-changed.yaml',
+      API_CREDIT,
+      readers(
+        true,
+        'type-changed',
+        'response 200: property "credit" type changed: string -> number',
+        'credit',
+      ),
+    ],
+    [
+      'counts a response property that became nullable (anyOf with null) as breaking for readers',
+      'responses/base.yaml',
+      'responses/property-nullable.yaml',
+      API_CREDIT,
+      readers(
+        true,
+        'became-nullable',
+        'response 200: property "credit" became nullable: string -> string | null',
+        'credit',
+      ),
+    ],
+    [
+      'counts an OpenAPI 3.0 `nullable: true` as the property becoming nullable',
+      'openapi-3.0/base.yaml',
+      'openapi-3.0/nullable.yaml',
+      API_CREDIT,
+      readers(
+        true,
+        'became-nullable',
+        'response 200: property "credit" became nullable: string -> string | null',
+        'credit',
+      ),
+    ],
+    [
+      'counts a union widened from string to string | integer as breaking for readers',
+      'responses/base.yaml',
+      'responses/union-widened.yaml',
+      API_CREDIT,
+      readers(
+        true,
+        'type-widened',
+        'response 200: property "credit" type widened: string -> string | integer',
+        'credit',
+      ),
+    ],
+    [
+      'counts an enum value added in a response as breaking for readers',
+      'responses/base.yaml',
+      'responses/enum-value-added.yaml',
+      API_CREDIT,
+      readers(
+        true,
+        'enum-value-added',
+        'response 200: property "state" enum value added: "closed"',
+        'state',
+      ),
+    ],
+    [
+      'counts a response property made optional as breaking for readers',
+      'responses/base.yaml',
+      'responses/property-optional.yaml',
+      API_CREDIT,
+      readers(
+        true,
+        'property-became-optional',
+        'response 200: property "credit" became optional',
+        'credit',
+      ),
+    ],
+    [
+      'does not count a new required response property as breaking',
+      'responses/base.yaml',
+      'responses/property-added.yaml',
+      API_CREDIT,
+      readers(
+        false,
+        'property-added',
+        'response 200: property "cumulative_top_up" added (required)',
+        'cumulative_top_up',
+      ),
+    ],
+    [
+      'does not count a new optional response property as breaking',
+      'responses/base.yaml',
+      'responses/optional-property-added.yaml',
+      API_CREDIT,
+      readers(
+        false,
+        'property-added',
+        'response 200: property "reason" added (optional)',
+        'reason',
+      ),
+    ],
+    [
+      'does not count an enum value removed from a response as breaking',
+      'responses/base.yaml',
+      'responses/enum-value-removed.yaml',
+      API_CREDIT,
+      readers(
+        false,
+        'enum-value-removed',
+        'response 200: property "state" enum value removed: "frozen"',
+        'state',
+      ),
+    ],
+    [
+      'lists an added status code without counting it as breaking',
+      'responses/base.yaml',
+      'responses/status-added.yaml',
+      API_CREDIT,
+      readers(
+        false,
+        'status-added',
+        'response 503 added ("The server cannot process the request due to a high load")',
+      ),
+    ],
+    [
+      'does not count a removed status code as breaking',
+      'responses/base.yaml',
+      'responses/status-removed.yaml',
+      API_CREDIT,
+      readers(false, 'status-removed', 'response 401 removed'),
+    ],
+    [
+      'recurses into arrays of objects and names the path items[].loc',
+      'responses/base.yaml',
+      'responses/nested-property-changed.yaml',
+      API_CREDIT,
+      readers(
+        true,
+        'type-changed',
+        'response 200: property "items[].loc" type changed: array -> string',
+        'items[].loc',
+      ),
+    ],
+    // Operations.
+    [
+      'counts a removed operation as breaking for callers',
+      'operations/base.yaml',
+      'operations/removed.yaml',
+      PACKAGE,
+      callers(true, 'operation-removed', 'operation removed'),
+    ],
+    [
+      'does not count an added operation as breaking',
+      'operations/base.yaml',
+      'operations/added.yaml',
+      'POST /wallet/{user_id}/package',
+      callers(false, 'operation-added', 'operation added'),
+    ],
+  ])('%s', async (_, oldFile, newFile, key, expected) => {
+    const report = await diffPlanted(oldFile, newFile);
+    expect(allChanges(report)).toEqual([{ key, ...expected }]);
+    expect(report.breaking).toBe(expected.breaking);
   });
 
   it('judges request body properties from the callers side: new required and removed ones break', async () => {
@@ -125,184 +280,6 @@ describe('diffSpecs on planted parameter changes', () => {
       'POST /things | BREAKING callers | request body: optional property "note" removed',
       'POST /things | BREAKING callers | request body: property "team_id" added (required)',
       'POST /things | ok callers | request body: property "tag" added (optional)',
-    ]);
-  });
-});
-
-describe('diffSpecs on planted response changes', () => {
-  /** Diffs responses/base.yaml against responses/<variant>.yaml; expects exactly one change. */
-  async function onlyChange(variant: string) {
-    const report = await diffPlanted('responses/base.yaml', `responses/${variant}.yaml`);
-    const changes = allChanges(report);
-    expect(changes).toHaveLength(1);
-    expect(report.breaking).toBe(changes[0]!.breaking);
-    return changes[0];
-  }
-
-  it('counts a removed required response property as breaking for readers', async () => {
-    expect(await onlyChange('required-property-removed')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: true,
-      kind: 'property-removed',
-      message: 'response 200: required property "credit" removed',
-      path: 'credit',
-    });
-  });
-
-  it('counts a response property whose type changed as breaking for readers', async () => {
-    expect(await onlyChange('property-type-changed')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: true,
-      kind: 'type-changed',
-      message: 'response 200: property "credit" type changed: string -> number',
-      path: 'credit',
-    });
-  });
-
-  it('counts a response property that became nullable (anyOf with null) as breaking for readers', async () => {
-    expect(await onlyChange('property-nullable')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: true,
-      kind: 'became-nullable',
-      message: 'response 200: property "credit" became nullable: string -> string | null',
-      path: 'credit',
-    });
-  });
-
-  it('counts an OpenAPI 3.0 `nullable: true` as the property becoming nullable', async () => {
-    const report = await diffPlanted('openapi-3.0/base.yaml', 'openapi-3.0/nullable.yaml');
-    expect(lines(report)).toEqual([
-      `${API_CREDIT} | BREAKING readers | response 200: property "credit" became nullable: string -> string | null`,
-    ]);
-  });
-
-  it('counts a union widened from string to string | integer as breaking for readers', async () => {
-    expect(await onlyChange('union-widened')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: true,
-      kind: 'type-widened',
-      message: 'response 200: property "credit" type widened: string -> string | integer',
-      path: 'credit',
-    });
-  });
-
-  it('counts an enum value added in a response as breaking for readers', async () => {
-    expect(await onlyChange('enum-value-added')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: true,
-      kind: 'enum-value-added',
-      message: 'response 200: property "state" enum value added: "closed"',
-      path: 'state',
-    });
-  });
-
-  it('counts a response property made optional as breaking for readers', async () => {
-    expect(await onlyChange('property-optional')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: true,
-      kind: 'property-became-optional',
-      message: 'response 200: property "credit" became optional',
-      path: 'credit',
-    });
-  });
-
-  it('does not count a new required response property as breaking', async () => {
-    expect(await onlyChange('property-added')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: false,
-      kind: 'property-added',
-      message: 'response 200: property "cumulative_top_up" added (required)',
-      path: 'cumulative_top_up',
-    });
-  });
-
-  it('does not count a new optional response property as breaking', async () => {
-    expect(await onlyChange('optional-property-added')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: false,
-      kind: 'property-added',
-      message: 'response 200: property "reason" added (optional)',
-      path: 'reason',
-    });
-  });
-
-  it('does not count an enum value removed from a response as breaking', async () => {
-    expect(await onlyChange('enum-value-removed')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: false,
-      kind: 'enum-value-removed',
-      message: 'response 200: property "state" enum value removed: "frozen"',
-      path: 'state',
-    });
-  });
-
-  it('lists an added status code without counting it as breaking', async () => {
-    expect(await onlyChange('status-added')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: false,
-      kind: 'status-added',
-      message: 'response 503 added ("The server cannot process the request due to a high load")',
-    });
-  });
-
-  it('does not count a removed status code as breaking', async () => {
-    expect(await onlyChange('status-removed')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: false,
-      kind: 'status-removed',
-      message: 'response 401 removed',
-    });
-  });
-
-  it('recurses into arrays of objects and names the path items[].loc', async () => {
-    expect(await onlyChange('nested-property-changed')).toEqual({
-      key: API_CREDIT,
-      audience: 'readers',
-      breaking: true,
-      kind: 'type-changed',
-      message: 'response 200: property "items[].loc" type changed: array -> string',
-      path: 'items[].loc',
-    });
-  });
-});
-
-describe('diffSpecs on planted operation changes', () => {
-  it('counts a removed operation as breaking for callers', async () => {
-    const report = await diffPlanted('operations/base.yaml', 'operations/removed.yaml');
-    expect(report.breaking).toBe(true);
-    expect(allChanges(report)).toEqual([
-      {
-        key: PACKAGE,
-        audience: 'callers',
-        breaking: true,
-        kind: 'operation-removed',
-        message: 'operation removed',
-      },
-    ]);
-  });
-
-  it('does not count an added operation as breaking', async () => {
-    const report = await diffPlanted('operations/base.yaml', 'operations/added.yaml');
-    expect(report.breaking).toBe(false);
-    expect(allChanges(report)).toEqual([
-      {
-        key: 'POST /wallet/{user_id}/package',
-        audience: 'callers',
-        breaking: false,
-        kind: 'operation-added',
-        message: 'operation added',
-      },
     ]);
   });
 
@@ -453,12 +430,20 @@ describe('diffSpecs on the wallet history (consecutive upstream versions)', () =
   ];
   const load = (name: string) => loadSpec(path.join(HISTORY, name));
 
-  expected.forEach(({ change, lines: want }, i) => {
-    it(`finds nothing breaking from v${i + 1} to v${i + 2}: ${change}`, async () => {
-      const report = diffSpecs(await load(versions[i]!), await load(versions[i + 1]!));
-      expect(lines(report)).toEqual(want);
-      expect(report.breaking).toBe(false);
-    });
+  const steps = expected.map(({ change, lines: want }, i) => ({
+    from: i + 1,
+    to: i + 2,
+    change,
+    want,
+  }));
+
+  it.each(steps)('finds nothing breaking from v$from to v$to: $change', async (step) => {
+    const report = diffSpecs(
+      await load(versions[step.from - 1]!),
+      await load(versions[step.to - 1]!),
+    );
+    expect(lines(report)).toEqual(step.want);
+    expect(report.breaking).toBe(false);
   });
 
   it('finds the reverse of v4 (cumulative_top_up removed) breaking for readers', async () => {
@@ -485,9 +470,51 @@ describe('formatReport', () => {
   });
 });
 
-describe('the spec-diff command', () => {
-  const run = (...args: string[]) => runScript(ROOT, 'scripts/spec-diff.ts', args);
+describe('the spec-diff command, in-process', () => {
   const planted = (file: string) => path.join(PLANTED, file);
+  async function run(...args: string[]) {
+    const out = captureIo();
+    const code = await specDiff(args, out.io);
+    return { code, stdout: out.stdout() };
+  }
+
+  it('resolves 1 and prints the report when a change is breaking', async () => {
+    const result = await run(planted('parameters/base.yaml'), planted('parameters/removed.yaml'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('BREAKING  callers  query parameter "cursor" removed');
+  });
+
+  it('prints the report as JSON with --json, with the same exit code', async () => {
+    const [oldFile, newFile] = [
+      planted('responses/base.yaml'),
+      planted('responses/status-added.yaml'),
+    ];
+    const result = await run(oldFile, newFile, '--json');
+    expect(result.code).toBe(0);
+    const expected = diffSpecs(await loadSpec(oldFile), await loadSpec(newFile));
+    expect(JSON.parse(result.stdout)).toEqual(expected);
+  });
+
+  it.each([
+    ['a missing file', [planted('responses/base.yaml'), planted('no-such-file.yaml')], /ENOENT/],
+    [
+      'a Swagger 2.0 document',
+      [planted('invalid/swagger-2.yaml'), planted('responses/base.yaml')],
+      /not an OpenAPI 3\.x document/,
+    ],
+    [
+      'text that is not YAML',
+      [planted('responses/base.yaml'), planted('invalid/broken.yaml')],
+      /neither YAML nor JSON/,
+    ],
+    ['one file instead of two', [planted('responses/base.yaml')], /usage: spec-diff/],
+  ])('refuses %s', async (_, args, message) => {
+    await expect(run(...args)).rejects.toThrow(message);
+  });
+});
+
+describe('the spec-diff command, as a process', () => {
+  const run = (...args: string[]) => runScript(ROOT, 'scripts/spec-diff.ts', args);
   let tmp: string;
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), 'spec-diff-'));
@@ -505,36 +532,6 @@ describe('the spec-diff command', () => {
     expect(result.stdout).toContain('none breaking');
   });
 
-  it('exits 1 when a change is breaking', async () => {
-    const result = await run(planted('parameters/base.yaml'), planted('parameters/removed.yaml'));
-    expect(result.code, result.stderr).toBe(1);
-    expect(result.stdout).toContain('BREAKING  callers  query parameter "cursor" removed');
-  });
-
-  it('prints the report as JSON with --json, with the same exit code', async () => {
-    const [oldFile, newFile] = [
-      planted('responses/base.yaml'),
-      planted('responses/status-added.yaml'),
-    ];
-    const result = await run(oldFile, newFile, '--json');
-    expect(result.code, result.stderr).toBe(0);
-    const expected = diffSpecs(await loadSpec(oldFile), await loadSpec(newFile));
-    expect(JSON.parse(result.stdout)).toEqual(expected);
-  });
-
-  it.each([
-    ['a missing file', [planted('responses/base.yaml'), planted('no-such-file.yaml')]],
-    ['a Swagger 2.0 document', [planted('invalid/swagger-2.yaml'), planted('responses/base.yaml')]],
-    ['text that is not YAML', [planted('responses/base.yaml'), planted('invalid/broken.yaml')]],
-    ['one file instead of two', [planted('responses/base.yaml')]],
-  ])('exits 2 with a one-line message on %s', async (_, args) => {
-    const result = await run(...args);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^spec-diff: /);
-  });
-
   it('exits 1 and names credit when credit becomes a number in a copy of the project spec', async () => {
     const source = path.join(ROOT, 'openapi', 'fish-audio.yaml');
     const spec = parse(await readFile(source, 'utf8'));
@@ -550,6 +547,17 @@ describe('the spec-diff command', () => {
     expect(result.stdout).toContain(
       'response 200: property "credit" type changed: string -> number',
     );
+  });
+
+  it('exits 2 with a one-line message on input it refuses (a multi-line YAML error here)', async () => {
+    const result = await run(
+      path.join(PLANTED, 'responses/base.yaml'),
+      path.join(PLANTED, 'invalid/broken.yaml'),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^spec-diff: .*neither YAML nor JSON/);
   });
 
   it('runs nothing when imported as a module', async () => {

@@ -9,8 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { lintSpec } from '../scripts/spec-lint.js';
-import { extractTag, TAG, toYaml } from '../scripts/spec-update.js';
-import type { OpenAPIDocument } from '../scripts/spec.js';
+import { extractTag } from '../scripts/lib/extract-tag.js';
+import { toYaml } from '../scripts/lib/stable-yaml.js';
+import { TAG } from '../scripts/spec-update.js';
+import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { ROOT, runScript } from './helpers/project-copy.js';
 
 const UPSTREAM = path.join(ROOT, 'test', 'fixtures', 'upstream', 'openapi-2026-08-19.json');

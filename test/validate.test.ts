@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OUT, DEFAULT_SPEC, generate, staleFiles } from '../scripts/generate.js';
-import type { OpenAPIDocument } from '../scripts/spec.js';
+import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { buildResponseValidators } from '../scripts/validators.js';
 import type { ResponseValidator } from '../src/generated/validators.js';
 import { describeErrors, formatMismatches, validateResponse } from '../src/validate.js';

@@ -1,49 +1,46 @@
-/** Temporary copies of this project, for tests that regenerate or edit the spec. */
-import { execFile } from 'node:child_process';
+/** Temporary projects and child processes, for the tests of the scripts. */
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { runProcess, type ProcessResult } from '../../scripts/lib/process.js';
+import { ROOT } from '../../scripts/lib/root.js';
 
-export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export { ROOT };
 const COPIED = ['openapi', 'scripts', 'src', 'package.json', 'tsconfig.json', '.prettierrc.json'];
 
-/** Copies the sources into a fresh temp folder, sharing node_modules through a symlink. */
-export async function copyProject(): Promise<{ dir: string; remove: () => Promise<void> }> {
+/** A temporary project folder and the way to delete it. */
+export interface ProjectCopy {
+  dir: string;
+  remove: () => Promise<void>;
+}
+
+/**
+ * Copies `entries` of this project (by default the sources) into a fresh temp folder, sharing
+ * node_modules through a symlink. Tests that need only a few files name just those: copying
+ * less is most of what makes these tests fast.
+ */
+export async function copyProject(entries: readonly string[] = COPIED): Promise<ProjectCopy> {
   const dir = await mkdtemp(path.join(tmpdir(), 'fish-audio-copy-'));
-  for (const entry of COPIED) {
+  for (const entry of entries) {
     await cp(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }
   await symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** How a child process exited and what it printed. */
+export type RunResult = ProcessResult;
 
 /** Runs `node <args>` in `cwd`, never throwing on a non-zero exit. */
-export async function runNode(
+export function runNode(
   cwd: string,
   args: string[],
   env: Record<string, string> = {},
 ): Promise<RunResult> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof e.code === 'number' ? e.code : 1,
-      stdout: e.stdout ?? '',
-      stderr: e.stderr ?? '',
-    };
-  }
+  return runProcess(process.execPath, args, {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
 }
 
 /** Runs a TypeScript script with tsx. */
@@ -60,4 +57,18 @@ export function runScript(
 export function typecheck(cwd: string): Promise<RunResult> {
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   return runNode(cwd, [tsc, '--noEmit', '-p', '.']);
+}
+
+/** Output streams that keep what a command printed, for running commands in-process. */
+export function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: {
+      stdout: { write: (text: string) => out.push(text) },
+      stderr: { write: (text: string) => err.push(text) },
+    },
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+  };
 }

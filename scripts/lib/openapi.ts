@@ -1,9 +1,24 @@
 /** Reading and checking OpenAPI documents, shared by every script. */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
+import { unescapePointer } from './json.js';
 
 /** The keys of a Path Item that hold operations, in the order OpenAPI lists them. */
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/**
+ * The top-level fields of a document besides `paths`, `components` and `webhooks`, in the
+ * specification's conventional order.
+ */
+export const TOP_LEVEL_FIELDS = [
+  'openapi',
+  'info',
+  'jsonSchemaDialect',
+  'servers',
+  'security',
+  'tags',
+  'externalDocs',
+];
 
 /** The parts of an OpenAPI 3.x document the scripts rely on; everything else passes through. */
 export interface OpenAPIDocument {
@@ -52,7 +67,7 @@ export function deref<T>(doc: OpenAPIDocument, value: T | { $ref: string }): T {
     current = ref
       .slice(2)
       .split('/')
-      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map(unescapePointer)
       .reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], doc);
     if (current === undefined) throw new Error(`Cannot resolve $ref ${ref}`);
   }
