@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { SpecDiffReport } from '../scripts/lib/diff-model.js';
+import type { Level, SpecDiffReport } from '../scripts/lib/diff-model.js';
 import { diffSpecs } from '../scripts/lib/diff-operations.js';
 import { formatReport } from '../scripts/lib/diff-report.js';
 import { loadSpec, type OpenAPIDocument } from '../scripts/lib/openapi.js';
@@ -37,16 +37,18 @@ function lines(report: SpecDiffReport): string[] {
 }
 
 type Row = Omit<ReturnType<typeof allChanges>[number], 'key'>;
+const level = (breaking: boolean): Level => (breaking ? 'breaking' : 'info');
 const callers = (breaking: boolean, kind: string, message: string): Row => ({
   audience: 'callers',
   breaking,
+  level: level(breaking),
   kind,
   message,
 });
-const readers = (breaking: boolean, kind: string, message: string, at?: string): Row =>
-  at === undefined
-    ? { audience: 'readers', breaking, kind, message }
-    : { audience: 'readers', breaking, kind, message, path: at };
+const readers = (breaking: boolean, kind: string, message: string, at?: string): Row => {
+  const row: Row = { audience: 'readers', breaking, level: level(breaking), kind, message };
+  return at === undefined ? row : { ...row, path: at };
+};
 
 describe('diffSpecs on planted changes, one change per file', () => {
   it.each<[string, string, string, string, Row]>([
