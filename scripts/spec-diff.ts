@@ -1,11 +1,16 @@
 /**
  * Lists what changed between two OpenAPI 3.x documents, as it matters to this client.
  *
- *   npm run spec:diff -- <old> <new>          # report for humans, grouped per operation
- *   npm run spec:diff -- <old> <new> --json   # the same report as JSON
+ *   npm run spec:diff -- <old> <new>                     # report for humans, per operation
+ *   npm run spec:diff -- <old> <new> --format json       # or markdown, or github (annotations)
+ *   npm run spec:diff -- HEAD~1:openapi/fish-audio.yaml openapi/fish-audio.yaml   # git refs
+ *   npm run spec:diff -- <old> <new> --fail-on warning   # also fail on possible breaks
+ *   npm run spec:diff -- <old> <new> --ignore openapi/spec-diff-ignore.yaml
+ *   npm run spec:diff -- --rules                         # every rule id and what it means
  *
- * Exit code: 1 when a change is breaking, 0 otherwise, 2 when an input cannot be read or is
- * not OpenAPI 3.x.
+ * An input is a file, or `REF:PATH` read with `git show` when no such file exists.
+ * Exit code: 1 when a change at or above the `--fail-on` level (default: breaking) is not in the
+ * ignore file, 0 otherwise, 2 when an input cannot be read or is not OpenAPI 3.x.
  *
  * Every change is for one audience. `callers` are affected through what they send
  * (parameters, request body): a change breaks them when the API stops accepting something it
@@ -13,11 +18,17 @@
  * response bodies): a change breaks them when the API may now send something the old types
  * did not allow (widening). So the same schema rule runs in two directions.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { Level, SpecDiffReport } from './lib/diff-model.js';
+import { applyIgnores, loadIgnoreFile } from './lib/diff-ignore.js';
 import { diffSpecs } from './lib/diff-operations.js';
-import { formatReport } from './lib/diff-report.js';
+import { formatAnnotations, formatMarkdown, formatReport } from './lib/diff-report.js';
+import { RULES } from './lib/diff-rules.js';
 import { runMain } from './lib/main.js';
-import { loadSpec } from './lib/openapi.js';
+import { loadSpec, parseSpec, type OpenAPIDocument } from './lib/openapi.js';
 
 /** Output streams, so the command runs in-process under test as it does from a shell. */
 export interface Io {
@@ -25,18 +36,91 @@ export interface Io {
   stderr: { write(text: string): unknown };
 }
 
+const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
+const USAGE =
+  'usage: spec-diff <old> <new> [--format text|json|markdown|github] [--fail-on breaking|warning] [--ignore <file>] | --rules';
+
+/** The text of an input: a file, or `REF:PATH` from git when no such file exists. */
+function readInput(input: string): { text?: string; name: string } {
+  if (existsSync(input) || !/^[^:]+:.+/.test(input)) return { name: input };
+  try {
+    const text = execFileSync('git', ['show', input], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { text, name: input };
+  } catch {
+    throw new Error(`${input} is neither a file nor a git REF:PATH that git can show`);
+  }
+}
+
+async function load(input: string): Promise<{ doc: OpenAPIDocument; text?: string }> {
+  const { text, name } = readInput(input);
+  return text === undefined ? { doc: await loadSpec(name) } : { doc: parseSpec(text, name), text };
+}
+
+/** The line of each operation (`paths./x.get`) in YAML or JSON text; 1 when not found. */
+function lineFinder(text: string): (key: string) => number {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
+  return (key) => {
+    const [method, route] = key.split(' ');
+    // The line of the method's key (`get:`), not of the map under it.
+    const item = doc.getIn(['paths', route], true);
+    const pair = isMap(item)
+      ? item.items.find((p) => isScalar(p.key) && p.key.value === method!.toLowerCase())
+      : undefined;
+    const range = isScalar(pair?.key) ? pair.key.range : undefined;
+    return range ? counter.linePos(range[0]).line : 1;
+  };
+}
+
+/** True when some change is at `level` or above. */
+function fails(report: SpecDiffReport, level: Level): boolean {
+  const changes = report.operations.flatMap((operation) => operation.changes);
+  return changes.some(
+    (c) => c.level === 'breaking' || (level === 'warning' && c.level === 'warning'),
+  );
+}
+
 /** The command: parses `args`, prints the report, resolves to the exit code (throws on bad input). */
 export async function specDiff(args: string[], io: Io = process): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'breaking' },
+      ignore: { type: 'string' },
+      rules: { type: 'boolean', default: false },
+    },
   });
-  if (positionals.length !== 2) throw new Error('usage: spec-diff <old> <new> [--json]');
-  const [oldDoc, newDoc] = await Promise.all(positionals.map((file) => loadSpec(file)));
-  const report = diffSpecs(oldDoc!, newDoc!);
-  io.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
-  return report.breaking ? 1 : 0;
+  if (values.rules) {
+    const width = Math.max(...Object.keys(RULES).map((id) => id.length));
+    for (const [id, text] of Object.entries(RULES))
+      io.stdout.write(`${id.padEnd(width)}  ${text}\n`);
+    return 0;
+  }
+  const format = values.json ? 'json' : values.format;
+  const failOn = values['fail-on'];
+  if (positionals.length !== 2) throw new Error(USAGE);
+  if (!(FORMATS as readonly string[]).includes(format!)) throw new Error(USAGE);
+  if (failOn !== 'breaking' && failOn !== 'warning') throw new Error(USAGE);
+  const [before, after] = await Promise.all(positionals.map(load));
+  let report = diffSpecs(before!.doc, after!.doc);
+  if (values.ignore) report = applyIgnores(report, await loadIgnoreFile(values.ignore));
+  if (format === 'json') io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else if (format === 'markdown') io.stdout.write(formatMarkdown(report));
+  else if (format === 'github') {
+    const file =
+      positionals[1]!.includes(':') && !existsSync(positionals[1]!)
+        ? positionals[1]!.split(':').slice(1).join(':')
+        : positionals[1]!;
+    const text = after!.text ?? readFileSync(positionals[1]!, 'utf8');
+    io.stdout.write(formatAnnotations(report, file, lineFinder(text)));
+  } else io.stdout.write(formatReport(report));
+  return fails(report, failOn) ? 1 : 0;
 }
 
 runMain(import.meta.url, 'spec-diff', () => specDiff(process.argv.slice(2)));

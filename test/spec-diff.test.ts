@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { SpecDiffReport } from '../scripts/lib/diff-model.js';
+import type { Level, SpecDiffReport } from '../scripts/lib/diff-model.js';
 import { diffSpecs } from '../scripts/lib/diff-operations.js';
 import { formatReport } from '../scripts/lib/diff-report.js';
 import { loadSpec, type OpenAPIDocument } from '../scripts/lib/openapi.js';
@@ -37,16 +37,18 @@ function lines(report: SpecDiffReport): string[] {
 }
 
 type Row = Omit<ReturnType<typeof allChanges>[number], 'key'>;
+const level = (breaking: boolean): Level => (breaking ? 'breaking' : 'info');
 const callers = (breaking: boolean, kind: string, message: string): Row => ({
   audience: 'callers',
   breaking,
+  level: level(breaking),
   kind,
   message,
 });
-const readers = (breaking: boolean, kind: string, message: string, at?: string): Row =>
-  at === undefined
-    ? { audience: 'readers', breaking, kind, message }
-    : { audience: 'readers', breaking, kind, message, path: at };
+const readers = (breaking: boolean, kind: string, message: string, at?: string): Row => {
+  const row: Row = { audience: 'readers', breaking, level: level(breaking), kind, message };
+  return at === undefined ? row : { ...row, path: at };
+};
 
 describe('diffSpecs on planted changes, one change per file', () => {
   it.each<[string, string, string, string, Row]>([
@@ -564,5 +566,86 @@ describe('the spec-diff command, as a process', () => {
     const code = "await import('./scripts/spec-diff.ts'); console.log('imported');";
     const result = await runNode(ROOT, ['--import', 'tsx', '--input-type=module', '--eval', code]);
     expect(result).toMatchObject({ code: 0, stdout: 'imported\n', stderr: '' });
+  });
+});
+
+describe('the spec-diff command options', () => {
+  const planted = (file: string) => path.join(PLANTED, file);
+  const pattern = [planted('parameters/base.yaml'), planted('parameters/removed.yaml')];
+  let tmp: string;
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'spec-diff-options-'));
+  });
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
+  async function run(...args: string[]) {
+    const out = captureIo();
+    const code = await specDiff(args, out.io);
+    return { code, stdout: out.stdout() };
+  }
+
+  it('lists every rule id with --rules', async () => {
+    const result = await run('--rules');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^parameter-removed +a parameter is gone/m);
+    expect(result.stdout).toMatch(/^pattern-added /m);
+  });
+
+  it('accepts a deliberate break listed in the ignore file, and exits 0', async () => {
+    const ignore = path.join(tmp, 'ignore.yaml');
+    await writeFile(
+      ignore,
+      '- rule: parameter-removed\n  operation: GET /things\n  reason: cursor paging was retired\n',
+    );
+    expect((await run(...pattern)).code).toBe(1);
+    expect((await run(...pattern, '--ignore', ignore)).code).toBe(0);
+  });
+
+  it('refuses an ignore entry without a reason', async () => {
+    const ignore = path.join(tmp, 'no-reason.yaml');
+    await writeFile(ignore, '- rule: parameter-removed\n  operation: GET /things\n');
+    await expect(run(...pattern, '--ignore', ignore)).rejects.toThrow(/reason/);
+  });
+
+  it('fails on a warning only with --fail-on warning', async () => {
+    const docs = (p: string) => ({
+      openapi: '3.1.0',
+      paths: {
+        '/t': {
+          get: {
+            parameters: [{ in: 'query', name: 'q', schema: { type: 'string', pattern: p } }],
+            responses: {},
+          },
+        },
+      },
+    });
+    const [a, b] = [path.join(tmp, 'a.json'), path.join(tmp, 'b.json')];
+    await writeFile(a, JSON.stringify(docs('^a')));
+    await writeFile(b, JSON.stringify(docs('^b')));
+    expect((await run(a, b)).code).toBe(0);
+    expect((await run(a, b, '--fail-on', 'warning')).code).toBe(1);
+  });
+
+  it('writes a markdown changelog section with --format markdown', async () => {
+    const result = await run(...pattern, '--format', 'markdown');
+    expect(result.stdout).toContain('- `GET /things`');
+    expect(result.stdout).toContain(
+      '  - **breaking** (callers, `parameter-removed`): query parameter "cursor" removed',
+    );
+  });
+
+  it('writes GitHub annotations at the line of the operation in the revised document', async () => {
+    const result = await run(...pattern, '--format', 'github');
+    const text = await readFile(pattern[1]!, 'utf8');
+    const line = text.split('\n').findIndex((l) => /^\s+get:/.test(l)) + 1;
+    expect(result.stdout.startsWith(`::error file=${pattern[1]},line=${line},`)).toBe(true);
+    expect(result.stdout).toContain('::GET /things: query parameter "cursor" removed\n');
+  });
+
+  it('reads an input from git as REF:PATH', async () => {
+    const result = await run(
+      'HEAD:openapi/fish-audio.yaml',
+      path.join(ROOT, 'openapi', 'fish-audio.yaml'),
+    );
+    expect(result).toEqual({ code: 0, stdout: 'No changes to any operation.\n' });
   });
 });

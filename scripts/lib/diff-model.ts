@@ -3,11 +3,22 @@
 /** Who notices a change: `callers` through what they send, `readers` through what they receive. */
 export type Audience = 'callers' | 'readers';
 
+/**
+ * How much a change matters, as oasdiff grades it: `breaking` stops working code, `warning` may
+ * (the tool cannot tell, e.g. a changed `pattern`), `info` is listed for the record.
+ */
+export type Level = 'breaking' | 'warning' | 'info';
+
+/** Levels from the most to the least severe. */
+export const LEVELS: readonly Level[] = ['breaking', 'warning', 'info'];
+
 /** One change to one operation. */
 export interface Change {
   audience: Audience;
+  /** Same as `level === 'breaking'`; kept for readers of the JSON report. */
   breaking: boolean;
-  /** A stable category such as `property-removed` or `type-changed`, for machines. */
+  level: Level;
+  /** The rule id, such as `property-removed` or `type-changed`: stable, listed by `--rules`. */
   kind: string;
   /** What changed, concretely, e.g. `response 200: property "credit" type changed: string -> number`. */
   message: string;
@@ -27,17 +38,20 @@ export interface SpecDiffReport {
   operations: OperationDiff[];
 }
 
-/** A {@link Change}, with `path` left out rather than `undefined` so reports compare cleanly. */
+/**
+ * A {@link Change}, with `path` left out rather than `undefined` so reports compare cleanly.
+ * `verdict` is a level, or a boolean for the common breaking-or-info choice.
+ */
 export function change(
   audience: Audience,
-  breaking: boolean,
+  verdict: boolean | Level,
   kind: string,
   message: string,
   path?: string,
 ): Change {
-  return path === undefined
-    ? { audience, breaking, kind, message }
-    : { audience, breaking, kind, message, path };
+  const level = typeof verdict === 'string' ? verdict : verdict ? 'breaking' : 'info';
+  const base = { audience, breaking: level === 'breaking', level, kind, message };
+  return path === undefined ? base : { ...base, path };
 }
 
 /** `1 change`, `2 changes`. */

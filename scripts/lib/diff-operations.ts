@@ -4,7 +4,7 @@
  */
 import { change, type Change, type SpecDiffReport } from './diff-model.js';
 import { compareSchemas, type Docs, type SchemaSite } from './diff-schemas.js';
-import { asArray, isPlainObject, unique, type Json } from './json.js';
+import { asArray, isPlainObject, sameValue, unique, type Json } from './json.js';
 import { deref, HTTP_METHODS, type OpenAPIDocument } from './openapi.js';
 
 interface Operation {
@@ -17,15 +17,41 @@ interface Operation {
 export function diffSpecs(oldDoc: OpenAPIDocument, newDoc: OpenAPIDocument): SpecDiffReport {
   const before = listOperations(oldDoc);
   const after = listOperations(newDoc);
-  const keys = unique([...before.keys(), ...after.keys()]);
+  const renamed = renamedPathParameters(before, after);
+  const keys = unique([...before.keys(), ...after.keys()]).filter((key) => !renamed.has(key));
   const operations = keys
-    .map((key) => ({
-      key,
-      changes: diffOperation(oldDoc, newDoc, before.get(key), after.get(key)),
-    }))
+    .map((key) => {
+      const newKey = [...renamed].find(([, old]) => old === key)?.[0];
+      if (newKey === undefined) {
+        return { key, changes: diffOperation(oldDoc, newDoc, before.get(key), after.get(key)) };
+      }
+      // Same wire, but openapi-fetch callers name the path (and its parameters) by key.
+      const message = `path parameters renamed: ${key.split(' ')[1]} -> ${newKey.split(' ')[1]}`;
+      const renaming = change('callers', true, 'path-parameter-renamed', message);
+      const rest = diffOperation(oldDoc, newDoc, before.get(key), after.get(newKey), true);
+      return { key: newKey, changes: [renaming, ...rest] };
+    })
     .filter((operation) => operation.changes.length > 0);
   const breaking = operations.some((operation) => operation.changes.some((c) => c.breaking));
   return { breaking, operations };
+}
+
+/**
+ * Operations whose path differs only in the names of its parameters (`/t/{id}` -> `/t/{testId}`),
+ * as a map from the new key to the old one.
+ */
+function renamedPathParameters(
+  before: Map<string, Operation>,
+  after: Map<string, Operation>,
+): Map<string, string> {
+  const template = (key: string) => key.replace(/\{[^}]*\}/g, '{}');
+  const removed = [...before.keys()].filter((key) => !after.has(key));
+  const renamed = new Map<string, string>();
+  for (const key of [...after.keys()].filter((key) => !before.has(key))) {
+    const old = removed.filter((candidate) => template(candidate) === template(key));
+    if (old.length === 1) renamed.set(key, old[0]!);
+  }
+  return renamed;
 }
 
 /** Every operation of `doc`, keyed like `GET /path`. */
@@ -62,6 +88,14 @@ function collectParameters(doc: OpenAPIDocument, shared: unknown, own: unknown):
   return parameters;
 }
 
+/** `after`'s path parameters under `before`'s names, matched by position in the path. */
+function renamePathParameters(before: Map<string, Json>, after: Map<string, Json>) {
+  const oldPath = [...before.keys()].filter((key) => key.startsWith('path:'));
+  const newPath = [...after.keys()].filter((key) => key.startsWith('path:'));
+  const names = new Map(newPath.map((key, i) => [key, oldPath[i] ?? key]));
+  return new Map([...after].map(([key, value]) => [names.get(key) ?? key, value]));
+}
+
 /** `in:name`: what identifies a parameter within an operation. */
 function parameterKey(parameter: Json): string {
   const name = String(parameter.name);
@@ -75,12 +109,16 @@ function diffOperation(
   newDoc: OpenAPIDocument,
   before: Operation | undefined,
   after: Operation | undefined,
+  renamed = false,
 ): Change[] {
   if (!before) return [change('callers', false, 'operation-added', 'operation added')];
   if (!after) return [change('callers', true, 'operation-removed', 'operation removed')];
   const docs = { oldDoc, newDoc };
+  const afterParameters = renamed
+    ? renamePathParameters(before.parameters, after.parameters)
+    : after.parameters;
   return [
-    ...diffParameters(docs, before.parameters, after.parameters),
+    ...diffParameters(docs, before.parameters, afterParameters),
     ...diffRequestBody(docs, before.requestBody, after.requestBody),
     ...diffResponses(docs, before.responses, after.responses),
   ];
@@ -109,6 +147,7 @@ function diffParameters(docs: Docs, before: Map<string, Json>, after: Map<string
         subject: label,
         changes,
         ancestors: [],
+        parameter: true,
       };
       compareSchemas(site, '', parameterSchema(oldParam), parameterSchema(newParam));
     }
@@ -167,6 +206,23 @@ function diffRequestBody(docs: Docs, before: Json | undefined, after: Json | und
 /** Statuses added and removed, and the content of each one kept. */
 function diffResponses(docs: Docs, before: Map<string, Json>, after: Map<string, Json>): Change[] {
   const changes: Change[] = [];
+  const success = (map: Map<string, Json>) =>
+    [...map.keys()].filter((s) => /^2(\d\d|XX)$/i.test(s));
+  const [oldSuccess, newSuccess] = [success(before), success(after)];
+  // When the success statuses move (200 -> 201), what a reader gets from any 2xx is what counts.
+  const moved =
+    !sameValue(oldSuccess, newSuccess) && oldSuccess.length > 0 && newSuccess.length > 0;
+  if (moved) {
+    const site = {
+      ...docs,
+      audience: 'readers' as const,
+      where: 'response 2xx',
+      subject: 'response 2xx body',
+      changes,
+      ancestors: [],
+    };
+    diffContent(site, mergedContent(before, oldSuccess), mergedContent(after, newSuccess));
+  }
   for (const status of unique([...before.keys(), ...after.keys()])) {
     const oldResponse = before.get(status);
     const newResponse = after.get(status);
@@ -179,7 +235,7 @@ function diffResponses(docs: Docs, before: Map<string, Json>, after: Map<string,
     } else if (oldResponse && !newResponse) {
       // The client simply never sees it any more.
       changes.push(change('readers', false, 'status-removed', `${label} removed`));
-    } else if (oldResponse && newResponse) {
+    } else if (oldResponse && newResponse && !(moved && newSuccess.includes(status))) {
       const subject = `${label} body`;
       const site = {
         ...docs,
@@ -195,6 +251,23 @@ function diffResponses(docs: Docs, before: Map<string, Json>, after: Map<string,
   return changes;
 }
 
+/** The content of several responses as one: per media type, the `anyOf` of their schemas. */
+function mergedContent(responses: Map<string, Json>, statuses: string[]): Json {
+  const schemas = new Map<string, unknown[]>();
+  for (const status of statuses) {
+    const content = responses.get(status)?.content;
+    for (const [mediaType, media] of Object.entries(isPlainObject(content) ? content : {})) {
+      schemas.set(mediaType, [...(schemas.get(mediaType) ?? []), schemaOf(media)]);
+    }
+  }
+  return Object.fromEntries(
+    [...schemas].map(([mediaType, list]) => [
+      mediaType,
+      { schema: list.length === 1 ? list[0] : { anyOf: list } },
+    ]),
+  );
+}
+
 function quotedDescription(response: Json): string {
   return typeof response.description === 'string' && response.description !== ''
     ? ` (${JSON.stringify(response.description)})`
@@ -203,8 +276,10 @@ function quotedDescription(response: Json): string {
 
 /** Compares the media types of a request or response body, and the schema of each. */
 function diffContent(site: SchemaSite, before: unknown, after: unknown): void {
-  const oldContent = isPlainObject(before) ? before : {};
-  const newContent = isPlainObject(after) ? after : {};
+  const [oldContent, newContent] = matchMediaTypes(
+    isPlainObject(before) ? before : {},
+    isPlainObject(after) ? after : {},
+  );
   for (const mediaType of unique([...Object.keys(oldContent), ...Object.keys(newContent)])) {
     const oldMedia = oldContent[mediaType];
     const newMedia = newContent[mediaType];
@@ -221,6 +296,30 @@ function diffContent(site: SchemaSite, before: unknown, after: unknown): void {
       compareSchemas(inner, '', schemaOf(oldMedia), schemaOf(newMedia));
     }
   }
+}
+
+/**
+ * Media types that parse the same way are the same for the client: parameters (`;q=1`,
+ * `;charset=utf-8`) are dropped, and every `+json` type reads as `application/json` when it is
+ * the only JSON type on its side. So `application/json` -> `application/problem+json` with the
+ * same schema is no change.
+ */
+function matchMediaTypes(before: Json, after: Json): [Json, Json] {
+  const normalise = (content: Json): Json => {
+    const entries = Object.entries(content).map(
+      ([type, media]) => [type.split(';')[0]!.trim().toLowerCase(), media] as const,
+    );
+    const json = entries.filter(
+      ([type]) => type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type),
+    );
+    return Object.fromEntries(
+      entries.map(([type, media]) => [
+        json.length === 1 && json[0]![0] === type ? 'application/json' : type,
+        media,
+      ]),
+    );
+  };
+  return [normalise(before), normalise(after)];
 }
 
 /** The schema of a media type object. */

@@ -28,3 +28,43 @@ function summary(report: SpecDiffReport): string {
   if (breaking.length === 0) return `${head}, none breaking.`;
   return `${head}, ${breaking.length} breaking (callers: ${count('callers')}, readers: ${count('readers')}).`;
 }
+
+/** The report as a markdown changelog section, as spec:update appends it to CHANGELOG.md. */
+export function formatMarkdown(report: SpecDiffReport, title = 'API changes'): string {
+  const lines = [`### ${title}`, ''];
+  if (report.operations.length === 0) return `${lines.join('\n')}No changes to any operation.\n`;
+  for (const operation of report.operations) {
+    lines.push(`- \`${operation.key}\``);
+    for (const c of operation.changes) {
+      const mark = c.level === 'breaking' ? '**breaking**' : c.level;
+      lines.push(`  - ${mark} (${c.audience}, \`${c.kind}\`): ${c.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n\n${summary(report)}\n`;
+}
+
+/**
+ * GitHub Actions workflow commands, one per breaking change or warning, pointing at `file` and
+ * at the line where `lineOf` finds the operation (1 when it cannot).
+ */
+export function formatAnnotations(
+  report: SpecDiffReport,
+  file: string,
+  lineOf: (operationKey: string) => number,
+): string {
+  const escape = (text: string) =>
+    text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const lines: string[] = [];
+  for (const operation of report.operations) {
+    for (const c of operation.changes) {
+      if (c.level === 'info') continue;
+      const command = c.level === 'breaking' ? 'error' : 'warning';
+      const title = escape(`${c.kind} (${c.audience})`).replace(/,/g, '%2C').replace(/:/g, '%3A');
+      const line = lineOf(operation.key);
+      lines.push(
+        `::${command} file=${file},line=${line},title=${title}::${escape(`${operation.key}: ${c.message}`)}`,
+      );
+    }
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}

@@ -3,10 +3,18 @@
  * `callers` a narrowing breaks (the API stops accepting what it accepted), for `readers` a
  * widening does (the API may send what the old types did not allow).
  */
-import { change, plural, type Audience, type Change } from './diff-model.js';
+import { change, plural, type Audience, type Change, type Level } from './diff-model.js';
 import { sameValue, unique } from './json.js';
 import type { OpenAPIDocument } from './openapi.js';
-import { covers, shapeOf, showTypes, type JsonType, type Shape } from './schema-shape.js';
+import {
+  COMBINATORS,
+  covers,
+  shapeOf,
+  showTypes,
+  type JsonType,
+  type Shape,
+} from './schema-shape.js';
+import { isPlainObject } from './json.js';
 
 /** Deeper than any real payload; a backstop for recursion the `$ref` check does not see. */
 const MAX_DEPTH = 32;
@@ -30,6 +38,8 @@ export interface SchemaSite extends Docs {
    * recursive schema (a tree node, a linked list): its changes are reported at the first level.
    */
   ancestors: readonly string[];
+  /** True for a parameter's schema, where a changed `default` changes what omitting it means. */
+  parameter?: boolean;
 }
 
 /** Compares two schemas at `path` and pushes what changed onto `site.changes`. */
@@ -44,6 +54,10 @@ export function compareSchemas(
   compareTypes(site, path, before, after);
   compareEnums(site, path, before, after);
   compareFormats(site, path, before, after);
+  compareConstraints(site, path, before, after);
+  compareKeywords(site, path, before, after);
+  compareOneOf(site, path, before, after);
+  compareComposition(site, path, before, after);
 
   const key = `${[...before.refs].sort().join()} -> ${[...after.refs].sort().join()}`;
   const { ancestors } = site;
@@ -55,8 +69,23 @@ export function compareSchemas(
     compareProperties(inner, path, before, after);
   }
   if (before.types.has('array') && after.types.has('array')) {
-    compareSchemas(inner, `${path}[]`, before.items, after.items);
+    compareItems(inner, path, before, after);
   }
+}
+
+/**
+ * Items compared schema to schema; an `items` schema dropped or added is one change (the
+ * array's element type widened or narrowed), not every property of the elements one by one.
+ */
+function compareItems(site: SchemaSite, path: string, before: Shape, after: Shape): void {
+  if ((before.items === undefined) === (after.items === undefined)) {
+    compareSchemas(site, `${path}[]`, before.items, after.items);
+    return;
+  }
+  const dropped = after.items === undefined;
+  const breaking = site.audience === 'readers' ? dropped : !dropped;
+  const text = dropped ? 'items schema removed: elements may be anything' : 'items schema added';
+  emit(site, path, dropped ? 'items-schema-removed' : 'items-schema-added', breaking, text);
 }
 
 /** Types added break readers (values they do not expect); types removed break callers. */
@@ -85,7 +114,12 @@ function compareTypes(site: SchemaSite, path: string, before: Shape, after: Shap
 
 /** New enum values break readers; dropped ones break callers. */
 function compareEnums(site: SchemaSite, path: string, before: Shape, after: Shape): void {
-  if (!before.enum && !after.enum) return;
+  if (!before.enum && !after.enum) {
+    // Enums that sit in some union variants only: compare their values all the same.
+    if (!before.scopedEnum || !after.scopedEnum) return;
+    before = { ...before, enum: before.scopedEnum };
+    after = { ...after, enum: after.scopedEnum };
+  }
   if (!before.enum) {
     const text = `now restricted to enum values ${showValues(after.enum!)}`;
     emit(site, path, 'enum-added', site.audience === 'callers', text);
@@ -136,6 +170,12 @@ function compareProperties(site: SchemaSite, path: string, before: Shape, after:
       compareSchemas(site, childPath, before.properties.get(name), after.properties.get(name));
     }
   }
+  if (before.additional !== undefined || after.additional !== undefined) {
+    // The value type of a map; `true` and an absent keyword both allow anything.
+    const open = (value: unknown) => (value === undefined || value === true ? {} : value);
+    const childPath = path === '' ? '*' : `${path}.*`;
+    compareSchemas(site, childPath, open(before.additional), open(after.additional));
+  }
 }
 
 /** Readers ignore what they do not know; callers must start sending a new required property. */
@@ -165,11 +205,191 @@ function propertyRequired(site: SchemaSite, path: string, was: boolean, is: bool
   site.changes.push(change(site.audience, breaking, kind, `${site.where}: ${text}`, path));
 }
 
+/** Lower bounds: raising one (or setting it) narrows what is valid. */
+const LOWER = new Set(['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties']);
+/** Upper bounds: lowering one (or setting it) narrows what is valid. */
+const UPPER = new Set(['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties']);
+
+/** `minLength` -> `min-length`, for rule ids. */
+export function kebab(keyword: string): string {
+  return keyword.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/**
+ * Bounds, `pattern`, `multipleOf`, `uniqueItems` and `default`. A narrowing breaks callers (the
+ * API stops accepting what it accepted); a widening breaks readers, since the old client's
+ * generated validator would reject a response the new spec allows. A changed `pattern` may be
+ * either, so it is a warning. A parameter's changed `default` breaks callers who leave it out.
+ */
+function compareConstraints(site: SchemaSite, path: string, before: Shape, after: Shape): void {
+  for (const keyword of unique([
+    ...Object.keys(before.constraints),
+    ...Object.keys(after.constraints),
+  ])) {
+    const was = normalise(keyword, before.constraints[keyword]);
+    const is = normalise(keyword, after.constraints[keyword]);
+    if (sameValue(was, is)) continue;
+    const shown = `${keyword} ${show(was)} -> ${show(is)}`;
+    if (keyword === 'default') {
+      const verdict = site.audience === 'callers' && site.parameter === true;
+      emit(site, path, 'default-changed', verdict, `default changed: ${show(was)} -> ${show(is)}`);
+      continue;
+    }
+    let narrowed: boolean | undefined;
+    let id: string;
+    if (was === undefined || is === undefined) {
+      narrowed = was === undefined ? is !== false : was === false;
+      id = `${kebab(keyword)}-${was === undefined ? 'added' : 'removed'}`;
+    } else if (
+      typeof was === 'number' &&
+      typeof is === 'number' &&
+      (LOWER.has(keyword) || UPPER.has(keyword))
+    ) {
+      narrowed = LOWER.has(keyword) ? is > was : is < was;
+      id = `${kebab(keyword)}-${is > was ? 'increased' : 'decreased'}`;
+    } else if (typeof was === 'boolean' && typeof is === 'boolean') {
+      narrowed = is; // exclusiveMinimum (3.0), uniqueItems: true restricts
+      id = `${kebab(keyword)}-changed`;
+    } else {
+      narrowed = undefined; // a new pattern or multipleOf: narrower, wider or both
+      id = `${kebab(keyword)}-changed`;
+    }
+    const level: Level =
+      narrowed === undefined
+        ? 'warning'
+        : (site.audience === 'callers') === narrowed
+          ? 'breaking'
+          : 'info';
+    emit(site, path, id, level, shown);
+  }
+}
+
+/**
+ * JSON Schema 2020-12 keywords (`prefixItems`, `if`, `dependentRequired`...): the generated
+ * validators enforce them, but the shape does not model them, so a change is reported as
+ * written. Adding one restricts values (breaks callers), removing one relaxes them (breaks
+ * readers in `'error'` mode); a change in place may do either (warning).
+ */
+function compareKeywords(site: SchemaSite, path: string, before: Shape, after: Shape): void {
+  for (const keyword of unique([...Object.keys(before.keywords), ...Object.keys(after.keywords)])) {
+    const was = before.keywords[keyword];
+    const is = after.keywords[keyword];
+    if (sameValue(was, is)) continue;
+    const state = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed';
+    const level: Level =
+      state === 'changed'
+        ? 'warning'
+        : (state === 'added') === (site.audience === 'callers')
+          ? 'breaking'
+          : 'info';
+    emit(site, path, `${kebab(keyword)}-${state}`, level, `${keyword} ${state}`);
+  }
+}
+
+/**
+ * `oneOf` is not `anyOf`: a value must match exactly one variant. A new `oneOf` whose variants
+ * overlap (some value matches two) makes the API reject bodies it accepted, so it breaks
+ * callers; for readers the union's types are compared as usual.
+ */
+function compareOneOf(site: SchemaSite, path: string, before: Shape, after: Shape): void {
+  if (site.audience !== 'callers' || !after.oneOf || before.oneOf) return;
+  const variants = after.oneOf.map((variant) => shapeOf(site.newDoc, variant));
+  const overlapping = variants.some((a, i) => variants.slice(i + 1).some((b) => overlap(a, b)));
+  if (!overlapping) return;
+  emit(
+    site,
+    path,
+    'one-of-overlapping',
+    true,
+    'now oneOf with variants a single value can match twice',
+  );
+}
+
+/** True when some value can match both shapes: a shared type, and no property telling them apart. */
+function overlap(a: Shape, b: Shape): boolean {
+  const shared = [...a.types].filter(
+    (type) => covers(b.types, type) || (covers(a.types, type) && b.types.has(type)),
+  );
+  if (shared.length === 0) return false;
+  if (a.enum && b.enum && !a.enum.some((value) => b.enum!.some((other) => sameValue(value, other))))
+    return false;
+  if (!shared.every((type) => type === 'object')) return true;
+  for (const [name, schema] of a.properties) {
+    const other = b.properties.get(name);
+    if (other === undefined || !a.required.has(name) || !b.required.has(name)) continue;
+    const [x, y] = [schema, other].map((s) =>
+      isPlainObject(s) ? (s.const !== undefined ? [s.const] : s.enum) : undefined,
+    );
+    if (Array.isArray(x) && Array.isArray(y) && !x.some((v) => y.some((w) => sameValue(v, w))))
+      return false;
+  }
+  // Objects without `additionalProperties: false` accept each other's properties.
+  return a.additional !== false && b.additional !== false;
+}
+
+/**
+ * Levels of a subschema added to or removed from a combinator, for [callers, readers]. A new
+ * `allOf` part is one more thing a body must satisfy; a removed `anyOf`/`oneOf` variant is one
+ * form fewer the API accepts; a new `oneOf` variant in a response is a form readers never saw.
+ * Where the merged shape changes too, that is reported on its own.
+ */
+const COMPOSITION_LEVELS: Record<string, [Level, Level]> = {
+  'all-of-added': ['breaking', 'info'],
+  'all-of-removed': ['warning', 'info'],
+  'any-of-added': ['info', 'info'],
+  'any-of-removed': ['breaking', 'info'],
+  'one-of-added': ['info', 'breaking'],
+  'one-of-removed': ['breaking', 'info'],
+};
+
+/** Subschemas added to or removed from `allOf`, `anyOf` and `oneOf`. */
+function compareComposition(site: SchemaSite, path: string, before: Shape, after: Shape): void {
+  for (const combinator of COMBINATORS) {
+    const was = before.composition?.[combinator] ?? [];
+    const is = after.composition?.[combinator] ?? [];
+    for (const [state, parts] of [
+      ['added', is.filter((part) => !was.includes(part))],
+      ['removed', was.filter((part) => !is.includes(part))],
+    ] as const) {
+      if (parts.length === 0) continue;
+      const id = `${kebab(combinator)}-${state}`;
+      const [forCallers, forReaders] = COMPOSITION_LEVELS[id]!;
+      const names = parts.map((part) => part.replace('#/components/schemas/', '')).join(', ');
+      const level = site.audience === 'callers' ? forCallers : forReaders;
+      emit(
+        site,
+        path,
+        id,
+        level,
+        `${combinator} ${plural(parts.length, 'subschema')} ${state}: ${names}`,
+      );
+    }
+  }
+}
+
+/** A pattern that matches every string (`''`, `.*`, `^.*$`) restricts nothing. */
+function normalise(keyword: string, value: unknown): unknown {
+  const anything = ['', '.*', '^.*$', '^.*', '.*$'];
+  return keyword === 'pattern' && typeof value === 'string' && anything.includes(value)
+    ? undefined
+    : value;
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(none)' : JSON.stringify(value);
+}
+
 /** Records a change to a schema at `path` (empty for the schema as a whole). */
-function emit(site: SchemaSite, path: string, kind: string, breaking: boolean, text: string): void {
+function emit(
+  site: SchemaSite,
+  path: string,
+  kind: string,
+  verdict: boolean | Level,
+  text: string,
+): void {
   const message =
     path === '' ? `${site.subject} ${text}` : `${site.where}: property "${path}" ${text}`;
-  site.changes.push(change(site.audience, breaking, kind, message, path === '' ? undefined : path));
+  site.changes.push(change(site.audience, verdict, kind, message, path === '' ? undefined : path));
 }
 
 function showValues(values: unknown[]): string {

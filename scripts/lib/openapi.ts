@@ -30,7 +30,11 @@ export interface OpenAPIDocument {
 
 /** Reads a YAML or JSON file (YAML is a superset of JSON) and checks it is OpenAPI 3.x. */
 export async function loadSpec(file: string): Promise<OpenAPIDocument> {
-  const text = await readFile(file, 'utf8');
+  return parseSpec(await readFile(file, 'utf8'), file);
+}
+
+/** Parses YAML or JSON text (named `file` in messages) and checks it is OpenAPI 3.x. */
+export function parseSpec(text: string, file: string): OpenAPIDocument {
   let doc: unknown;
   try {
     doc = parseYaml(text);

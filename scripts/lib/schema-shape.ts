@@ -6,6 +6,11 @@ import type { OpenAPIDocument } from './openapi.js';
 import { deref } from './openapi.js';
 import { asArray, isPlainObject, sameValue, unique, uniqueValues, type Json } from './json.js';
 
+/** The keywords that combine subschemas. */
+export const COMBINATORS = ['allOf', 'anyOf', 'oneOf'] as const;
+/** One of {@link COMBINATORS}. */
+export type Combinator = (typeof COMBINATORS)[number];
+
 /** Display order of JSON types; `null` last so unions read like `string | null`. */
 export const JSON_TYPES = [
   'string',
@@ -32,6 +37,24 @@ export interface Shape {
   properties: Map<string, unknown>;
   required: Set<string>;
   items?: unknown;
+  /** `additionalProperties` when declared (a schema, or `false`/`true`); undefined = not declared. */
+  additional?: unknown;
+  /** Validation keywords that narrow values without changing the type (`minimum`, `pattern`...). */
+  constraints: Record<string, unknown>;
+  /** JSON Schema 2020-12 keywords the generated validators enforce, as written. */
+  keywords: Record<string, unknown>;
+  /** The variants of a `oneOf` written on this schema (exactly one must match). */
+  oneOf?: unknown[];
+  /**
+   * Enum values of the union variants that have an enum, when some variant has none (so `enum`
+   * is undefined): a widened enum in one `oneOf` variant is still seen.
+   */
+  scopedEnum?: unknown[];
+  /**
+   * The `$ref` subschemas of `allOf`/`anyOf`/`oneOf` written on this very schema, so that a subschema added or removed is seen even when the merged shape is
+   * the same.
+   */
+  composition?: Partial<Record<Combinator, string[]>>;
   /** The `$ref`s followed to build this shape; the same set further down means recursion. */
   refs: Set<string>;
 }
@@ -49,10 +72,23 @@ export function shapeOf(doc: OpenAPIDocument, raw: unknown, followed = new Set<s
   if (!isPlainObject(schema)) return anyShape();
   let shape = ownShape(schema);
   const variants = schema.anyOf ?? schema.oneOf;
+  if (Array.isArray(schema.oneOf)) shape.oneOf = schema.oneOf;
   if (Array.isArray(variants)) {
     shape = intersect(shape, union(variants.map((variant) => shapeOf(doc, variant, followed))));
   }
   for (const part of asArray(schema.allOf)) shape = intersect(shape, shapeOf(doc, part, followed));
+  const written = COMBINATORS.filter((name) => Array.isArray(schema[name]));
+  if (written.length > 0) {
+    // Only named subschemas: an inline one added, removed or edited reaches the merged shape,
+    // which is compared on its own; a `$ref` may add nothing new to it and still matter.
+    const refs = (parts: unknown[]) =>
+      parts.flatMap((part) =>
+        isPlainObject(part) && typeof part.$ref === 'string' ? [part.$ref] : [],
+      );
+    shape.composition = Object.fromEntries(
+      written.map((name) => [name, refs(schema[name] as unknown[])]),
+    );
+  }
   if (ref !== undefined) shape.refs.add(ref);
   return shape;
 }
@@ -63,8 +99,52 @@ function anyShape(): Shape {
     types: new Set(JSON_TYPES),
     properties: new Map(),
     required: new Set(),
+    constraints: {},
+    keywords: {},
     refs: new Set(),
   };
+}
+
+/** Keywords that bound or restrict a value; compared one by one in diff-schemas.ts. */
+export const CONSTRAINT_KEYWORDS = [
+  'minimum',
+  'exclusiveMinimum',
+  'maximum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'default',
+] as const;
+
+/** JSON Schema 2020-12 keywords that the shape does not model; compared as written. */
+export const EXTRA_KEYWORDS = [
+  'prefixItems',
+  'contains',
+  'minContains',
+  'maxContains',
+  'if',
+  'then',
+  'else',
+  'dependentRequired',
+  'dependentSchemas',
+  'patternProperties',
+  'propertyNames',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'not',
+] as const;
+
+function pick(schema: Json, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(
+    keys.filter((key) => schema[key] !== undefined).map((key) => [key, schema[key]]),
+  );
 }
 
 /** The constraints written on the schema itself, before `anyOf`/`oneOf`/`allOf`. */
@@ -81,6 +161,9 @@ function ownShape(schema: Json): Shape {
     properties: new Map(Object.entries(isPlainObject(schema.properties) ? schema.properties : {})),
     required: new Set(asArray(schema.required).filter((name) => typeof name === 'string')),
     items: schema.items,
+    additional: schema.additionalProperties,
+    constraints: pick(schema, CONSTRAINT_KEYWORDS),
+    keywords: pick(schema, EXTRA_KEYWORDS),
     refs: new Set(),
   };
 }
@@ -113,12 +196,18 @@ export function union(shapes: Shape[]): Shape {
   const objects = shapes.filter((shape) => shape.types.has('object'));
   const arrays = shapes.filter((shape) => shape.types.has('array') && shape.items !== undefined);
   const formats = unique(valued.map((shape) => shape.format));
+  const allEnums = valued.length > 0 && valued.every((shape) => shape.enum);
+  const someEnums = valued.some((shape) => shape.enum ?? shape.scopedEnum);
+  const enumValues = uniqueValues(valued.flatMap((shape) => shape.enum ?? shape.scopedEnum ?? []));
+  // Constraints of a lone variant (`anyOf: [X, null]`) still hold; of several, they do not add up.
+  const only = valued.length === 1 ? valued[0]! : undefined;
   return {
     types: new Set(shapes.flatMap((shape) => [...shape.types])),
-    enum:
-      valued.length > 0 && valued.every((shape) => shape.enum)
-        ? uniqueValues(valued.flatMap((shape) => shape.enum ?? []))
-        : undefined,
+    enum: allEnums ? enumValues : undefined,
+    scopedEnum: !allEnums && someEnums ? enumValues : undefined,
+    additional: only?.additional,
+    constraints: only?.constraints ?? {},
+    keywords: only?.keywords ?? {},
     format: formats.length === 1 ? formats[0] : undefined,
     properties: mergeProperties(objects, 'anyOf'),
     required: new Set(
@@ -145,7 +234,12 @@ export function intersect(a: Shape, b: Shape): Shape {
       a.enum && b.enum
         ? a.enum.filter((value) => b.enum!.some((other) => sameValue(value, other)))
         : (a.enum ?? b.enum),
+    scopedEnum: a.scopedEnum ?? b.scopedEnum,
     format: a.format ?? b.format,
+    additional: a.additional ?? b.additional,
+    constraints: { ...b.constraints, ...a.constraints },
+    keywords: { ...b.keywords, ...a.keywords },
+    oneOf: a.oneOf ?? b.oneOf,
     properties: mergeProperties([a, b], 'allOf'),
     required: new Set([...a.required, ...b.required]),
     items: mergeSchemas(
