@@ -65,7 +65,15 @@ function usageLine(command: Command): string {
     const spec = FLAGS[flag];
     return `[--${flag}${'value' in spec ? ` ${spec.value}` : ''}]`;
   });
-  return [PROGRAM, command, ...flags, '[--base-url URL]', '[--timeout MS]'].join(' ');
+  const head = `${PROGRAM} ${command}`;
+  // Continuation lines start under the first flag, as man pages do.
+  const lines = [head];
+  for (const flag of [...flags, '[--base-url URL]', '[--timeout MS]']) {
+    const last = lines.length - 1;
+    if (2 + lines[last]!.length + 1 + flag.length > WIDTH) lines.push(' '.repeat(head.length));
+    lines[lines.length - 1] += ` ${flag}`;
+  }
+  return lines.join('\n  ');
 }
 
 function flagLine(flag: Flag, markCommands: boolean): string {
