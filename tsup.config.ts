@@ -15,9 +15,9 @@ export default defineConfig([
     splitting: false,
     treeshake: true,
   },
-  // The `fish-audio` command: Node only, ESM, run through the package's `bin`.
+  // The `fish-audio-api` command: Node only, ESM, run through the package's `bin`.
   {
-    entry: { cli: 'src/cli.ts' },
+    entry: { cli: 'src/cli/index.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',

@@ -1,9 +1,10 @@
 /**
- * The main job on a fresh machine: `npm run demo`. Builds the package if needed, starts the
- * stand-in server from the built `fish-audio-api/testing`, and runs the built `fish-audio`
- * command against it the way a user would, printing what they would see. No network.
+ * The main job on a fresh machine: `npm run demo`. Builds the package if needed (quietly),
+ * starts the stand-in server from the built `fish-audio-api/testing`, and runs the built
+ * `fish-audio-api` command against it the way a user would, printing each command exactly as
+ * it can be copied into a shell, then its output and exit code. No network.
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +14,7 @@ import { ROOT } from './lib/root.js';
 
 const DIST = path.join(ROOT, 'dist');
 const CLI = path.join(DIST, 'cli.js');
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** Newest modification time under a folder, to tell whether dist/ is older than src/. */
 function newest(dir: string): number {
@@ -24,42 +26,78 @@ function newest(dir: string): number {
   return latest;
 }
 
-function buildIfNeeded(): void {
+/**
+ * Builds dist/ when it is missing or older than src/. The build log (tsup's lines, prefixed
+ * `CLI` after tsup's own command line, not this package's) is shown only when the build fails.
+ */
+async function buildIfNeeded(): Promise<void> {
   const built = existsSync(CLI) && existsSync(path.join(DIST, 'testing', 'index.js'));
-  if (built && statSync(CLI).mtimeMs >= newest(path.join(ROOT, 'src'))) return;
-  console.log('$ npm run build');
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  console.log();
+  if (built && statSync(CLI).mtimeMs >= newest(path.join(ROOT, 'src'))) {
+    console.log('dist/ is up to date with src/');
+    return;
+  }
+  const started = performance.now();
+  const result = await runProcess(NPM, ['run', 'build', '--silent'], { cwd: ROOT });
+  if (result.code !== 0) {
+    process.stdout.write(result.stdout + result.stderr);
+    throw new Error(`npm run build failed with exit code ${result.code}`);
+  }
+  console.log(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** A shell word, quoted only when it needs to be. */
+function quote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 async function main(): Promise<number> {
-  buildIfNeeded();
+  await buildIfNeeded();
   const testing = (await import(
     pathToFileURL(path.join(DIST, 'testing', 'index.js')).href
   )) as typeof import('../src/testing/index.js');
   const standIn = await testing.startStandIn({ credit: '12.3400' });
-  const env = {
-    ...process.env,
-    FISH_API_KEY: standIn.apiKey,
-    FISH_BASE_URL: standIn.url,
-    NO_COLOR: process.env.NO_COLOR ?? '',
-  };
-  console.log(`Stand-in Fish Audio API on ${standIn.url} (no network used)\n`);
+  console.log(
+    [
+      `Stand-in Fish Audio API on ${standIn.url}, accepting the key ${standIn.apiKey} (no network used).`,
+      'Below, fish-audio-api is the built command (`node dist/cli.js` in this folder, `npx',
+      'fish-audio-api` once installed). Each line is what you would type; against the real API,',
+      'use your own key and leave out --base-url.',
+      '',
+    ].join('\n'),
+  );
 
-  const commands = [
-    ['credit'],
-    ['credit', '--json'],
-    ['credit', '--min', '10'],
-    ['credit', '--min', '12.34'],
-    ['credit', '--min', '50'],
-    ['package'],
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Only the key and the base URL this demo chose: nothing from the caller's shell leaks in.
+  delete env.FISH_BASE_URL;
+  const where = ['--base-url', standIn.url];
+  const commands: Array<{ args: string[]; before?: () => void; note?: string }> = [
+    { args: ['credit', ...where] },
+    { args: ['credit', '--json', ...where] },
+    { args: ['credit', '--min', '10', ...where] },
+    { args: ['credit', '--min', '12.34', ...where] },
+    { args: ['credit', '--min', '50', ...where] },
+    { args: ['package', ...where] },
+    {
+      args: ['credit', ...where],
+      before: () => standIn.failNext(503, undefined, { 'Retry-After': '0' }),
+      note: 'the stand-in was told to answer the next request with 503',
+    },
+    { args: ['credit', '--help'] },
   ];
-  for (const args of commands) {
-    console.log(`$ fish-audio ${args.join(' ')}`);
-    // Spawned asynchronously: the stand-in shares this process's event loop.
-    const result = await runProcess(process.execPath, [CLI, ...args], { env });
-    process.stdout.write(result.stdout);
-    process.stdout.write(result.stderr);
+  for (const { args, before, note } of commands) {
+    before?.();
+    if (note) console.log(`# ${note}`);
+    console.log(`$ FISH_API_KEY=${standIn.apiKey} fish-audio-api ${args.map(quote).join(' ')}`);
+    // Spawned asynchronously, since the stand-in shares this process's event loop, and onto
+    // this terminal, so stdout and stderr (a retry notice, an error) appear in their real order.
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...env, FISH_API_KEY: standIn.apiKey },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const result = await new Promise<{ code: number | null }>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code }));
+    });
     console.log(`(exit code ${result.code})\n`);
   }
   console.log(`The stand-in received ${standIn.requests.length} requests.`);

@@ -1,16 +1,16 @@
 /**
- * The `fish-audio` command, run as a real process against real HTTP servers on 127.0.0.1:
+ * The `fish-audio-api` command, run as a real process against real HTTP servers on 127.0.0.1:
  * the spec-checked stand-in where a well-behaved API is wanted, and the raw test server where
  * the API must misbehave (bodies the spec forbids, stalls, echoes).
  */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, type TestContext } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
-import { EXIT_CODES, EXIT_CODE_MEANINGS, main, type CliIO } from '../src/cli.js';
+import { EXIT_CODES, EXIT_CODE_MEANINGS, main, type CliIO } from '../src/cli/index.js';
 import { startStandIn, type StandIn, type StandInOptions } from '../src/testing/index.js';
 import { PROJECT_DIR, runCli, type CliRun, type CliRunEnv } from './helpers/cli-run.js';
 import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
@@ -35,12 +35,21 @@ async function fish(args: string[], env: CliRunEnv = {}): Promise<CliRun> {
   return result;
 }
 
-/** Asserts a failure: nothing on stdout, exactly one `error:` line on stderr. */
+/** The lines that announce retries, as the command writes them before each one. */
+function retryNotices(result: CliRun): string[] {
+  return result.stderr.split('\n').filter((line) => line.startsWith('retrying '));
+}
+
+/**
+ * Asserts a failure: nothing on stdout, and on stderr exactly one `error:` line, after any
+ * retry notices.
+ */
 function expectFailure(result: CliRun, code: number, ...says: RegExp[]): void {
   expect(result.code, result.stderr).toBe(code);
   expect(result.stdout).toBe('');
-  expect(result.stderr).toMatch(/^error: [^\n]+\n$/);
-  for (const pattern of says) expect(result.stderr).toMatch(pattern);
+  expect(result.stderr).toMatch(/^(retrying \(attempt \d of \d\): [^\n]+\n)*error: [^\n]+\n$/);
+  const error = result.stderr.slice(result.stderr.indexOf('error: '));
+  for (const pattern of says) expect(error).toMatch(pattern);
 }
 
 async function standIn(ctx: TestContext, options: StandInOptions = {}): Promise<StandIn> {
@@ -61,6 +70,11 @@ async function tempDir(ctx: TestContext, prefix: string): Promise<string> {
   return dir;
 }
 
+/** `text` as a literal inside a RegExp. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** A URL where nothing listens: a port that was free a moment ago. */
 async function closedUrl(): Promise<string> {
   const server = net.createServer();
@@ -70,7 +84,7 @@ async function closedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-describe.concurrent('fish-audio credit', () => {
+describe.concurrent('fish-audio-api credit', () => {
   it('prints the amount first and the other fields aligned under it', async (ctx) => {
     const api = await standIn(ctx);
     api.setResponse(API_CREDIT, {
@@ -170,7 +184,7 @@ describe.concurrent('fish-audio credit', () => {
   });
 });
 
-describe.concurrent('fish-audio credit --min', () => {
+describe.concurrent('fish-audio-api credit --min', () => {
   const cases: Array<[credit: string, min: string, code: number]> = [
     ['0.30', '0.3', EXIT_CODES.OK],
     ['0.3', '0.30', EXIT_CODES.OK],
@@ -183,6 +197,9 @@ describe.concurrent('fish-audio credit --min', () => {
     ['-0.5', '-1', EXIT_CODES.OK],
     ['-1.5', '-1', EXIT_CODES.BELOW_MIN],
     ['0', '0', EXIT_CODES.OK],
+    // A bare fraction is a decimal to the stand-in and to --min alike: one rule, src/decimal.ts.
+    ['.5', '0.5', EXIT_CODES.OK],
+    ['0.4', '.5', EXIT_CODES.BELOW_MIN],
   ];
   for (const [credit, min, code] of cases) {
     it(`exits ${code} for credit ${credit} and --min=${min}`, async (ctx) => {
@@ -230,7 +247,7 @@ describe.concurrent('fish-audio credit --min', () => {
   });
 });
 
-describe.concurrent('fish-audio package', () => {
+describe.concurrent('fish-audio-api package', () => {
   it('prints the platform balance first, then the plan fields', async (ctx) => {
     const api = await standIn(ctx);
     api.setResponse('GET /wallet/{user_id}/package', {
@@ -367,7 +384,12 @@ describe.concurrent('failures: one line each, with its own exit code', () => {
     // Retry-After: 0 keeps the client's two retries fast.
     for (let i = 0; i < 3; i++) api.failNext(503, undefined, { 'Retry-After': '0' });
     const result = await fish(['credit'], { FISH_BASE_URL: api.url });
-    expectFailure(result, EXIT_CODES.API, /retry later/, /HTTP 503: The server cannot process/);
+    expectFailure(
+      result,
+      EXIT_CODES.API,
+      /retry later/,
+      /HTTP 503: The server cannot process .*, after 3 attempts\)/,
+    );
     expect(api.requests).toHaveLength(3);
   });
 
@@ -376,7 +398,7 @@ describe.concurrent('failures: one line each, with its own exit code', () => {
     expectFailure(
       result,
       EXIT_CODES.NETWORK,
-      /Could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+      /Could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED, after 3 attempts\)/,
       /--base-url/,
     );
   });
@@ -390,7 +412,7 @@ describe.concurrent('failures: one line each, with its own exit code', () => {
     expectFailure(
       result,
       EXIT_CODES.NETWORK,
-      /No response from http:\/\/127\.0\.0\.1:\d+ within 100 ms \(3 attempts\)/,
+      /No response from http:\/\/127\.0\.0\.1:\d+ within 100 ms \(after 3 attempts\)/,
       /--timeout/,
     );
   });
@@ -409,6 +431,74 @@ describe.concurrent('failures: one line each, with its own exit code', () => {
     );
     const result = await fish(['credit', '--base-url', server.url]);
     expectFailure(result, EXIT_CODES.AUTH, /rejected Bearer \[redacted\] \[31mred/);
+  });
+});
+
+describe.concurrent('retry notices: one stderr line as each retry starts', () => {
+  it('says which attempt it is and that the API answered 503, then succeeds', async (ctx) => {
+    const api = await standIn(ctx);
+    api.failNext(503, undefined, { 'Retry-After': '0' });
+    const result = await fish(['credit'], { FISH_BASE_URL: api.url });
+    expect(result.code).toBe(EXIT_CODES.OK);
+    expect(result.stderr).toBe('retrying (attempt 2 of 3): the API answered HTTP 503\n');
+  });
+
+  // The timeout is short only where it is the failure, so a slow machine cannot change the reason.
+  const cases: Array<
+    [what: string, serve: (server: TestServer) => void, timeout: string, why: string]
+  > = [
+    [
+      'a server that never answers',
+      (server) => server.handle(() => {}),
+      '100',
+      'no response within 0.1 s',
+    ],
+    [
+      'a 200 whose body breaks off',
+      (server) =>
+        server.handle((_req, res) => {
+          res.writeHead(200, { 'content-length': '100' }).write('{"cre');
+          setTimeout(() => res.destroy(), 10);
+        }),
+      '10000',
+      'the connection broke while the body was read',
+    ],
+  ];
+  for (const [what, serve, timeout, why] of cases) {
+    it(`announces both retries against ${what}`, async (ctx) => {
+      const server = await rawServer(ctx);
+      serve(server);
+      const result = await fish(['credit', '--timeout', timeout, '--base-url', server.url]);
+      expect(result.code).toBe(EXIT_CODES.NETWORK);
+      expect(retryNotices(result)).toEqual([
+        `retrying (attempt 2 of 3): ${why}`,
+        `retrying (attempt 3 of 3): ${why}`,
+      ]);
+    });
+  }
+
+  it('names the system error when nothing listens', async () => {
+    const result = await fish(['credit', '--base-url', await closedUrl()]);
+    expect(retryNotices(result)).toEqual([
+      'retrying (attempt 2 of 3): could not connect (ECONNREFUSED)',
+      'retrying (attempt 3 of 3): could not connect (ECONNREFUSED)',
+    ]);
+  });
+
+  it('announces nothing when the library does not retry, as after a 401', async (ctx) => {
+    const api = await standIn(ctx);
+    api.failNext(401);
+    const result = await fish(['credit'], { FISH_BASE_URL: api.url });
+    expect(result.code).toBe(EXIT_CODES.AUTH);
+    expect(retryNotices(result)).toEqual([]);
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('announces nothing when the server asks for a longer wait than the library sleeps', async (ctx) => {
+    const api = await standIn(ctx);
+    api.failNext(429, undefined, { 'Retry-After': '3600' });
+    const result = await fish(['credit'], { FISH_BASE_URL: api.url });
+    expect(retryNotices(result)).toEqual([]);
   });
 });
 
@@ -435,30 +525,54 @@ describe.concurrent('configuration and usage', () => {
     ]);
   });
 
-  it('refuses a bad --base-url as a usage error and a bad FISH_BASE_URL as configuration', async () => {
-    expectFailure(
-      await fish(['credit', '--base-url', 'ftp://x']),
-      EXIT_CODES.USAGE,
-      /--base-url must be an http\(s\) URL/,
-    );
-    expectFailure(
-      await fish(['credit'], { FISH_BASE_URL: 'nope' }),
-      EXIT_CODES.CONFIG,
-      /FISH_BASE_URL must be an http\(s\) URL/,
-      /unset FISH_BASE_URL/,
-    );
+  // The library's checkBaseUrl decides; the command only says whose mistake it was.
+  const badBaseUrls: Array<[url: string, says: RegExp]> = [
+    ['ftp://x', /--base-url must be an http\(s\) URL/],
+    ['nope', /--base-url is not a valid URL/],
+    ['http://host/?a=1', /--base-url must not contain credentials, a query or a fragment/],
+    ['http://host/#f', /--base-url must not contain credentials, a query or a fragment/],
+    ['http://host/?', /--base-url must not contain credentials, a query or a fragment/],
+    ['http://host ', /--base-url must not start or end with white space/],
+    ['http://me:hunter2@127.0.0.1:9', /--base-url must not contain credentials/],
+  ];
+  for (const [url, says] of badBaseUrls) {
+    it(`exits 2 for --base-url ${JSON.stringify(url)}, sending nothing`, async (ctx) => {
+      const server = await rawServer(ctx);
+      const result = await fish(['credit', '--base-url', url], { FISH_BASE_URL: server.url });
+      expectFailure(result, EXIT_CODES.USAGE, says, /--help/);
+      expect(result.stderr).not.toContain('hunter2');
+      expect(server.requests).toHaveLength(0);
+    });
+  }
+
+  const badEnvUrls: Array<[url: string, says: RegExp]> = [
+    ['nope', /FISH_BASE_URL is not a valid URL/],
+    ['http://127.0.0.1:9/?a=1', /FISH_BASE_URL must not contain credentials, a query/],
+    ['http://127.0.0.1:9/#f', /FISH_BASE_URL must not contain credentials, a query/],
+  ];
+  for (const [url, says] of badEnvUrls) {
+    it(`exits 3 for FISH_BASE_URL=${JSON.stringify(url)} and says to fix or unset it`, async () => {
+      const result = await fish(['credit'], { FISH_BASE_URL: url });
+      expectFailure(result, EXIT_CODES.CONFIG, says, /Fix or unset FISH_BASE_URL\.$/m);
+    });
+  }
+
+  it('reports a bad --base-url before a missing key: flags are checked first', async () => {
+    const result = await fish(['credit', '--base-url', 'http://h/?a=1'], { FISH_API_KEY: '' });
+    expectFailure(result, EXIT_CODES.USAGE, /--base-url must not contain/);
   });
 
-  it('refuses a base URL with a password without printing it', async () => {
-    const result = await fish(['credit', '--base-url', 'http://me:hunter2@127.0.0.1:9']);
-    expectFailure(result, EXIT_CODES.USAGE, /must not contain a user name or password/);
-    expect(result.stderr).not.toContain('hunter2');
-  });
-
-  for (const timeout of ['0', 'abc', '1.5', '-1', '2147483648']) {
+  const badTimeouts: Array<[value: string, says: RegExp]> = [
+    ['0', /--timeout must be a whole number of milliseconds from 1 to 2147483647, got 0\./],
+    ['2147483648', /--timeout must be a whole number of milliseconds from 1 to 2147483647/],
+    ['abc', /--timeout "abc" is not a whole number of milliseconds\./],
+    ['1.5', /--timeout "1\.5" is not a whole number of milliseconds\./],
+    ['-1', /--timeout "-1" is not a whole number of milliseconds\./],
+  ];
+  for (const [timeout, says] of badTimeouts) {
     it(`refuses --timeout ${timeout} as a usage error`, async () => {
       const result = await fish(['credit', `--timeout=${timeout}`]);
-      expectFailure(result, EXIT_CODES.USAGE, /--timeout .* is not a whole number of milliseconds/);
+      expectFailure(result, EXIT_CODES.USAGE, says, /--help/);
     });
   }
 
@@ -471,45 +585,79 @@ describe.concurrent('configuration and usage', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  const usageErrors: Array<[string[], RegExp]> = [
-    [[], /No command given/],
-    [['balance'], /Unknown command "balance"/],
-    [['credit', '--bogus'], /Unknown flag --bogus\./],
-    [['credit', 'extra'], /Unexpected argument "extra" after 'credit'/],
-    [['credit', '--user-id'], /--user-id needs a value\./],
-    [['credit', '--json=yes'], /--json does not take a value\./],
+  const usageErrors: Array<[args: string[], says: RegExp, help: string]> = [
+    [[], /No command given\./, '--help'],
+    [['balance'], /Unknown command "balance"\. Run/, '--help'],
+    [['credt'], /Unknown command "credt"\. Did you mean 'credit'\?/, '--help'],
+    [['pakage', '--json'], /Unknown command "pakage"\. Did you mean 'package'\?/, '--help'],
+    [['credit', '--bogus'], /Unknown flag --bogus\. Run/, 'credit --help'],
+    [['credit', '--jsn'], /Unknown flag --jsn\. Did you mean --json\?/, 'credit --help'],
+    [
+      ['package', '--user_id=u'],
+      /Unknown flag --user_id\. Did you mean --user-id\?/,
+      'package --help',
+    ],
+    [['credit', 'extra'], /Unexpected argument "extra" after 'credit'/, 'credit --help'],
+    [['credit', '--user-id'], /--user-id needs a value\./, 'credit --help'],
+    [['credit', '--json=yes'], /--json does not take a value\./, 'credit --help'],
   ];
-  for (const [args, says] of usageErrors) {
-    it(`exits 2 for 'fish-audio ${args.join(' ')}' and points to --help`, async () => {
-      expectFailure(
-        await fish(args),
-        EXIT_CODES.USAGE,
-        says,
-        /Run 'fish-audio --help' for usage\.$/m,
-      );
+  for (const [args, says, help] of usageErrors) {
+    it(`exits 2 for 'fish-audio-api ${args.join(' ')}' and points to '${help}'`, async () => {
+      const pointer = new RegExp(`Run 'fish-audio-api ${help}' for usage\\.$`, 'm');
+      expectFailure(await fish(args), EXIT_CODES.USAGE, says, pointer);
     });
   }
 
-  it('prints help listing the commands, flags, environment and every exit code', async () => {
-    for (const args of [['--help'], ['-h'], ['help'], ['credit', '--help']]) {
+  for (const args of [['--help'], ['-h'], ['help']]) {
+    it(`prints the overview for '${args.join(' ')}': commands, flags, examples, environment, exit codes`, async () => {
       const result = await fish(args, { FISH_API_KEY: undefined });
       expect(result.code).toBe(0);
       expect(result.stderr).toBe('');
       const help = result.stdout;
-      for (const word of ['credit', 'package', '--user-id', '--team-id', '--check-free-credit']) {
-        expect(help).toContain(word);
+      expect(help).toMatch(/^fish-audio-api \d+\.\d+\.\d+: /);
+      for (const flag of ['--user-id', '--team-id', '--check-free-credit', '--min', '--json']) {
+        expect(help).toContain(flag);
       }
-      for (const word of ['--min', '--json', '--base-url', '--timeout', '--help', '--version']) {
-        expect(help).toContain(word);
+      for (const flag of ['--base-url', '--timeout', '--help', '--version']) {
+        expect(help).toContain(flag);
       }
+      expect(help).toMatch(/^ +credit +The API credit balance/m);
+      expect(help).toMatch(/^ +package +The platform credit package/m);
+      expect(help).toMatch(/^ +fish-audio-api credit --min 5 +# exit 1 when/m);
       for (const name of ['FISH_API_KEY', 'FISH_BASE_URL', 'NO_COLOR'])
         expect(help).toContain(name);
       for (const [code, meaning] of Object.entries(EXIT_CODE_MEANINGS)) {
-        expect(help).toMatch(
-          new RegExp(`^ +${code}  ${meaning.replace(/[().*+?]/g, '\\$&')}$`, 'm'),
-        );
+        expect(help).toMatch(new RegExp(`^ +${code}  ${escape(meaning)}$`, 'm'));
       }
-    }
+    });
+  }
+
+  const commandHelp: Array<[args: string[], has: string[], lacks: string[]]> = [
+    [['credit', '--help'], ['--min AMOUNT', '--team-id', 'fish-audio-api credit --min 5'], []],
+    [['credit', '-h'], ['--min AMOUNT', '--check-free-credit'], []],
+    [['help', 'credit'], ['--min AMOUNT', 'fish-audio-api credit --json'], []],
+    [
+      ['package', '--help'],
+      ['--user-id', '--json', 'fish-audio-api package --json'],
+      ['--team-id', '--check-free-credit'],
+    ],
+  ];
+  for (const [args, has, lacks] of commandHelp) {
+    it(`prints only that command's usage, flags and examples for '${args.join(' ')}'`, async () => {
+      const result = await fish(args, { FISH_API_KEY: undefined });
+      const command = args.find((arg) => arg === 'credit' || arg === 'package');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^fish-audio-api ${command}: `));
+      expect(result.stdout).toMatch(new RegExp(`^Usage:\n  fish-audio-api ${command} `, 'm'));
+      for (const text of has) expect(result.stdout).toContain(text);
+      for (const text of lacks) expect(result.stdout).not.toContain(text);
+    });
+  }
+
+  it('documents the 15 s default timeout and the retries in --help', async () => {
+    const { stdout } = await fish(['credit', '--help']);
+    expect(stdout).toMatch(/--timeout MS +Milliseconds one attempt may take \(default: 15000\)/);
+    expect(stdout).toMatch(/retried 2 times, with a line on\s+stderr each time/);
   });
 
   it('prints the package.json version for --version and -v', async () => {
@@ -524,8 +672,8 @@ describe.concurrent('running and importing the module', () => {
   it('runs through a symlink, as from node_modules/.bin', async (ctx) => {
     const dir = await tempDir(ctx, 'fish-audio-bin-');
     await mkdir(path.join(dir, '.bin'));
-    const link = path.join(dir, '.bin', 'fish-audio');
-    await symlink(path.join(PROJECT_DIR, 'src/cli.ts'), link);
+    const link = path.join(dir, '.bin', 'fish-audio-api');
+    await symlink(path.join(PROJECT_DIR, 'src/cli/index.ts'), link);
     const result = await runCli(['--version'], {}, link);
     expect(result).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
@@ -533,7 +681,7 @@ describe.concurrent('running and importing the module', () => {
   it('does nothing when imported by another script', async (ctx) => {
     const dir = await tempDir(ctx, 'fish-audio-import-');
     const script = path.join(dir, 'importer.mjs');
-    const cli = pathToFileURL(path.join(PROJECT_DIR, 'src/cli.ts')).href;
+    const cli = pathToFileURL(path.join(PROJECT_DIR, 'src/cli/index.ts')).href;
     await writeFile(
       script,
       `const m = await import(${JSON.stringify(cli)});\nconsole.log(typeof m.main);\n`,
@@ -609,7 +757,7 @@ describe.concurrent('colour, in-process with a pretend terminal', () => {
     seenExitCodes.add(code);
     expect(code).toBe(EXIT_CODES.INTERNAL);
     expect(written).toEqual([
-      'error: Unexpected TypeError: stdout is gone. This is a bug in fish-audio; please report it.\n',
+      'error: Unexpected TypeError: stdout is gone. This is a bug in fish-audio-api; please report it.\n',
     ]);
   });
 
@@ -628,6 +776,16 @@ describe.concurrent('colour, in-process with a pretend terminal', () => {
 });
 
 describe('exit codes', () => {
+  it('lists every exit code in the README with the meaning --help gives', async () => {
+    const readme = await readFile(path.join(PROJECT_DIR, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| exit code |')).split('\n\n')[0]!;
+    const rows = [...table.matchAll(/^\| (\d+) +\| (.+?) +\|$/gm)].map(([, code, meaning]) => [
+      code,
+      meaning!.replaceAll('`', ''),
+    ]);
+    expect(Object.fromEntries(rows)).toEqual(EXIT_CODE_MEANINGS);
+  });
+
   it('has every documented exit code produced by some test above', () => {
     const seen = [...seenExitCodes].sort((a, b) => Number(a) - Number(b));
     expect(seen).toEqual(Object.values(EXIT_CODES));

@@ -7,10 +7,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { isDecimal } from '../src/decimal.js';
 import {
   AuthenticationError,
   FishAudio,
   InternalServerError,
+  InvalidOptionError,
   PaymentRequiredError,
   RateLimitError,
   UnprocessableEntityError,
@@ -284,9 +286,52 @@ describe("the stand-in's own API", () => {
     expect(() => standIn.failNext(401, { status: 'no' })).toThrow(/\/status/);
   });
 
-  it('refuses a failNext status outside 400 to 599', () => {
-    expect(() => standIn.failNext(200)).toThrow(RangeError);
+  // What the server could not send is refused when failNext is called, naming the argument;
+  // before, it threw inside the server and the client waited for its timeout.
+  const circular: Record<string, unknown> = { status: 500 };
+  circular.self = circular;
+  const unsendable: Array<[what: string, args: Parameters<StandIn['failNext']>, option: string]> = [
+    ['a status of 200', [200], 'status'],
+    ['a status of 600', [600], 'status'],
+    ['a status that is not an integer', [500.5], 'status'],
+    ['a body with a BigInt', [500, { status: 500, message: 'x', n: 1n }], 'body'],
+    ['a circular body', [500, circular], 'body'],
+    ['a header value with CR LF', [500, undefined, { 'X-A': 'a\r\nSet-Cookie: b' }], 'headers'],
+    ['a header value with LF', [500, undefined, { 'X-A': 'a\nb' }], 'headers'],
+    ['a header name with a space', [500, undefined, { 'X A': '1' }], 'headers'],
+    ['an empty header name', [500, undefined, { '': '1' }], 'headers'],
+    ['a Content-Length header', [500, undefined, { 'Content-Length': '1' }], 'headers'],
+  ];
+  for (const [what, args, option] of unsendable) {
+    it(`refuses failNext with ${what} at once, naming ${option}, and keeps serving`, async () => {
+      let thrown: unknown;
+      try {
+        standIn.failNext(...args);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(InvalidOptionError);
+      expect((thrown as InvalidOptionError).option).toBe(option);
+      // Nothing was queued: the next request is answered normally, and at once.
+      const balance = await clientFor().wallet.getApiCredit({}, { timeout: 2000 });
+      expect(balance.credit).toBe('100.0000');
+    });
+  }
+
+  it('refuses a setResponse body with a BigInt, naming the body', () => {
+    expect(() => standIn.setResponse(API_CREDIT, { extra: 1n })).toThrow(
+      expect.objectContaining({ name: 'InvalidOptionError', option: 'body' }),
+    );
   });
+
+  // One rule for "a decimal amount": the stand-in takes exactly what `--min` takes.
+  for (const amount of ['.5', '+7', '-0.30', '12.3400', '5.', '1e3', ' 5', '', 'NaN']) {
+    it(`${isDecimal(amount) ? 'accepts' : 'refuses'} setBalance(${JSON.stringify(amount)}) as isDecimal does`, () => {
+      const set = () => standIn.setBalance(amount);
+      if (isDecimal(amount)) expect(set).not.toThrow();
+      else expect(set).toThrow(TypeError);
+    });
+  }
 
   it('serves a string failNext body verbatim as plain text, like the network edge', async () => {
     standIn.failNext(401, 'No permission -- see authorization schemes');

@@ -1,7 +1,7 @@
 /**
  * The published package, as a user gets it: `npm pack`, then an offline install of the tarball
  * into a fresh project, where `import`, `require`, the types (node16 and bundler resolution),
- * the testing helper and the `fish-audio` bin must all work against a local server.
+ * the testing helper and the `fish-audio-api` bin must all work against a local server.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -138,8 +138,14 @@ describe('the installed package', () => {
     expect((await runNode(consumer, ['testing.cjs'])).stdout.trim()).toBe('function');
   });
 
-  it('installs the fish-audio command', async () => {
-    const bin = path.join(consumer, 'node_modules', '.bin', 'fish-audio');
+  it('names its one command after the package, so `npx fish-audio-api` runs this package', async () => {
+    // `fish-audio` is the npm name of Fish Audio's official SDK: npx would run someone else's code.
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({ [pkg.name]: './dist/cli.js' });
+  });
+
+  it('installs the fish-audio-api command', async () => {
+    const bin = path.join(consumer, 'node_modules', '.bin', 'fish-audio-api');
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
     const { stdout } = await exec(bin, ['--version'], { cwd: consumer });
     expect(stdout.trim()).toBe(pkg.version);

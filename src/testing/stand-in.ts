@@ -7,18 +7,19 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatMismatches } from '../errors.js';
+import { isDecimal } from '../decimal.js';
+import { formatMismatches, InvalidOptionError } from '../errors.js';
 import {
   operationFor,
   operationKeys,
   documentedStatuses,
   isOperationKey,
-  validatorFor,
   type OperationEntry,
   type OperationKey,
 } from '../operations.js';
-import { isUsableApiKey } from '../options.js';
+import { isPlainObject, isUsableApiKey } from '../options.js';
 import { validateResponse } from '../validate.js';
+import { API_CREDIT, defaultBodies, defaultErrorBody } from './bodies.js';
 
 /** Options for {@link startStandIn}. */
 export interface StandInOptions {
@@ -50,13 +51,15 @@ export interface StandIn {
   readonly requests: readonly RecordedRequest[];
   /**
    * Sets the API credit that `GET /wallet/{user_id}/api-credit` reports.
-   * @param credit A decimal string such as `'12.3400'`; anything else throws a `TypeError`.
+   * @param credit A decimal string such as `'12.3400'` (the rule `--min` uses too); anything
+   *   else throws a `TypeError`.
    */
   setBalance(credit: string): void;
   /**
    * Merges `body` over the 200 body an operation currently serves (a property set to
    * `undefined` is removed). Throws when the result would not match the spec, so a test can
-   * never be built on a body the real API is not documented to send.
+   * never be built on a body the real API is not documented to send, and throws an
+   * `InvalidOptionError` (`option: 'body'`) for a body JSON cannot carry (a BigInt, a cycle).
    * @param operationKey A manifest key such as `'GET /wallet/{user_id}/api-credit'`.
    */
   setResponse(operationKey: string, body: Record<string, unknown>): void;
@@ -68,6 +71,11 @@ export interface StandIn {
    *   A string is sent as is, as `text/plain`, like the network edge's plain-text 401 or
    *   HTML 502. A JSON body for a documented status must match the spec, or this throws.
    * @param headers Extra response headers, such as `{ 'Retry-After': '2' }`.
+   * @throws InvalidOptionError naming the argument (`status`, `body` or `headers`) for what
+   *   cannot be sent: a status outside 400–599, a body JSON cannot carry (a BigInt, a cycle),
+   *   a header name HTTP does not allow, a value with a line break, or a framing header
+   *   (`Content-Length`, `Transfer-Encoding`), which the stand-in sets itself. Nothing is
+   *   queued then, and the server goes on serving.
    */
   failNext(status: number, body?: unknown, headers?: Record<string, string>): void;
   /** Restores the default bodies and the initial credit, drops queued failures, clears requests. */
@@ -79,64 +87,7 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-const API_CREDIT = 'GET /wallet/{user_id}/api-credit';
-const PACKAGE = 'GET /wallet/{user_id}/package';
 const OK = 200;
-// Decimal amounts as the API sends them ("0", "12.3400"); no exponent, no spaces.
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-
-const MESSAGES: Record<number, string> = {
-  400: 'Bad request',
-  401: 'Invalid API key',
-  402: 'Insufficient API credit',
-  403: 'Permission denied',
-  404: 'Not found',
-  422: 'Unprocessable entity',
-  429: 'Too many concurrent requests',
-  500: 'Internal server error',
-  502: 'Bad gateway',
-  503: 'The server cannot process the request due to a high load',
-  504: 'Gateway timeout',
-};
-
-/**
- * 200 bodies for the operations the stand-in knows, written to match every published version
- * of the spec (extra properties are accepted by the validators, missing required ones are
- * not). An entry for an operation the spec does not have yet is simply unused.
- */
-function defaultBodies(credit: string): Map<string, Record<string, unknown>> {
-  const created = '2025-01-01T00:00:00Z';
-  const updated = '2025-06-01T12:00:00Z';
-  return new Map<string, Record<string, unknown>>([
-    [
-      API_CREDIT,
-      {
-        _id: '000000000000000000000001',
-        user_id: 'stand-in-user',
-        credit,
-        cumulative_top_up: credit,
-        created_at: created,
-        updated_at: updated,
-        has_phone_sha256: false,
-        has_free_credit: false,
-      },
-    ],
-    [
-      PACKAGE,
-      {
-        user_id: 'stand-in-user',
-        type: 'free',
-        total: 0,
-        balance: 0,
-        extra_balance: 0,
-        has_used_trial: false,
-        created_at: created,
-        updated_at: updated,
-        finished_at: '2099-01-01T00:00:00Z',
-      },
-    ],
-  ]);
-}
 
 /**
  * Starts a stand-in for the Fish Audio API on 127.0.0.1 (an ephemeral port), so code that
@@ -185,7 +136,16 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     req.resume();
     const request = record(req);
     requests.push(withoutForeignKey(request, apiKey));
-    answer(res, respond(request, req.method ?? '', apiKey, bodies, failures));
+    try {
+      answer(res, respond(request, req.method ?? '', apiKey, bodies, failures));
+    } catch (error) {
+      // What the setters let through is sendable, so this is a stand-in bug: the client gets a
+      // 500 at once instead of waiting for its timeout, and close() reports it.
+      const problem = `stand-in failure: ${error instanceof Error ? error.message : String(error)}`;
+      selfCheckFailures.push(problem);
+      if (!res.headersSent) write(res, { status: 500, body: { status: 500, message: problem } });
+      else res.destroy();
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -200,6 +160,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       );
     }
     if (!isRecord(body)) throw new TypeError('setResponse: body must be a plain object.');
+    checkJson('setResponse', body);
     const merged = Object.fromEntries(
       Object.entries({ ...bodies.get(operationKey), ...body }).filter(([, v]) => v !== undefined),
     );
@@ -223,10 +184,16 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     setResponse,
     failNext(status, body, headers = {}) {
       if (!Number.isInteger(status) || status < 400 || status > 599) {
-        throw new RangeError(`failNext: status must be an integer from 400 to 599, got ${status}.`);
+        throw new InvalidOptionError(
+          'status',
+          `failNext: status must be an integer from 400 to 599, got ${String(status)}.`,
+        );
       }
-      if (body !== undefined && typeof body !== 'string') checkFailureBody(status, body);
-      failures.push({ status, body, headers });
+      if (body !== undefined && typeof body !== 'string') {
+        checkJson('failNext', body);
+        checkFailureBody(status, body);
+      }
+      failures.push({ status, body, headers: checkResponseHeaders(headers) });
     },
     reset() {
       bodies = defaultBodies(initialCredit);
@@ -430,22 +397,6 @@ function echoPathValues(
   return echoed;
 }
 
-function isDocumented(key: string, status: number): boolean {
-  return validatorFor(key, status) !== undefined;
-}
-
-/** A body for `status` that matches the spec where the spec documents one. */
-function defaultErrorBody(key: string, status: number): unknown {
-  const msg = MESSAGES[status] ?? `Simulated ${status} response`;
-  const candidates = [{ status, message: msg }, [{ loc: ['query'], type: 'value_error', msg }]];
-  if (!isDocumented(key, status)) return candidates[0];
-  // When no candidate fits, the first is served and the self-check reports it.
-  return (
-    candidates.find((body) => validateResponse(key as OperationKey, status, body).length === 0) ??
-    candidates[0]
-  );
-}
-
 /** A description of how a served body fails its documented schema, or `undefined`. */
 function checkServed(key: string, status: number, body: unknown): string | undefined {
   // A string body is the edge's non-JSON answer; the spec documents JSON bodies only.
@@ -472,9 +423,7 @@ function selfCheckDefaults(bodies: ReadonlyMap<string, Record<string, unknown>>)
     }
   }
   if (problems.length > 0) {
-    throw new Error(
-      `Update the default bodies in src/testing/stand-in.ts:\n${problems.join('\n')}`,
-    );
+    throw new Error(`Update the default bodies in src/testing/bodies.ts:\n${problems.join('\n')}`);
   }
 }
 
@@ -490,8 +439,66 @@ function checkFailureBody(status: number, body: unknown): void {
   }
 }
 
+/**
+ * Throws unless JSON can carry `body` as it is: `JSON.stringify` throws on a BigInt or a cycle,
+ * and would send nothing at all for a function or a symbol.
+ */
+function checkJson(method: string, body: unknown): void {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(body);
+  } catch (error) {
+    throw new InvalidOptionError(
+      'body',
+      `${method}: body cannot be sent as JSON (${error instanceof Error ? error.message : String(error)}).`,
+    );
+  }
+  if (text === undefined) {
+    throw new InvalidOptionError('body', `${method}: body cannot be sent as JSON.`);
+  }
+}
+
+// The stand-in frames every body itself; a second length or encoding would corrupt the reply.
+const FRAMING_HEADERS = ['content-length', 'transfer-encoding'];
+
+/**
+ * Checks `failNext` headers with Node's own validators, the ones `writeHead` would throw from
+ * inside the server, so a mistake is the caller's error now. Values are not echoed.
+ */
+function checkResponseHeaders(headers: unknown): Record<string, string> {
+  if (!isPlainObject(headers)) {
+    throw new InvalidOptionError('headers', 'failNext: headers must be an object of strings.');
+  }
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') {
+      throw new InvalidOptionError(
+        'headers',
+        `failNext: header ${JSON.stringify(name)} must have a string value.`,
+      );
+    }
+    try {
+      http.validateHeaderName(name);
+      http.validateHeaderValue(name, value);
+    } catch {
+      throw new InvalidOptionError(
+        'headers',
+        `failNext: header ${JSON.stringify(name)} cannot be sent: a name must be an HTTP token, and a value cannot hold a line break or control character.`,
+      );
+    }
+    if (FRAMING_HEADERS.includes(name.toLowerCase())) {
+      throw new InvalidOptionError(
+        'headers',
+        `failNext: the stand-in sets ${name} itself, from the body it sends.`,
+      );
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
 function checkDecimal(what: string, value: unknown): void {
-  if (typeof value !== 'string' || !DECIMAL.test(value)) {
+  if (!isDecimal(value)) {
     throw new TypeError(
       `${what}: expected a decimal string such as '12.3400', got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}.`,
     );

@@ -1,5 +1,5 @@
 /**
- * Runs the `fish-audio` command as a real process, as a shell would, with pipes for its output
+ * Runs the `fish-audio-api` command as a real process, as a shell would, with pipes for its output
  * and an environment that holds only what the test gives it (nothing leaks in from the shell
  * running the tests, such as a real FISH_API_KEY or NO_COLOR).
  */
@@ -25,12 +25,12 @@ const BASE_ENV_NAMES = ['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT'];
 
 /**
  * Runs `node --import tsx <entry> ...args` in the project root and resolves when it exits.
- * @param entry The script to run; default `src/cli.ts`. A symlink to it works too.
+ * @param entry The script to run; default `src/cli/index.ts`. A symlink to it works too.
  */
 export function runCli(
   args: readonly string[],
   env: CliRunEnv = {},
-  entry = 'src/cli.ts',
+  entry = 'src/cli/index.ts',
 ): Promise<CliRun> {
   const base = Object.fromEntries(BASE_ENV_NAMES.map((name) => [name, process.env[name]]));
   const merged = Object.entries({ ...base, ...env }).filter(

@@ -1,6 +1,8 @@
 /**
- * The `fish-audio` command's exit codes: one per kind of outcome, so that a script can tell
- * "below budget" from "wrong key" from "network down" without reading stderr.
+ * The `fish-audio-api` command's exit codes and what each means, written once: `--help` lists
+ * them from here, the README's table is tested against them, and `errors.ts` maps to them. One
+ * code per kind of outcome, so that a script can tell "below budget" from "wrong key" from
+ * "network down" without reading stderr.
  */
 export const EXIT_CODES = {
   /** Success; with `--min`, the balance is at least the minimum. */
@@ -9,7 +11,7 @@ export const EXIT_CODES = {
   BELOW_MIN: 1,
   /** Unknown command or flag, or a flag value that is not valid. */
   USAGE: 2,
-  /** `FISH_API_KEY` is missing or unusable, or `FISH_BASE_URL` is not a valid URL. */
+  /** `FISH_API_KEY` is missing or unusable, or `FISH_BASE_URL` is not a usable URL. */
   CONFIG: 3,
   /** The API refused the key (401) or what the key asked for (403). */
   AUTH: 4,
@@ -28,16 +30,28 @@ export const EXIT_CODES = {
 /** One of the values of {@link EXIT_CODES}. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-/** What each exit code means, as `--help` lists it. */
+/** What each exit code means, as `--help` and the README list it. */
 export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
   0: 'success (with --min: the credit is at least AMOUNT)',
   1: 'the credit is below --min AMOUNT',
-  2: 'usage error: unknown command or flag, or a bad flag value',
+  2: 'usage error: unknown command or flag, or a bad flag value (--base-url too)',
   3: 'configuration error: FISH_API_KEY missing or unusable, bad FISH_BASE_URL',
   4: 'the API refused the key (401) or its permission (403)',
-  5: 'payment required (402): not enough API credit',
+  5: 'payment required (402): not enough API credit, which is separate from platform credit',
   6: 'other API error (404, 429, 5xx, ...)',
   7: 'network error or timeout: no response from the API',
   8: 'invalid response: the API answered something it does not document',
   9: 'internal error (a bug; please report it)',
 };
+
+/** A failure the command itself detected, with the exit code it ends with. */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    /** The exit code this failure ends the command with. */
+    readonly code: ExitCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

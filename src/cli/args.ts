@@ -1,0 +1,270 @@
+/**
+ * The command line: its commands and flags (declared once, read by the parser and the help),
+ * parsing with "did you mean", and the settings a run needs from flags and environment.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isDecimal } from '../decimal.js';
+import { checkBaseUrl, checkTimeout, DEFAULTS, isUsableApiKey, nearest } from '../options.js';
+import { CliError, EXIT_CODES } from './exit-codes.js';
+
+/** The command's name: the package's name, so that `npx fish-audio-api` runs this package. */
+export const PROGRAM = 'fish-audio-api';
+
+/** The environment variable that sets the base URL when `--base-url` is not given. */
+export const BASE_URL_ENV = 'FISH_BASE_URL';
+
+/** The environment variable that holds the API key (the library's own). */
+export const KEY_ENV = DEFAULTS.apiKeyEnvVar;
+
+/**
+ * The CLI's default `--timeout`: shorter than the library's 60 s, because a person at a
+ * terminal should hear about a dead connection within seconds, not minutes. With the
+ * library's two retries, an unresponsive API ends the command in under a minute.
+ */
+export const CLI_TIMEOUT_MS = 15_000;
+
+/** The commands, with what `--help` says about them. */
+export const COMMANDS = {
+  credit: {
+    summary: 'The API credit balance: what API calls spend.',
+    examples: [
+      [`${PROGRAM} credit`, 'the balance, in a short summary'],
+      [`${PROGRAM} credit --json`, 'the exact response body'],
+      [`${PROGRAM} credit --min 5`, 'exit 1 when the balance is below 5 (a budget guard)'],
+    ],
+  },
+  package: {
+    summary: "The platform credit package: the web app's balance, separate from API credit.",
+    examples: [
+      [`${PROGRAM} package`, 'the plan and its balance'],
+      [`${PROGRAM} package --json`, 'the exact response body'],
+    ],
+  },
+} as const;
+
+/** A command name. */
+export type Command = keyof typeof COMMANDS;
+const COMMAND_NAMES = Object.keys(COMMANDS) as Command[];
+
+interface FlagSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** The value's placeholder in help, for string flags. */
+  value?: string;
+  /** The commands that take it; every command when absent. */
+  commands?: readonly Command[];
+  help: string;
+}
+
+/** Every flag, in the order `--help` lists them. */
+export const FLAGS = {
+  'user-id': {
+    type: 'string',
+    value: 'ID',
+    commands: ['credit', 'package'],
+    help: "Whose wallet to read (default: self, the key's owner).",
+  },
+  'team-id': {
+    type: 'string',
+    value: 'ID',
+    commands: ['credit'],
+    help: "A team's API credit instead of the user's.",
+  },
+  'check-free-credit': {
+    type: 'boolean',
+    commands: ['credit'],
+    help: 'Ask the API whether free credit is available.',
+  },
+  min: {
+    type: 'string',
+    value: 'AMOUNT',
+    commands: ['credit'],
+    help: `Exit ${EXIT_CODES.BELOW_MIN} unless the API credit is at least AMOUNT, a decimal such as 5, 0.30 or .5, compared exactly; write a negative one as --min=-1.`,
+  },
+  json: {
+    type: 'boolean',
+    commands: ['credit', 'package'],
+    help: 'Print the response body as JSON instead of a summary.',
+  },
+  'base-url': {
+    type: 'string',
+    value: 'URL',
+    help: `Where the API is, e.g. a proxy (default: ${BASE_URL_ENV}, else ${DEFAULTS.baseUrl}).`,
+  },
+  timeout: {
+    type: 'string',
+    value: 'MS',
+    help: `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}). A failed attempt is retried ${DEFAULTS.maxRetries} times, with a line on stderr each time.`,
+  },
+  help: { type: 'boolean', short: 'h', help: 'Show help; after a command, help for that command.' },
+  version: { type: 'boolean', short: 'v', help: 'Show the version.' },
+} as const satisfies Record<string, FlagSpec>;
+
+/** A flag's name without the dashes. */
+export type Flag = keyof typeof FLAGS;
+const FLAG_NAMES = Object.keys(FLAGS) as Flag[];
+
+/** The flags `command` takes, or every flag without a command. */
+export function flagsOf(command?: Command): Flag[] {
+  return FLAG_NAMES.filter((flag) => {
+    const spec: FlagSpec = FLAGS[flag];
+    return command === undefined || !spec.commands || spec.commands.includes(command);
+  });
+}
+
+/** The pointer at the help every usage error ends with. */
+export function seeHelp(command?: Command): string {
+  return `Run '${PROGRAM} ${command ? `${command} ` : ''}--help' for usage.`;
+}
+
+/** The flag values of one run, by flag name. */
+export type FlagValues = Partial<Record<Flag, string | boolean>>;
+
+/** What the command line asks for. */
+export type Parsed =
+  | { kind: 'help'; command?: Command }
+  | { kind: 'version' }
+  | { kind: 'run'; command: Command; values: FlagValues };
+
+/** Parses the arguments after the program name; a usage mistake throws a {@link CliError}. */
+export function parseCommandLine(argv: readonly string[]): Parsed {
+  const options: ParseArgsConfig['options'] = Object.fromEntries(
+    FLAG_NAMES.map((flag) => {
+      const spec: FlagSpec = FLAGS[flag];
+      return [flag, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }];
+    }),
+  );
+  // The command is found first, so that an error after it can point at its own help.
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  const early = named && isCommand(named) ? named : undefined;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(EXIT_CODES.USAGE, `${describeParseError(error)} ${seeHelp(early)}`);
+  }
+  const values = parsed.values as FlagValues;
+  const [first, ...extra] = parsed.positionals;
+  // `help credit` is `credit --help`.
+  const [word, rest] = first === 'help' ? [extra[0], extra.slice(1)] : [first, extra];
+  if (word !== undefined && !isCommand(word)) {
+    const near = nearest(word, [...COMMAND_NAMES, 'help']);
+    const hint = near ? ` Did you mean '${near}'?` : '';
+    throw new CliError(
+      EXIT_CODES.USAGE,
+      `Unknown command ${JSON.stringify(word)}.${hint} ${seeHelp()}`,
+    );
+  }
+  if (values.help || first === 'help') return { kind: 'help', command: word };
+  if (values.version) return { kind: 'version' };
+  if (word === undefined) throw new CliError(EXIT_CODES.USAGE, `No command given. ${seeHelp()}`);
+  if (rest.length > 0) {
+    throw new CliError(
+      EXIT_CODES.USAGE,
+      `Unexpected argument ${JSON.stringify(rest[0])} after '${word}'. ${seeHelp(word)}`,
+    );
+  }
+  const allowed = flagsOf(word);
+  for (const flag of Object.keys(values) as Flag[]) {
+    if (!allowed.includes(flag)) {
+      throw new CliError(
+        EXIT_CODES.USAGE,
+        `--${flag} does not apply to '${word}'. ${seeHelp(word)}`,
+      );
+    }
+  }
+  return { kind: 'run', command: word, values };
+}
+
+function isCommand(word: string): word is Command {
+  return Object.hasOwn(COMMANDS, word);
+}
+
+/** parseArgs explains over several lines, with advice about positionals that does not apply. */
+function describeParseError(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  const text = String(message);
+  const flag = /'(-[^' ]+)/.exec(text)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const near = flag.startsWith('--') ? nearest(flag.slice(2), FLAG_NAMES) : undefined;
+    return `Unknown flag ${flag}.${near ? ` Did you mean --${near}?` : ''}`;
+  }
+  if (/ambiguous/.test(text))
+    return `${flag} needs a value; write one that starts with "-" as ${flag}=VALUE.`;
+  if (/argument missing/.test(text)) return `${flag} needs a value.`;
+  if (/does not take an argument/.test(text)) return `${flag} does not take a value.`;
+  return `${text.split('\n')[0]}.`.replace(/\.+$/, '.');
+}
+
+/** The environment `main()` reads (`FISH_API_KEY`, `FISH_BASE_URL`, `NO_COLOR`). */
+export type CliEnv = Readonly<Record<string, string | undefined>>;
+
+/** What a run needs from flags and environment, checked. */
+export interface Settings {
+  apiKey: string;
+  baseUrl: string;
+  timeout: number;
+}
+
+/**
+ * Where each client option came from, as the user wrote it (`--base-url` or `FISH_BASE_URL`):
+ * a refused value is a usage error when it came from a flag, a configuration error otherwise.
+ */
+export type Sources = Readonly<Record<'baseUrl' | 'apiKey' | 'timeout', string>>;
+
+/** Where each option of this run comes from; known before anything is checked. */
+export function sourcesOf(values: FlagValues, env: CliEnv): Sources {
+  const baseUrl =
+    values['base-url'] !== undefined
+      ? '--base-url'
+      : env[BASE_URL_ENV]?.trim()
+        ? BASE_URL_ENV
+        : 'the default base URL';
+  return { baseUrl, apiKey: KEY_ENV, timeout: '--timeout' };
+}
+
+/**
+ * Reads and checks the settings: flag values first (usage errors), then the environment
+ * (configuration errors). The checks are the library's own (`checkBaseUrl`, `checkTimeout`,
+ * `isUsableApiKey`), so the command accepts exactly what the client accepts; their
+ * `InvalidOptionError`s are mapped to exit codes by `errors.ts`.
+ */
+export function readSettings(values: FlagValues, env: CliEnv): Settings {
+  const min = values.min;
+  if (typeof min === 'string' && !isDecimal(min)) {
+    throw new CliError(
+      EXIT_CODES.USAGE,
+      `--min ${JSON.stringify(min)} is not a decimal amount; write it like 5, 0.30 or --min=-1. ${seeHelp('credit')}`,
+    );
+  }
+  const timeout = checkTimeout(readWholeNumber('--timeout', values.timeout) ?? CLI_TIMEOUT_MS);
+  const flagUrl = values['base-url'];
+  // Environment values are trimmed, as the library trims FISH_API_KEY; a flag is taken as typed.
+  const envUrl = env[BASE_URL_ENV]?.trim();
+  const baseUrl =
+    typeof flagUrl === 'string' ? checkBaseUrl(flagUrl) : envUrl ? envUrl : DEFAULTS.baseUrl;
+  const apiKey = env[KEY_ENV]?.trim();
+  if (!apiKey) {
+    throw new CliError(
+      EXIT_CODES.CONFIG,
+      `${KEY_ENV} is not set. Create an API key in your Fish Audio account, then run: export ${KEY_ENV}=<your key>`,
+    );
+  }
+  if (!isUsableApiKey(apiKey)) {
+    throw new CliError(
+      EXIT_CODES.CONFIG,
+      `${KEY_ENV} contains spaces or characters an HTTP header cannot carry; copy the key again.`,
+    );
+  }
+  return { apiKey, baseUrl, timeout };
+}
+
+/** Digits only: `Number()` would also take `' 5'`, `'0x10'` and `'1e3'`. */
+function readWholeNumber(flag: string, value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  throw new CliError(
+    EXIT_CODES.USAGE,
+    `${flag} ${JSON.stringify(value)} is not a whole number of milliseconds. ${seeHelp()}`,
+  );
+}

@@ -1,0 +1,145 @@
+/**
+ * What went wrong, as an exit code and one line: every error the command can meet is mapped
+ * here, and only here, to the exit codes of `exit-codes.ts`.
+ */
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  AuthenticationError,
+  InvalidOptionError,
+  InvalidParameterError,
+  InvalidResponseError,
+  NotFoundError,
+  PaymentRequiredError,
+  PermissionDeniedError,
+  RateLimitError,
+} from '../errors.js';
+import { BASE_URL_ENV, KEY_ENV, PROGRAM, seeHelp, type Sources } from './args.js';
+import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { clip, displayUrl } from './render.js';
+
+/** An exit code and the one line that explains it. */
+export interface Explanation {
+  code: ExitCode;
+  message: string;
+}
+
+/** What the explanation may use of the run: where options came from, and where it went. */
+export interface Context {
+  sources: Sources;
+  /** The client's base URL, once the client exists. */
+  baseUrl?: string;
+  timeout: number;
+}
+
+/** Maps any thrown value to its exit code and one line saying what happened and what to do. */
+export function explain(error: unknown, context: Context): Explanation {
+  if (error instanceof CliError) return { code: error.code, message: error.message };
+  if (error instanceof InvalidOptionError && Object.hasOwn(context.sources, error.option)) {
+    return explainOption(error, context.sources);
+  }
+  if (error instanceof InvalidParameterError) {
+    const flag = `--${error.parameter.replaceAll('_', '-')}`;
+    return { code: EXIT_CODES.USAGE, message: `Invalid ${flag}: ${error.message} ${seeHelp()}` };
+  }
+  if (error instanceof APIError) return explainStatus(error);
+  const where = context.baseUrl === undefined ? 'the API' : displayUrl(context.baseUrl);
+  if (error instanceof APIConnectionTimeoutError) {
+    return {
+      code: EXIT_CODES.NETWORK,
+      message: `No response from ${where} within ${context.timeout} ms${attempts(error.attempts, ' (', ')')}. Check the network and --base-url, or raise --timeout.`,
+    };
+  }
+  if (error instanceof APIConnectionError) {
+    // The system's code (ECONNREFUSED, ENOTFOUND) when there is one, else fetch's own words.
+    const cause = error.cause as { message?: unknown } | undefined;
+    const reason = error.code ?? cause?.message;
+    const detail = typeof reason === 'string' ? clip(reason) : '';
+    const said = [detail, attempts(error.attempts)].filter(Boolean).join(', ');
+    return {
+      code: EXIT_CODES.NETWORK,
+      message: `Could not reach ${where}${said ? ` (${said})` : ''}. Check the network, and --base-url or ${BASE_URL_ENV}.`,
+    };
+  }
+  if (error instanceof InvalidResponseError) {
+    return {
+      code: EXIT_CODES.INVALID_RESPONSE,
+      message: `${error.message} Check that --base-url points at the Fish Audio API.`,
+    };
+  }
+  const name = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    code: EXIT_CODES.INTERNAL,
+    message: `Unexpected ${clip(name)}. This is a bug in ${PROGRAM}; please report it.`,
+  };
+}
+
+/**
+ * A value the library refused (`checkBaseUrl`, `checkTimeout`, the key check), said in the
+ * command's words: a flag's mistake is a usage error, the environment's a configuration error.
+ */
+function explainOption(error: InvalidOptionError, sources: Sources): Explanation {
+  const source = sources[error.option as keyof Sources];
+  // The library names its options (baseUrl, apiKey); the user wrote a flag or a variable.
+  const message = error.message.replace(
+    /\b(baseUrl|apiKey|timeout)\b/g,
+    (name) => sources[name as keyof Sources],
+  );
+  if (source.startsWith('--')) {
+    return { code: EXIT_CODES.USAGE, message: `${message} ${seeHelp()}` };
+  }
+  return { code: EXIT_CODES.CONFIG, message: `${message} Fix or unset ${source}.` };
+}
+
+/** `after 3 attempts` when a call was retried, else nothing: the count is the library's. */
+function attempts(count: number, open = '', close = ''): string {
+  return count > 1 ? `${open}after ${count} attempts${close}` : '';
+}
+
+function explainStatus(error: APIError): Explanation {
+  const said = serverMessage(error.body);
+  const tried = attempts(error.attempts);
+  const status = `HTTP ${error.status}${said ? `: ${said}` : ''}${tried ? `, ${tried}` : ''}`;
+  if (error instanceof AuthenticationError) {
+    return {
+      code: EXIT_CODES.AUTH,
+      message: `The API refused the key (${status}). Check that ${KEY_ENV} holds a valid, current API key.`,
+    };
+  }
+  if (error instanceof PermissionDeniedError) {
+    return {
+      code: EXIT_CODES.AUTH,
+      message: `The key may not do this (${status}). Check --user-id and --team-id, or use a key that has access.`,
+    };
+  }
+  if (error instanceof PaymentRequiredError) {
+    return {
+      code: EXIT_CODES.PAYMENT,
+      message: `Not enough API credit (${status}). API credit is separate from platform credit (the web app balance, see '${PROGRAM} package'): top up API credit for this key.`,
+    };
+  }
+  if (error instanceof NotFoundError) {
+    return {
+      code: EXIT_CODES.API,
+      message: `Not found (${status}). Check --user-id, and that --base-url points at the Fish Audio API.`,
+    };
+  }
+  if (error instanceof RateLimitError) {
+    const wait = error.retryAfter === undefined ? '' : ` after ${Math.ceil(error.retryAfter)} s`;
+    return {
+      code: EXIT_CODES.API,
+      message: `Rate limited (${status}). Retry${wait}, with fewer requests running at once.`,
+    };
+  }
+  const advice = error.status >= 500 ? 'The API failed; retry later.' : 'The API refused it.';
+  return { code: EXIT_CODES.API, message: `${advice} (${status})` };
+}
+
+function serverMessage(body: unknown): string {
+  if (typeof body === 'string') return clip(body);
+  if (typeof body !== 'object' || body === null) return '';
+  const { message, reason } = body as Record<string, unknown>;
+  if (typeof message !== 'string') return clip(JSON.stringify(body));
+  return clip(typeof reason === 'string' ? `${message} (${reason})` : message);
+}

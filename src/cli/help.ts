@@ -1,0 +1,134 @@
+/** The `--help` texts, built from the declarations in `args.ts` and `exit-codes.ts`. */
+import { VERSION } from '../version.js';
+import {
+  BASE_URL_ENV,
+  COMMANDS,
+  FLAGS,
+  flagsOf,
+  KEY_ENV,
+  PROGRAM,
+  type Command,
+  type Flag,
+} from './args.js';
+import { EXIT_CODE_MEANINGS } from './exit-codes.js';
+
+const WIDTH = 96;
+const INDENT = 24;
+
+/** The help for the whole command, or for one of its commands. */
+export function helpText(command?: Command): string {
+  const sections = command ? commandSections(command) : overviewSections();
+  return `${sections.join('\n\n')}\n`;
+}
+
+function overviewSections(): string[] {
+  const names = Object.keys(COMMANDS) as Command[];
+  return [
+    `${PROGRAM} ${VERSION}: Fish Audio credit from the command line.`,
+    section('Usage', [
+      ...names.map(usageLine),
+      `${PROGRAM} <command> --help`,
+      `${PROGRAM} --help | --version`,
+    ]),
+    section(
+      'Commands',
+      names.map((name) => `${name.padEnd(11)}${COMMANDS[name].summary}`),
+    ),
+    section(
+      'Flags',
+      flagsOf().map((flag) => flagLine(flag, true)),
+    ),
+    section('Examples', examples(names)),
+    environment(),
+    exitCodes(),
+  ];
+}
+
+function commandSections(command: Command): string[] {
+  return [
+    `${PROGRAM} ${command}: ${COMMANDS[command].summary}`,
+    section('Usage', [usageLine(command)]),
+    section(
+      'Flags',
+      flagsOf(command).map((flag) => flagLine(flag, false)),
+    ),
+    section('Examples', examples([command])),
+    environment(),
+    exitCodes(),
+  ];
+}
+
+/** `fish-audio-api credit [--user-id ID] ...`: the command's own flags, not the global ones. */
+function usageLine(command: Command): string {
+  const own = flagsOf(command).filter((flag) => 'commands' in FLAGS[flag]);
+  const flags = own.map((flag) => {
+    const spec = FLAGS[flag];
+    return `[--${flag}${'value' in spec ? ` ${spec.value}` : ''}]`;
+  });
+  const head = `${PROGRAM} ${command}`;
+  // Continuation lines start under the first flag, as man pages do.
+  const lines = [head];
+  for (const flag of [...flags, '[--base-url URL]', '[--timeout MS]']) {
+    const last = lines.length - 1;
+    if (2 + lines[last]!.length + 1 + flag.length > WIDTH) lines.push(' '.repeat(head.length));
+    lines[lines.length - 1] += ` ${flag}`;
+  }
+  return lines.join('\n  ');
+}
+
+function flagLine(flag: Flag, markCommands: boolean): string {
+  const spec = FLAGS[flag];
+  const short = 'short' in spec ? `-${spec.short}, ` : '';
+  const name = `${short}--${flag}${'value' in spec ? ` ${spec.value}` : ''}`;
+  const only =
+    markCommands && 'commands' in spec && spec.commands.length === 1
+      ? ` (${spec.commands[0]} only)`
+      : '';
+  return wrap(name.padEnd(INDENT - 2), `${spec.help}${only}`);
+}
+
+function examples(commands: readonly Command[]): string[] {
+  const rows = commands.flatMap(
+    (command): ReadonlyArray<readonly [string, string]> => COMMANDS[command].examples,
+  );
+  const width = Math.max(...rows.map(([line]) => line.length)) + 2;
+  return [
+    `export ${KEY_ENV}=<your key>`,
+    ...rows.map(([line, what]) => `${line.padEnd(width)}# ${what}`),
+  ];
+}
+
+function environment(): string {
+  return section('Environment', [
+    wrap(KEY_ENV.padEnd(INDENT - 2), 'Your API key (required).'),
+    wrap(BASE_URL_ENV.padEnd(INDENT - 2), 'The base URL when --base-url is not given.'),
+    wrap('NO_COLOR'.padEnd(INDENT - 2), 'Any non-empty value turns colour off.'),
+  ]);
+}
+
+function exitCodes(): string {
+  return section(
+    'Exit codes',
+    Object.entries(EXIT_CODE_MEANINGS).map(([code, meaning]) => `${code}  ${meaning}`),
+  );
+}
+
+function section(title: string, lines: readonly string[]): string {
+  return `${title}:\n${lines.map((line) => `  ${line}`).join('\n')}`;
+}
+
+/** `label` then `text`, wrapped at {@link WIDTH} with continuation lines under the text. */
+function wrap(label: string, text: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && INDENT + line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  lines.push(line);
+  return `${label}${lines.join(`\n${' '.repeat(INDENT)}`)}`;
+}

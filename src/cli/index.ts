@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+/**
+ * The `fish-audio-api` command: API credit and platform-credit package from a shell or a
+ * script. `main()` does all the work and is what tests call; the last lines run it only when
+ * this file is executed, so importing it has no side effects.
+ *
+ * One concern per file: `args.ts` (commands, flags, settings), `help.ts`, `render.ts` (output),
+ * `errors.ts` (error → exit code and line), `exit-codes.ts`, `retry-notice.ts`.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FishAudio } from '../client.js';
+import { compareDecimal, isDecimal } from '../decimal.js';
+import { DEFAULTS } from '../options.js';
+import type { ApiCreditParams, PackageParams } from '../types.js';
+import { VERSION } from '../version.js';
+import {
+  CLI_TIMEOUT_MS,
+  parseCommandLine,
+  readSettings,
+  sourcesOf,
+  type CliEnv,
+  type FlagValues,
+} from './args.js';
+import { explain, type Context } from './errors.js';
+import { CliError, EXIT_CODES, EXIT_CODE_MEANINGS, type ExitCode } from './exit-codes.js';
+import { helpText } from './help.js';
+import { announceRetries } from './retry-notice.js';
+import { clip, oneLine, show, styles, table, type CliOutput } from './render.js';
+
+export { EXIT_CODES, EXIT_CODE_MEANINGS, type CliEnv, type CliOutput, type ExitCode };
+
+/** Where `main()` writes. */
+export interface CliIO {
+  stdout: CliOutput;
+  stderr: CliOutput;
+}
+
+interface Printer {
+  out(text: string): void;
+  bold(text: string): string;
+}
+
+async function runCredit(client: FishAudio, values: FlagValues, print: Printer) {
+  const params: ApiCreditParams = {};
+  if (typeof values['user-id'] === 'string') params.user_id = values['user-id'];
+  // Sent only when given, so that a plain `credit` asks exactly what the API defaults to.
+  if (typeof values['team-id'] === 'string') params.team_id = values['team-id'];
+  if (values['check-free-credit']) params.check_free_credit = true;
+  const body: Record<string, unknown> = await client.wallet.getApiCredit(params);
+  const credit = body.credit;
+  const min = values.min;
+  if (values.json) print.out(`${JSON.stringify(body, null, 2)}\n`);
+  if ((!values.json || typeof min === 'string') && !isDecimal(credit)) {
+    throw new CliError(
+      EXIT_CODES.INVALID_RESPONSE,
+      `The API answered without a decimal "credit" (got ${clip(JSON.stringify(credit) ?? 'nothing')}). Check that --base-url points at the Fish Audio API.`,
+    );
+  }
+  if (!values.json) {
+    print.out(
+      table([
+        // Checked to be a decimal above, so it has no control characters to strip.
+        ['API credit', print.bold(String(credit))],
+        ['user', show(body.user_id)],
+        ['cumulative top-up', show(body.cumulative_top_up)],
+        ['free credit', show(body.has_free_credit)],
+        ['updated at', show(body.updated_at)],
+      ]),
+    );
+  }
+  if (typeof min === 'string' && compareDecimal(String(credit), min) < 0) {
+    throw new CliError(
+      EXIT_CODES.BELOW_MIN,
+      `API credit ${String(credit)} is below --min ${min}. Top up API credit for this key; platform credit does not count.`,
+    );
+  }
+  return EXIT_CODES.OK;
+}
+
+async function runPackage(client: FishAudio, values: FlagValues, print: Printer) {
+  const params: PackageParams = {};
+  if (typeof values['user-id'] === 'string') params.user_id = values['user-id'];
+  const body: Record<string, unknown> = await client.wallet.getPackage(params);
+  if (values.json) {
+    print.out(`${JSON.stringify(body, null, 2)}\n`);
+    return EXIT_CODES.OK;
+  }
+  const balance = body.balance;
+  if (!Number.isFinite(balance) && !isDecimal(balance)) {
+    throw new CliError(
+      EXIT_CODES.INVALID_RESPONSE,
+      `The API answered without a numeric "balance" (got ${clip(JSON.stringify(balance) ?? 'nothing')}). Check that --base-url points at the Fish Audio API.`,
+    );
+  }
+  print.out(
+    table([
+      ['platform credit', print.bold(String(balance))],
+      ['extra balance', show(body.extra_balance)],
+      ['total', show(body.total)],
+      ['plan', show(body.type)],
+      ['billing period', show(body.billing_period)],
+      ['period ends', show(body.current_period_end)],
+      ['cancels at period end', show(body.cancel_at_period_end)],
+      ['cancels at', show(body.cancel_at)],
+      ['finished at', show(body.finished_at)],
+      ['user', show(body.user_id)],
+      ['updated at', show(body.updated_at)],
+    ]),
+  );
+  return EXIT_CODES.OK;
+}
+
+/**
+ * Runs the `fish-audio-api` command and resolves to its exit code (see {@link EXIT_CODES}); it
+ * never rejects. Results go to `io.stdout`; every failure is one line on `io.stderr`, without
+ * a stack trace and without the API key. A retry is announced on `io.stderr` as it starts.
+ *
+ * @param argv The arguments after the program name, e.g. `['credit', '--json']`.
+ * @param env The environment, e.g. `process.env`; nothing else is read.
+ */
+export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Promise<ExitCode> {
+  const err = styles(io.stderr, env);
+  const out = styles(io.stdout, env);
+  // A server may echo what it was sent; the key must not reach a terminal or a CI log.
+  let secret = '';
+  const line = (text: string) => {
+    const safe = secret ? text.replaceAll(secret, '[redacted]') : text;
+    return oneLine(safe);
+  };
+  const context: Context = { sources: sourcesOf({}, env), timeout: CLI_TIMEOUT_MS };
+  try {
+    const parsed = parseCommandLine(argv);
+    if (parsed.kind === 'help') {
+      io.stdout.write(helpText(parsed.command));
+      return EXIT_CODES.OK;
+    }
+    if (parsed.kind === 'version') {
+      io.stdout.write(`${VERSION}\n`);
+      return EXIT_CODES.OK;
+    }
+    context.sources = sourcesOf(parsed.values, env);
+    const settings = readSettings(parsed.values, env);
+    secret = settings.apiKey;
+    context.timeout = settings.timeout;
+    const client = new FishAudio({
+      ...settings,
+      // The CLI checks the fields it uses itself (a decimal `credit`, a numeric `balance`);
+      // drift in any other field must not break a budget guard, and --json relays the body.
+      validateResponses: 'off',
+      fetch: announceRetries((input, init) => globalThis.fetch(input, init), {
+        maxAttempts: DEFAULTS.maxRetries + 1,
+        timeout: settings.timeout,
+        notice: (text) => io.stderr.write(`${line(text)}\n`),
+      }),
+    });
+    context.baseUrl = client.baseUrl;
+    const print: Printer = { out: (text) => io.stdout.write(text), bold: out.bold };
+    const run = parsed.command === 'credit' ? runCredit : runPackage;
+    return await run(client, parsed.values, print);
+  } catch (error) {
+    const { code, message } = explain(error, context);
+    io.stderr.write(`${err.red('error:')} ${line(message)}\n`);
+    return code;
+  }
+}
+
+/** Whether Node was started on this file, directly or through a symlink such as node_modules/.bin. */
+function isDirectRun(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isDirectRun()) {
+  // `fish-audio-api credit | head -1` closes the pipe early: that is not worth a stack trace.
+  process.stdout.on('error', () => {});
+  main(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr })
+    .catch(() => EXIT_CODES.INTERNAL)
+    .then((code) => {
+      // exitCode, not exit(): a pipe still receiving the output gets all of it.
+      process.exitCode = code;
+    });
+}

@@ -1,0 +1,62 @@
+/** How the command writes: colour rules, aligned summaries, and text made safe for a terminal. */
+
+/** A stream `main()` writes to: `process.stdout` or a test's stand-in. */
+export interface CliOutput {
+  write(text: string): unknown;
+  /** Colour is used only when this is `true`. */
+  isTTY?: boolean;
+}
+
+/** The text styles the command uses; each is the identity when colour is off. */
+export interface Styles {
+  bold(text: string): string;
+  red(text: string): string;
+}
+
+/** Styles for `stream`: colour only on a terminal, and never when `NO_COLOR` is non-empty. */
+export function styles(
+  stream: CliOutput,
+  env: Readonly<Record<string, string | undefined>>,
+): Styles {
+  // https://no-color.org: set and non-empty disables colour; pipes and files never get it.
+  const on = stream.isTTY === true && !env.NO_COLOR;
+  const wrap = (open: string, close: string) => (text: string) =>
+    on ? `\x1b[${open}m${text}\x1b[${close}m` : text;
+  return { bold: wrap('1', '22'), red: wrap('31', '39') };
+}
+
+/** Label/value lines with the values aligned; rows without a value are left out. */
+export function table(rows: Array<[string, string | undefined]>): string {
+  const shown = rows.filter((row): row is [string, string] => row[1] !== undefined);
+  const width = Math.max(...shown.map(([label]) => label.length)) + 2;
+  return shown.map(([label, value]) => `${label.padEnd(width)}${value}\n`).join('');
+}
+
+/** A body field as summary text, or `undefined` when the API left it out or sent null. */
+export function show(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return oneLine(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+/** One line, without control characters: server text must not move the cursor or add lines. */
+export function oneLine(text: string): string {
+  return text.replace(/[\s\x00-\x1f\x7f-\x9f]+/g, ' ').trim();
+}
+
+/** {@link oneLine}, cut at 200 characters: an error line quotes a server, it does not relay it. */
+export function clip(text: string): string {
+  const flat = oneLine(text);
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+
+/** Where requests go, as error lines show it: origin and path, no trailing slash. */
+export function displayUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+/** Milliseconds as seconds for people: `15000` → `15 s`, `100` → `0.1 s`. */
+export function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
