@@ -8,7 +8,8 @@
  *   npm run spec:diff -- <old> <new> --ignore openapi/spec-diff-ignore.yaml
  *   npm run spec:diff -- --rules                         # every rule id and what it means
  *
- * An input is a file, or `REF:PATH` read with `git show` when no such file exists.
+ * An input is a file, or `REF:PATH` read with `git show` when no such file exists. `$ref`s to
+ * other files (`./schemas/credit.yaml#/Credit`) are followed, for a git input from the same REF.
  * Exit code: 1 when a change at or above the `--fail-on` level (default: breaking) is not in the
  * ignore file, 0 otherwise, 2 when an input cannot be read or is not OpenAPI 3.x.
  *
@@ -19,16 +20,19 @@
  * did not allow (widening). So the same schema rule runs in two directions.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Level, SpecDiffReport } from './lib/diff-model.js';
 import { applyIgnores, loadIgnoreFile } from './lib/diff-ignore.js';
 import { diffSpecs } from './lib/diff-operations.js';
+import { bundleExternalRefs, type RefSource } from './lib/external-refs.js';
 import { formatAnnotations, formatMarkdown, formatReport } from './lib/diff-report.js';
 import { RULES } from './lib/diff-rules.js';
 import { runMain } from './lib/main.js';
-import { loadSpec, parseSpec, type OpenAPIDocument } from './lib/openapi.js';
+import { parseSpec, type OpenAPIDocument } from './lib/openapi.js';
 
 /** Output streams, so the command runs in-process under test as it does from a shell. */
 export interface Io {
@@ -40,23 +44,56 @@ const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
 const USAGE =
   'usage: spec-diff <old> <new> [--format text|json|markdown|github] [--fail-on breaking|warning] [--ignore <file>] | --rules';
 
-/** The text of an input: a file, or `REF:PATH` from git when no such file exists. */
-function readInput(input: string): { text?: string; name: string } {
-  if (existsSync(input) || !/^[^:]+:.+/.test(input)) return { name: input };
+/** An input as read: the document, with its external refs gathered, and its text. */
+interface Input {
+  doc: OpenAPIDocument;
+  text: string;
+}
+
+/** Runs git in the current folder and returns what it printed. */
+function git(...args: string[]): string {
+  return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Files on disk: refs are relative to the folder of the file that holds them. */
+const FILES: RefSource = {
+  read: (location) => readFile(location, 'utf8'),
+  locate: (from, relative) => path.resolve(path.dirname(from), relative),
+  relative: (root, location) =>
+    path.relative(path.dirname(root), location).split(path.sep).join('/'),
+};
+
+/** Files in one git commit (`REF`): refs resolve within the same commit, never the work tree. */
+function gitSource(ref: string): RefSource {
+  return {
+    read: async (location) => git('show', `${ref}:${location}`),
+    locate: (from, relative) => path.posix.join(path.posix.dirname(from), relative),
+    relative: (root, location) => path.posix.relative(path.posix.dirname(root), location),
+  };
+}
+
+/**
+ * Reads an input: a file, or `REF:PATH` from git when no such file exists. Relative `$ref`s to
+ * other files are followed, from the same commit for a git input.
+ */
+async function load(input: string): Promise<Input> {
+  if (existsSync(input) || !/^[^:]+:.+/.test(input)) {
+    const root = path.resolve(input);
+    const text = await readFile(root, 'utf8');
+    return { doc: await bundleExternalRefs(parseSpec(text, input), root, FILES), text };
+  }
+  const [ref, ...rest] = input.split(':');
+  let file = rest.join(':');
+  let text: string;
   try {
-    const text = execFileSync('git', ['show', input], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return { text, name: input };
+    // `git show REF:./x` reads relative to the current folder; refs need the path from the top.
+    if (/^\.\.?\//.test(file))
+      file = path.posix.join(git('rev-parse', '--show-prefix').trim(), file);
+    text = git('show', `${ref}:${file}`);
   } catch {
     throw new Error(`${input} is neither a file nor a git REF:PATH that git can show`);
   }
-}
-
-async function load(input: string): Promise<{ doc: OpenAPIDocument; text?: string }> {
-  const { text, name } = readInput(input);
-  return text === undefined ? { doc: await loadSpec(name) } : { doc: parseSpec(text, name), text };
+  return { doc: await bundleExternalRefs(parseSpec(text, input), file, gitSource(ref!)), text };
 }
 
 /** The line of each operation (`paths./x.get`) in YAML or JSON text; 1 when not found. */
@@ -117,8 +154,7 @@ export async function specDiff(args: string[], io: Io = process): Promise<number
       positionals[1]!.includes(':') && !existsSync(positionals[1]!)
         ? positionals[1]!.split(':').slice(1).join(':')
         : positionals[1]!;
-    const text = after!.text ?? readFileSync(positionals[1]!, 'utf8');
-    io.stdout.write(formatAnnotations(report, file, lineFinder(text)));
+    io.stdout.write(formatAnnotations(report, file, lineFinder(after!.text)));
   } else io.stdout.write(formatReport(report));
   return fails(report, failOn) ? 1 : 0;
 }

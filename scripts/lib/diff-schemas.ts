@@ -5,6 +5,7 @@
  */
 import { change, plural, type Audience, type Change, type Level } from './diff-model.js';
 import { sameValue, unique } from './json.js';
+import { refLabel } from './external-refs.js';
 import type { OpenAPIDocument } from './openapi.js';
 import {
   COMBINATORS,
@@ -354,7 +355,7 @@ function compareComposition(site: SchemaSite, path: string, before: Shape, after
       if (parts.length === 0) continue;
       const id = `${kebab(combinator)}-${state}`;
       const [forCallers, forReaders] = COMPOSITION_LEVELS[id]!;
-      const names = parts.map((part) => part.replace('#/components/schemas/', '')).join(', ');
+      const names = parts.map(refLabel).join(', ');
       const level = site.audience === 'callers' ? forCallers : forReaders;
       emit(
         site,
