@@ -13,12 +13,13 @@ import {
   operationKeys,
   documentedStatuses,
   isOperationKey,
+  loadAllValidators,
   validatorFor,
   type OperationEntry,
   type OperationKey,
 } from '../operations.js';
 import { isUsableApiKey } from '../options.js';
-import { validateResponse } from '../validate.js';
+import { validateLoadedResponse as validateResponse } from '../validate.js';
 
 /** Options for {@link startStandIn}. */
 export interface StandInOptions {
@@ -166,6 +167,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   }
   checkDecimal('credit', initialCredit);
   let bodies = defaultBodies(initialCredit);
+  await loadAllValidators(); // so that every check below can stay synchronous
   selfCheckDefaults(bodies);
   const failures: Failure[] = [];
   const requests: RecordedRequest[] = [];
