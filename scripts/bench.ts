@@ -10,8 +10,16 @@
  *    concurrency 1 and 32, with and without a Content-Length, for raw fetch, bare
  *    openapi-fetch and this client.
  * 3. Size: an app that makes one credit call, bundled for the browser (esbuild, minified,
- *    gzip), beside the same app written with bare openapi-fetch.
+ *    gzip), beside the same app written with bare openapi-fetch; then bundled with code
+ *    splitting, as apps ship, where the validators of each resource are a chunk loaded on first
+ *    use: what a credit call loads (entry + the chunks it imports + the wallet validators), and
+ *    the same for a TTS-only app.
+ *
+ *   npm run bench              # all three
+ *   npm run bench -- --sizes   # only the sizes (fast, no timing)
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -198,10 +206,89 @@ async function sizes(): Promise<void> {
   }
 }
 
+/**
+ * Bundles `source` with code splitting and returns the sizes of what running it loads: the
+ * entry, the chunks it imports statically, and the dynamic chunks whose entry point path ends
+ * with one of `loads` (the validator modules the app's calls import).
+ */
+async function splitSize(source: string, loads: string[]): Promise<[number, number, number]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-split-'));
+  try {
+    const entry = path.join(ROOT, `.bench-entry-${process.pid}.ts`);
+    await writeFile(entry, source);
+    try {
+      const result = await build({
+        entryPoints: [entry],
+        bundle: true,
+        minify: true,
+        splitting: true,
+        format: 'esm',
+        platform: 'browser',
+        outdir: dir,
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const outputs = result.metafile.outputs;
+      const byPath = new Map(result.outputFiles.map((f) => [path.relative(ROOT, f.path), f]));
+      const loaded = new Set<string>();
+      const visit = (name: string) => {
+        if (loaded.has(name)) return;
+        loaded.add(name);
+        for (const i of outputs[name]!.imports) if (i.kind === 'import-statement') visit(i.path);
+      };
+      for (const [name, output] of Object.entries(outputs)) {
+        const from = output.entryPoint ?? '';
+        if (from.endsWith(path.basename(entry)) || loads.some((l) => from.endsWith(l))) visit(name);
+      }
+      let raw = 0;
+      let gzip = 0;
+      for (const name of loaded) {
+        const contents = byPath.get(name)!.contents;
+        raw += contents.length;
+        gzip += gzipSync(contents).length;
+      }
+      return [raw, gzip, Object.keys(outputs).filter((o) => o.endsWith('.js')).length];
+    } finally {
+      await rm(entry, { force: true });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function splitSizes(): Promise<void> {
+  console.log('\nThe same, bundled with splitting: what the app loads (esbuild, minified)');
+  const apps: [string, string, string[]][] = [
+    [
+      'credit only: wallet.getApiCredit()',
+      `import { FishAudio } from './src/index.ts';
+       new FishAudio({ apiKey: 'k' }).wallet.getApiCredit().then(console.log);`,
+      ['validators/wallet.js'],
+    ],
+    [
+      "tts only: request('POST /v1/tts')",
+      `import { FishAudio } from './src/index.ts';
+       new FishAudio({ apiKey: 'k' }).request('POST /v1/tts' as never, { text: 'hi' } as never).then(console.log);`,
+      ['validators/tts.js'],
+    ],
+  ];
+  const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+  for (const [name, source, loads] of apps) {
+    const [raw, gzip, chunks] = await splitSize(source, loads);
+    console.log(
+      `  ${name.padEnd(46)} ${kb(raw).padStart(9)}  ${kb(gzip).padStart(8)} gzip  (${chunks} chunks built)`,
+    );
+  }
+}
+
 async function main(): Promise<number> {
-  await overhead();
-  await overLoopback();
+  if (!process.argv.includes('--sizes')) {
+    await overhead();
+    await overLoopback();
+  }
   await sizes();
+  await splitSizes();
   return 0;
 }
 

@@ -139,7 +139,7 @@ async function main(): Promise<number> {
       continue;
     }
     const { data, response } = result;
-    const drift = validateResponse(key as OperationKey, response.status, data);
+    const drift = await validateResponse(key as OperationKey, response.status, data);
     if (drift.length === 0) {
       say(`${key}: ${response.status}, no drift`);
     } else {

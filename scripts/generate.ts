@@ -14,9 +14,10 @@ import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import openapiTS, { astToString } from 'openapi-typescript';
 import * as prettier from 'prettier';
+import ts from 'typescript';
 import { loadSpec, type OpenAPIDocument } from './lib/openapi.js';
 import { buildOperationManifest } from './manifest.js';
-import { buildResponseValidators } from './validators.js';
+import { buildValidatorFiles } from './validators.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const DEFAULT_SPEC = path.join(ROOT, 'openapi', 'fish-audio.yaml');
@@ -34,12 +35,15 @@ export async function generate(specPath: string, outDir: string): Promise<Genera
   const header = doNotEditHeader(specPath, outDir);
   const types = await generateTypes(doc);
   const manifest = buildOperationManifest(doc);
-  const validators = buildResponseValidators(doc);
+  const validators = buildValidatorFiles(doc);
   const files = [
     { name: 'fish-audio.ts', source: header + types },
     { name: 'operations.ts', source: header + manifest },
-    { name: 'validators.js', source: header + validators.code },
-    { name: 'validators.d.ts', source: header + validators.types },
+    { name: 'validators/index.ts', source: header + validators.index },
+    ...Object.entries(validators.resources).flatMap(([resource, { code, types }]) => [
+      { name: `validators/${resource}.js`, source: header + code },
+      { name: `validators/${resource}.d.ts`, source: header + types },
+    ]),
   ];
   return Promise.all(
     files.map(async ({ name, source }) => {
@@ -56,10 +60,21 @@ async function generateTypes(doc: OpenAPIDocument): Promise<string> {
     // responses: the API may omit `has_free_credit`, and the type must make readers handle it.
     // So only properties the spec lists under `required` are required.
     defaultNonNullable: false,
+    // Bytes are uploaded as whatever the caller holds: a Blob (browsers, files) or a Uint8Array
+    // (Buffer included). openapi-typescript would type `format: binary` as a plain string.
+    transform(schema) {
+      if (schema.format === 'binary') return BINARY_TYPE;
+      return undefined;
+    },
     silent: true,
   });
   return astToString(ast);
 }
+
+const BINARY_TYPE = ts.factory.createUnionTypeNode([
+  ts.factory.createTypeReferenceNode('Blob'),
+  ts.factory.createTypeReferenceNode('Uint8Array'),
+]);
 
 function doNotEditHeader(specPath: string, outDir: string): string {
   const relative = (p: string) => path.relative(ROOT, p).split(path.sep).join('/');
@@ -121,8 +136,10 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  await mkdir(outDir, { recursive: true });
-  for (const file of files) await writeFile(file.path, file.contents);
+  for (const file of files) {
+    await mkdir(path.dirname(file.path), { recursive: true });
+    await writeFile(file.path, file.contents);
+  }
   console.log(`Wrote ${files.map((f) => path.relative(process.cwd(), f.path)).join(', ')}`);
   return 0;
 }

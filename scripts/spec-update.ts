@@ -5,10 +5,11 @@
  *   npm run spec:update -- <upstream> --spec <file> --out <dir>   # other target spec and folder
  *
  * Steps, in order:
- *   1. Read the upstream document and keep only the operations tagged `Wallet`, with everything
- *      they reference (lib/extract-tag.ts). Check the result: Redocly's `spec` ruleset (the
- *      structural rules of OpenAPI) and a dry run of the generator. Any failure refuses the
- *      input, and then no file is written at all (exit 2).
+ *   1. Read the whole upstream document and apply the checked-in patch list
+ *      (lib/spec-patches.ts: each patch asserts its target, so an upstream change fails here).
+ *      Check the result: Redocly's `spec` ruleset (the structural rules of OpenAPI) and a dry
+ *      run of the generator. Any failure refuses the input, and then no file is written at all
+ *      (exit 2).
  *   2. Print the breaking-change report against the checked-in spec (lib/diff-*.ts).
  *   3. Write the spec (in the stable order of lib/stable-yaml.ts) and the regenerated
  *      src/generated/ files, each atomically.
@@ -25,17 +26,14 @@ import { parse as parseYaml } from 'yaml';
 import { DEFAULT_OUT, DEFAULT_SPEC, generate } from './generate.js';
 import { diffSpecs } from './lib/diff-operations.js';
 import { formatReport } from './lib/diff-report.js';
-import { extractTag } from './lib/extract-tag.js';
 import { runMain } from './lib/main.js';
 import { loadSpec, type OpenAPIDocument } from './lib/openapi.js';
 import { runProcess, type ProcessResult } from './lib/process.js';
+import { applyPatches } from './lib/spec-patches.js';
 import { ROOT } from './lib/root.js';
 import { toYaml } from './lib/stable-yaml.js';
 import { runRedocly } from './spec-lint.js';
 import type { Io } from './spec-diff.js';
-
-/** The tag whose operations this package covers. */
-export const TAG = 'Wallet';
 
 /** What the command can be told besides its arguments; tests point it at a temporary project. */
 export interface SpecUpdateOptions {
@@ -65,7 +63,7 @@ async function validate(yamlText: string, outDir: string): Promise<void> {
     if (lint.code !== 0) {
       // stdout holds the problems; stderr only Redocly's progress lines and tips.
       const problems = lint.stdout.trim() || lint.stderr.trim();
-      throw new Error(`the ${TAG} part fails Redocly's structural validation:\n${problems}`);
+      throw new Error(`the patched document fails Redocly's structural validation:\n${problems}`);
     }
     await generate(file, outDir);
   } finally {
@@ -112,7 +110,7 @@ export async function specUpdate(
   let yamlText: string;
   let report: string;
   try {
-    yamlText = toYaml(extractTag(await loadSpec(input), TAG));
+    yamlText = toYaml(applyPatches(await loadSpec(input)));
     await validate(yamlText, outDir);
     const next = parseYaml(yamlText) as OpenAPIDocument;
     report = existsSync(specPath)
@@ -125,7 +123,7 @@ export async function specUpdate(
   }
 
   // 2. What the new spec changes for code that uses the client.
-  say(`Changes from ${shown(specPath)} to the ${TAG} operations of ${shown(input)}:\n`);
+  say(`Changes from ${shown(specPath)} to ${shown(input)} (patched):\n`);
   say(report);
 
   // 3. The spec first, since generate() reads it from its final place (its path goes into the

@@ -1,8 +1,13 @@
 /**
- * Emits `src/generated/validators.js` and its `validators.d.ts`: one validator per documented
- * `application/json` response, compiled from the spec's JSON Schemas by Ajv (2020-12 dialect)
- * and written out as plain JavaScript with Ajv's standalone code generation. Ajv runs here, at
- * codegen time only: the emitted file imports nothing, so the package ships no schema compiler.
+ * Emits `src/generated/validators/`: one module per resource (`wallet.js`, `tts.js`, ...) holding
+ * a validator per documented JSON response of that resource's operations (and, for an event
+ * stream, the schema of each event's data), compiled from the spec's JSON Schemas by Ajv
+ * (2020-12 dialect) and written out as plain JavaScript with Ajv's standalone code generation;
+ * and `index.ts`, which loads each module lazily. Ajv runs here, at codegen time only: the
+ * emitted modules import nothing, so the package ships no schema compiler.
+ *
+ * One module per resource, because nothing in one table of every validator tree-shakes: an app
+ * that only checks its credit would ship the validators of every operation of the spec.
  *
  * The validators are JavaScript with a hand-shaped declaration file next to them because Ajv's
  * output is untyped code that strict TypeScript rejects, and the alternative (`@ts-nocheck`)
@@ -12,17 +17,25 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 // ajv/dist/standalone is CommonJS whose `module.exports` is the function and also carries it as
 // `.default`; TypeScript (NodeNext) only sees the `.default`, so that is what is called.
 import standalone from 'ajv/dist/standalone/index.js';
+import { describeOperations } from './manifest.js';
 import { deref, HTTP_METHODS, type OpenAPIDocument } from './lib/openapi.js';
 
 /** `$id` of the one schema document that holds every component and response schema. */
 const ROOT_ID = 'openapi-responses.json';
 
-/** The two generated files' contents, without the do-not-edit header. */
+/** One resource's two generated files, without the do-not-edit header. */
 export interface ValidatorSources {
-  /** `validators.js`: ES module, no imports. */
+  /** `<resource>.js`: ES module, no imports. */
   code: string;
-  /** `validators.d.ts`: the typed surface of `validators.js`. */
+  /** `<resource>.d.ts`: the typed surface of `<resource>.js`. */
   types: string;
+}
+
+/** Every generated validator file: per resource, and the index that loads them. */
+export interface ValidatorFiles {
+  resources: Record<string, ValidatorSources>;
+  /** `index.ts`: the shared types, the lazy loaders and the documented statuses. */
+  index: string;
 }
 
 interface ResponseSchema {
@@ -40,9 +53,50 @@ interface TableEntry {
   skipped?: string;
 }
 
-/** Compiles every documented JSON response schema of `doc` into standalone validator code. */
-export function buildResponseValidators(doc: OpenAPIDocument): ValidatorSources {
+/** The validator modules of `doc`, one per resource, and their index. */
+export function buildValidatorFiles(doc: OpenAPIDocument): ValidatorFiles {
+  const operations = describeOperations(doc);
   const responses = collectResponseSchemas(doc);
+  const resources: Record<string, ValidatorSources> = {};
+  const names = [...new Set(Object.values(operations).map((op) => op.resource))].sort();
+  for (const resource of names) {
+    const own = responses.filter(({ key }) => operations[key]!.resource === resource);
+    resources[resource] = buildResponseValidators(doc, own);
+  }
+  return { resources, index: emitIndex(names, responses) };
+}
+
+function emitIndex(resources: string[], responses: ResponseSchema[]): string {
+  const statuses: Record<string, string[]> = {};
+  for (const { key, status } of responses) (statuses[key] ??= []).push(status);
+  return [
+    INDEX_TYPES,
+    '/** The validators of one resource, by operation key and then status. */',
+    'export interface ValidatorModule {',
+    '  readonly responseValidators: Readonly<',
+    '    Record<string, Readonly<Record<string, ResponseValidator>>>',
+    '  >;',
+    '}',
+    '',
+    '/**',
+    ' * Loads the validator module of each resource. Lazy, so that bundlers split them and an app',
+    ' * ships only the validators of the resources it calls.',
+    ' */',
+    'export const validatorModules = {',
+    ...resources.map((r) => `  ${r}: () => import('./${r}.js'),`),
+    '} as const satisfies Record<string, () => Promise<ValidatorModule>>;',
+    '',
+    '/** The statuses (and ranges) with a documented JSON or event schema, by operation key. */',
+    `export const responseStatuses: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(statuses)};`,
+    '',
+  ].join('\n');
+}
+
+/** Compiles the response schemas `responses` of `doc` into one standalone validator module. */
+function buildResponseValidators(
+  doc: OpenAPIDocument,
+  responses: ResponseSchema[],
+): ValidatorSources {
   const componentSchemas = (doc.components?.schemas ?? {}) as Record<string, unknown>;
   const ajv = new Ajv2020({
     allErrors: true,
@@ -95,7 +149,12 @@ export function buildResponseValidators(doc: OpenAPIDocument): ValidatorSources 
       : { key, status, skipped: `Ajv cannot compile its schema: ${failure}` };
   });
 
-  const validatorCode = inlineRuntimeHelpers(hideExports(standalone.default(ajv, refs), refs));
+  // A resource with no documented JSON response still gets a (empty) module, so that the index
+  // has one loader per resource.
+  const validatorCode =
+    Object.keys(refs).length === 0
+      ? ''
+      : inlineRuntimeHelpers(hideExports(standalone.default(ajv, refs), refs));
   return {
     code: `${validatorCode}\n${emitTable(entries, false)}`,
     types: TYPES_PREAMBLE + emitTable(entries, true),
@@ -114,7 +173,9 @@ function collectResponseSchemas(doc: OpenAPIDocument): ResponseSchema[] {
           doc,
           rawResponse as object,
         );
-        const schema = response.content?.['application/json']?.schema;
+        // An event stream's schema describes the data of each event; it is checked per event.
+        const content = response.content ?? {};
+        const schema = (content['application/json'] ?? content['text/event-stream'])?.schema;
         if (schema !== undefined)
           found.push({ key: `${method.toUpperCase()} ${route}`, status, schema });
       }
@@ -269,7 +330,9 @@ function emitTable(entries: TableEntry[], declaration: boolean): string {
   return lines.join('\n');
 }
 
-const TYPES_PREAMBLE = `/** One failed check, as Ajv reports it. */
+const TYPES_PREAMBLE = "import type { ResponseValidator } from './index.js';\n\n";
+
+const INDEX_TYPES = `/** One failed check, as Ajv reports it. */
 export interface ResponseValidationError {
   /** JSON pointer to the failing value in the body; \`''\` is the body itself. */
   instancePath: string;

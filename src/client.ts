@@ -221,14 +221,14 @@ export class FishAudio {
     }
 
     // 5. Check it against the spec.
-    this.#checkAgainstSpec(key, info, data);
+    await this.#checkAgainstSpec(key, info, data);
     return { data, response: raw };
   }
 
-  #checkAgainstSpec(key: OperationKey, info: ResponseInfoOf, data: unknown): void {
+  async #checkAgainstSpec(key: OperationKey, info: ResponseInfoOf, data: unknown): Promise<void> {
     const mode = this.#options.validateResponses;
     if (mode === 'off') return;
-    const mismatches = validateResponse(key, info.status, data);
+    const mismatches = await validateResponse(key, info.status, data);
     if (mismatches.length === 0) return;
     if (mode === 'error') {
       throw new InvalidResponseError(

@@ -1,26 +1,53 @@
 /**
  * Checks a response body against the schema the spec documents for its status, and describes
  * every difference in plain words. The checks themselves are generated
- * (`src/generated/validators.js`, compiled from the spec at codegen time); this file only finds
- * the right one and turns its findings into {@link ResponseMismatch}es.
+ * (`src/generated/validators/<resource>.js`, compiled from the spec at codegen time and loaded
+ * per resource); this file only finds the right one and turns its findings into
+ * {@link ResponseMismatch}es.
  */
 import { formatMismatches, type ResponseMismatch } from './errors.js';
 import { escapePointer, unescapePointer } from './json-pointer.js';
-import { validatorFor, type OperationKey, type ResponseValidationError } from './operations.js';
+import {
+  loadValidator,
+  validatorFor,
+  type OperationKey,
+  type ResponseValidationError,
+  type ResponseValidator,
+} from './operations.js';
 
 export { formatMismatches, type ResponseMismatch };
 
 /**
- * Compares `body` with the schema documented for `status` of operation `key`. Returns every
- * mismatch found, or `[]` when the body conforms or the spec documents no JSON body for that
- * status. Properties the spec does not list are always accepted.
+ * Compares `body` with the schema documented for `status` of operation `key`, loading that
+ * operation's validators on first use. Resolves to every mismatch found, or `[]` when the body
+ * conforms or the spec documents no JSON body for that status. Properties the spec does not
+ * list are always accepted.
  */
-export function validateResponse(
+export async function validateResponse(
+  key: OperationKey | string,
+  status: number,
+  body: unknown,
+): Promise<ResponseMismatch[]> {
+  return checkResponse(await loadValidator(key, status), body);
+}
+
+/**
+ * {@link validateResponse}, synchronously, for tools that called `loadAllValidators()` first
+ * (the stand-in, the contract tests); throws when the validators are not loaded.
+ */
+export function validateLoadedResponse(
   key: OperationKey | string,
   status: number,
   body: unknown,
 ): ResponseMismatch[] {
-  const validate = validatorFor(key, status);
+  return checkResponse(validatorFor(key, status), body);
+}
+
+/** Runs an already loaded validator (none: nothing to check) and describes what failed. */
+export function checkResponse(
+  validate: ResponseValidator | undefined,
+  body: unknown,
+): ResponseMismatch[] {
   if (!validate || validate(body)) return [];
   return describeErrors(validate.errors ?? [], body);
 }

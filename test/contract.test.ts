@@ -25,7 +25,7 @@ import {
   type OperationKey,
 } from '../src/operations.js';
 import { startStandIn, type StandIn } from '../src/testing/index.js';
-import { formatMismatches, validateResponse } from '../src/validate.js';
+import { formatMismatches, validateLoadedResponse } from '../src/validate.js';
 import { copyProject, ROOT, runNode, runScript } from './helpers/project-copy.js';
 
 const API_CREDIT = 'GET /wallet/{user_id}/api-credit';
@@ -73,7 +73,7 @@ function operationAt(method: string, path: string): string | undefined {
 function driftOf({ method, path, status, body }: Served): string | undefined {
   const key = operationAt(method, path);
   if (!key || typeof body === 'string') return undefined;
-  const mismatches = validateResponse(key as OperationKey, status, body);
+  const mismatches = validateLoadedResponse(key as OperationKey, status, body);
   return mismatches.length > 0 ? `${status} ${key}: ${formatMismatches(mismatches)}` : undefined;
 }
 

@@ -12,6 +12,10 @@ import {
   type ProjectCopy,
 } from './helpers/project-copy.js';
 import { startServer, apiCreditBody } from './helpers/server.js';
+import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
+import { applyPatches } from '../scripts/lib/spec-patches.js';
+import { operationManifest } from '../src/generated/operations.js';
+import { validatorModules } from '../src/generated/validators/index.js';
 
 const UPSTREAM = path.join(ROOT, 'test', 'fixtures', 'upstream', 'openapi-2026-08-19.json');
 
@@ -53,8 +57,11 @@ describe('generation on other documents', () => {
   });
   afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-  it('handles the full upstream document (JSON, 29 paths) into another folder', async () => {
-    const files = await generate(UPSTREAM, path.join(tmp, 'upstream-out'));
+  it('handles the full patched upstream document (JSON, 29 paths) into another folder', async () => {
+    const patched = path.join(tmp, 'upstream-patched.json');
+    const raw = JSON.parse(await readFile(UPSTREAM, 'utf8')) as OpenAPIDocument;
+    await writeFile(patched, JSON.stringify(applyPatches(raw)));
+    const files = await generate(patched, path.join(tmp, 'upstream-out'));
     const types = files.find((file) => file.path.endsWith('fish-audio.ts'))!.contents;
     const upstream = JSON.parse(await readFile(UPSTREAM, 'utf8')) as { paths: object };
     expect(Object.keys(upstream.paths)).toHaveLength(29);
@@ -66,8 +73,10 @@ describe('generation on other documents', () => {
     const specPath = path.join(tmp, 'fish-audio.yaml');
     const out = path.join(tmp, 'generated');
     await writeFile(specPath, await readFile(DEFAULT_SPEC));
-    await mkdir(out, { recursive: true });
-    for (const file of await generate(specPath, out)) await writeFile(file.path, file.contents);
+    for (const file of await generate(specPath, out)) {
+      await mkdir(path.dirname(file.path), { recursive: true });
+      await writeFile(file.path, file.contents);
+    }
     const original = await readFile(specPath, 'utf8');
     await writeFile(specPath, original.replace('title: Credit', 'title: Balance'));
     const before = await readFile(path.join(out, 'fish-audio.ts'), 'utf8');
@@ -119,6 +128,7 @@ async function regeneratedProject(edit: (spec: any) => void, extra: string[] = [
   const specPath = path.join(copy.dir, 'fish-audio.yaml');
   await writeFile(specPath, stringify(spec));
   for (const file of await generate(specPath, path.join(copy.dir, 'src', 'generated'))) {
+    await mkdir(path.dirname(file.path), { recursive: true });
     await writeFile(file.path, file.contents);
   }
   return copy;
@@ -196,4 +206,152 @@ describe('a response type changed in the spec', () => {
       await copy.remove();
     }
   }, 60_000);
+});
+
+describe('the generated manifest', () => {
+  it.each([
+    ['POST /v1/tts', 'tts.convert', { kind: 'binary', mediaType: 'audio/*', status: 200 }],
+    ['POST /v1/asr', 'asr.transcribe', { kind: 'json', status: 200 }],
+    ['POST /v1/tts/stream/with-timestamp', 'tts.withTimestamps', { kind: 'sse', status: 200 }],
+    ['DELETE /model/{id}', 'voices.delete', { kind: 'empty', status: 200 }],
+    ['GET /model', 'voices.list', { kind: 'json', status: 200 }],
+    ['POST /v1/agent/agents', 'agents.create', { kind: 'json', status: 201 }],
+    ['DELETE /v1/agent/agents/{agent_id}', 'agents.delete', { kind: 'empty', status: 204 }],
+  ] as const)('names %s %s and says its success is %o', (key, name, success) => {
+    const entry = operationManifest[key];
+    expect(entry.name).toBe(name);
+    expect(entry.resource).toBe(name.split('.')[0]);
+    expect(entry.success).toMatchObject(success);
+  });
+
+  it.each([
+    ['POST /v1/tts', { encodings: ['json', 'msgpack'], binary: [], holdsBytes: true }],
+    ['POST /v1/asr', { encodings: ['multipart', 'msgpack'], binary: ['audio'], holdsBytes: true }],
+    [
+      'POST /model',
+      { encodings: ['multipart', 'msgpack'], binary: ['cover_image', 'voices'], holdsBytes: true },
+    ],
+    ['POST /v1/agent/phone-calls', { encodings: ['json'], binary: [], holdsBytes: false }],
+  ] as const)('describes the request body of %s', (key, body) => {
+    expect(operationManifest[key].body).toMatchObject({ required: true, ...body });
+  });
+
+  it('lists every top-level body property, so params and body can be told apart', () => {
+    expect(operationManifest['POST /v1/asr'].body.properties).toEqual([
+      'audio',
+      'language',
+      'ignore_timestamps',
+    ]);
+  });
+
+  it.each([
+    ['POST /v1/tts', 'model'],
+    ['POST /v1/agent/phone-calls', 'idempotency-key'],
+    ['GET /v1/agent/agents/{agent_id}/widget', 'origin'],
+  ] as const)('carries the header parameter of %s under its wire name %s', (key, header) => {
+    const parameters: Record<string, { in: string }> = operationManifest[key].parameters;
+    expect(parameters[header]?.in).toBe('header');
+  });
+
+  it.each([
+    ['GET /wallet/{user_id}/api-credit', 'bearer'],
+    ['POST /v1/tts', 'bearer'],
+    ['GET /v1/agent/agents/{agent_id}/widget', 'none'],
+  ] as const)('says %s needs auth %s', (key, auth) => {
+    expect(operationManifest[key].auth).toBe(auth);
+  });
+
+  it('has a validator module for every resource it names', () => {
+    const resources = new Set(Object.values(operationManifest).map((entry) => entry.resource));
+    expect(Object.keys(validatorModules).sort()).toEqual([...resources].sort());
+  });
+
+  it('types binary upload fields as Blob | Uint8Array', async () => {
+    const types = await readFile(path.join(DEFAULT_OUT, 'fish-audio.ts'), 'utf8');
+    expect(types).toMatch(/audio: Blob \| Uint8Array;/);
+  });
+});
+
+describe('the generator refuses what it cannot route', () => {
+  let tmp: string;
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'fish-audio-refuse-'));
+    await cp(path.join(ROOT, '.prettierrc.json'), path.join(tmp, '.prettierrc.json'));
+  });
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+  /** A one-operation spec, `POST /things/{id}` named things.create, edited by `edit`. */
+  async function generateWith(edit: (operation: any) => void) {
+    const operation = {
+      operationId: 'things.create',
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { type: 'object', properties: { title: { type: 'string' } } },
+          },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'ok',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+      },
+    };
+    edit(operation);
+    const spec = {
+      openapi: '3.1.0',
+      info: { title: 'T', version: '1' },
+      paths: { '/things/{id}': { post: operation } },
+    };
+    const file = path.join(tmp, 'spec.json');
+    await writeFile(file, JSON.stringify(spec));
+    return generate(file, path.join(tmp, 'out'));
+  }
+
+  it('accepts the unedited spec, so each refusal below comes from its edit', async () => {
+    await expect(generateWith(() => {})).resolves.toHaveLength(5);
+  });
+
+  it.each([
+    [
+      'a success media type it does not know',
+      (op: any) => {
+        op.responses['200'].content = { 'application/xml': { schema: { type: 'string' } } };
+      },
+      /POST \/things\/\{id\}: the 200 media type application\/xml is unknown/,
+    ],
+    [
+      'a parameter and a body property with the same name',
+      (op: any) => {
+        op.requestBody.content['application/json'].schema.properties.id = { type: 'string' };
+      },
+      /the parameter "id" and the body property "id" clash/,
+    ],
+    [
+      'a header parameter and a body property with the same name',
+      (op: any) => {
+        op.parameters.push({ name: 'title', in: 'header', schema: { type: 'string' } });
+      },
+      /the parameter "title" and the body property "title" clash/,
+    ],
+    [
+      'a request body media type it cannot send',
+      (op: any) => {
+        op.requestBody.content = { 'text/csv': { schema: { type: 'string' } } };
+      },
+      /the request body media type text\/csv is not one the client can send/,
+    ],
+    [
+      'an operation without a resource.method operationId',
+      (op: any) => {
+        delete op.operationId;
+      },
+      /the operationId must be "resource\.method"/,
+    ],
+  ])('fails on %s', async (_, edit, message) => {
+    await expect(generateWith(edit)).rejects.toThrow(message);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * `npm run spec:update`: cutting the Wallet operations out of the upstream document, writing them
- * in a stable order, regenerating, and refusing bad input without touching a file. Every run
+ * `npm run spec:update`: importing the whole upstream document through the patch list, writing
+ * it in a stable order, regenerating, and refusing bad input without touching a file. Every run
  * writes into a temporary project holding only the files it needs; the real openapi/ and
  * src/generated/ are checked to be byte-identical afterwards. One run is a real process; the
  * others call the command in-process.
@@ -11,10 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMap, isScalar, parse, parseDocument } from 'yaml';
 import { generate, staleFiles } from '../scripts/generate.js';
-import { extractTag } from '../scripts/lib/extract-tag.js';
 import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { toYaml } from '../scripts/lib/stable-yaml.js';
-import { specUpdate, TAG } from '../scripts/spec-update.js';
+import { specUpdate } from '../scripts/spec-update.js';
 import {
   captureIo,
   copyProject,
@@ -27,7 +26,9 @@ import {
 const UPSTREAM = path.join(ROOT, 'test', 'fixtures', 'upstream', 'openapi-2026-08-19.json');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'spec-update');
 const SEED = path.join(ROOT, 'test', 'fixtures', 'seed', 'get-api-credit.yaml');
-const WALLET_PATHS = ['/wallet/{user_id}/api-credit', '/wallet/{user_id}/package'];
+const UPSTREAM_DOC = JSON.parse(await readFile(UPSTREAM, 'utf8')) as OpenAPIDocument;
+/** Every upstream path, in the sorted order the spec is written in. */
+const ALL_PATHS = Object.keys(UPSTREAM_DOC.paths!).sort();
 /** What a temporary project needs: the typecheck reads the first three, prettier the last. */
 const PROJECT_FILES = ['src', 'tsconfig.json', 'package.json', '.prettierrc.json'];
 
@@ -35,9 +36,15 @@ const PROJECT_FILES = ['src', 'tsconfig.json', 'package.json', '.prettierrc.json
 async function snapshot(dir: string): Promise<Record<string, Buffer>> {
   const files: Record<string, Buffer> = {};
   for (const folder of ['openapi', path.join('src', 'generated')]) {
-    const names = existsSync(path.join(dir, folder)) ? await readdir(path.join(dir, folder)) : [];
+    const root = path.join(dir, folder);
+    const entries = existsSync(root)
+      ? await readdir(root, { recursive: true, withFileTypes: true })
+      : [];
+    const names = entries
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
     for (const name of names.sort()) {
-      files[path.join(folder, name)] = await readFile(path.join(dir, folder, name));
+      files[path.join(folder, name)] = await readFile(path.join(root, name));
     }
   }
   return files;
@@ -95,22 +102,29 @@ describe('spec:update on the 2026-08-19 upstream document, as a process', () => 
     expect(first.stdout).toContain('Typecheck passed.');
   });
 
-  it('writes exactly the two Wallet paths, and only what they use', () => {
+  it('writes every path of the upstream document (29)', () => {
     const doc = parse(afterFirst['openapi/fish-audio.yaml']!.toString()) as OpenAPIDocument;
-    expect(Object.keys(doc.paths!)).toEqual(WALLET_PATHS);
+    expect(ALL_PATHS).toHaveLength(29);
+    expect(Object.keys(doc.paths!)).toEqual(ALL_PATHS);
     expect(Object.keys(doc)).toEqual(['openapi', 'info', 'servers', 'tags', 'paths', 'components']);
-    expect(doc.components).toEqual({ securitySchemes: { BearerAuth: expect.any(Object) } });
+  });
+
+  it('writes the patched document: every operation named by the name map', () => {
+    const doc = parse(afterFirst['openapi/fish-audio.yaml']!.toString()) as Record<string, any>;
+    expect(doc.paths['/v1/tts'].post.operationId).toBe('tts.convert');
+    expect(doc.paths['/wallet/{user_id}/api-credit'].get.operationId).toBe('wallet.getApiCredit');
   });
 
   it('prints the change report against the previously checked-in spec', () => {
     expect(first.stdout).toContain('GET /wallet/{user_id}/package');
     expect(first.stdout).toContain('team_id');
     expect(first.stdout).toContain('cumulative_top_up');
+    expect(first.stdout).toMatch(/POST \/v1\/tts\n\s+ok\s+callers\s+operation added/);
   });
 
   it('regenerates src/generated from the new spec', async () => {
     const types = afterFirst['src/generated/fish-audio.ts']!.toString();
-    for (const route of WALLET_PATHS) expect(types).toContain(`'${route}': {`);
+    for (const route of ALL_PATHS) expect(types).toContain(`'${route}': {`);
     expect(await staleFiles(await generate(project.spec, project.out))).toEqual([]);
   });
 
@@ -135,15 +149,28 @@ describe('spec:update refuses bad input and leaves every file as it was', () => 
   it.each([
     ['unparseable JSON', 'garbage.json', /neither YAML nor JSON/],
     ['a Swagger 2.0 document', 'swagger-2.0.json', /not an OpenAPI 3\.x document/],
-    ['a document with no Wallet operation', 'no-wallet.json', /no operation is tagged "Wallet"/],
     [
-      'a Wallet operation that fails structural validation',
-      'wallet-without-response-description.yaml',
-      /structural validation[\s\S]*`description` must be present[\s\S]*struct rule/,
+      'a document whose defects a patch no longer finds',
+      'no-wallet.json',
+      /patch "tts-audio-response" no longer applies: there is no operation POST \/v1\/tts/,
     ],
     ['a file that does not exist', 'missing.json', /ENOENT/],
   ])('%s', async (_, file, message) => {
     const result = await update([path.join(FIXTURES, file)], project);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('No file was changed.');
+    expect(await snapshot(project.dir)).toEqual(before);
+  });
+
+  it('the upstream document with a response that fails structural validation', async () => {
+    const broken = structuredClone(UPSTREAM_DOC) as Record<string, any>;
+    delete broken.paths['/wallet/{user_id}/package'].get.responses['200'].description;
+    const file = path.join(project.dir, 'broken.json');
+    await writeFile(file, JSON.stringify(broken));
+    before = await snapshot(project.dir);
+    const result = await update([file], project);
+    const message = /structural validation[\s\S]*`description` must be present[\s\S]*struct rule/;
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain('No file was changed.');
@@ -177,7 +204,7 @@ describe('spec:update when the new types break the code', () => {
     const spec = parse(
       await readFile(path.join(project.dir, 'openapi', 'fish-audio.yaml'), 'utf8'),
     );
-    expect(Object.keys((spec as OpenAPIDocument).paths!)).toEqual(WALLET_PATHS);
+    expect(Object.keys((spec as OpenAPIDocument).paths!)).toEqual(ALL_PATHS);
   }, 60_000);
 });
 
@@ -196,18 +223,17 @@ describe('spec:update --spec and --out', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('does not exist yet');
     const doc = parse(await readFile(spec, 'utf8')) as OpenAPIDocument;
-    expect(Object.keys(doc.paths!)).toEqual(WALLET_PATHS);
+    expect(Object.keys(doc.paths!)).toEqual(ALL_PATHS);
     expect(await readFile(path.join(out, 'fish-audio.ts'), 'utf8')).toContain(
       'elsewhere/spec.yaml',
     );
     expect(await snapshot(project.dir)).toEqual(before);
   });
 });
-describe('extractTag and toYaml', () => {
+describe('toYaml', () => {
   const doc = {
     openapi: '3.1.0',
     info: { version: '1', title: 'T' },
-    'x-internal': true,
     tags: [{ name: 'Model' }, { name: 'Wallet', description: 'Balances' }],
     paths: {
       '/wallet/b': {
@@ -247,28 +273,8 @@ describe('extractTag and toYaml', () => {
     },
   } as unknown as OpenAPIDocument;
 
-  it('keeps the tagged operations and, transitively, what they reference', () => {
-    const cut = extractTag(doc, TAG) as Record<string, any>;
-    expect(Object.keys(cut.paths)).toEqual(['/wallet/b', '/wallet/a']);
-    expect(Object.keys(cut.paths['/wallet/b'])).toEqual(['parameters', 'get']);
-    expect(cut.tags).toEqual([{ name: 'Wallet', description: 'Balances' }]);
-    expect(cut['x-internal']).toBeUndefined();
-    expect(Object.keys(cut.components.schemas).sort()).toEqual(['Balance', 'Money']);
-    expect(Object.keys(cut.components.parameters)).toEqual(['Team']);
-    expect(Object.keys(cut.components.responses)).toEqual(['Error']);
-    expect(Object.keys(cut.components.securitySchemes)).toEqual(['Key']);
-  });
-
-  it('refuses a reference it cannot keep', () => {
-    const broken = structuredClone(doc) as Record<string, any>;
-    broken.components.schemas.Balance.properties.credit.$ref = '#/components/schemas/Nowhere';
-    expect(() => extractTag(broken as OpenAPIDocument, TAG)).toThrow(/Nowhere/);
-    broken.components.schemas.Balance.properties.credit.$ref = 'money.yaml#/Money';
-    expect(() => extractTag(broken as OpenAPIDocument, TAG)).toThrow(/external \$ref/);
-  });
-
   it('writes fields in the conventional order, paths and components sorted, properties as declared', () => {
-    const text = toYaml(extractTag(doc, TAG));
+    const text = toYaml(doc);
     const keysAt = (...at: string[]) => {
       const node = parseDocument(text).getIn(at, true);
       if (!isMap(node)) throw new Error(`no map at ${at.join('.')}`);
@@ -276,11 +282,12 @@ describe('extractTag and toYaml', () => {
     };
     expect(keysAt()).toEqual(['openapi', 'info', 'tags', 'paths', 'components']);
     expect(keysAt('info')).toEqual(['title', 'version']);
-    expect(keysAt('paths')).toEqual(['/wallet/a', '/wallet/b']);
+    expect(keysAt('paths')).toEqual(['/model', '/wallet/a', '/wallet/b']);
+    expect(keysAt('paths', '/wallet/b')).toEqual(['parameters', 'get', 'post']);
     expect(keysAt('paths', '/wallet/b', 'get')).toEqual(['tags', 'responses', 'security']);
     expect(keysAt('paths', '/wallet/b', 'get', 'responses')).toEqual(['200', '4XX', 'default']);
     expect(keysAt('components')).toEqual(['schemas', 'responses', 'parameters', 'securitySchemes']);
-    expect(keysAt('components', 'schemas')).toEqual(['Balance', 'Money']);
+    expect(keysAt('components', 'schemas')).toEqual(['Balance', 'Money', 'Unused']);
     expect(keysAt('components', 'schemas', 'Balance')).toEqual(['type', 'properties', 'required']);
     expect(keysAt('components', 'schemas', 'Balance', 'properties')).toEqual(['zeta', 'credit']);
     expect(keysAt('components', 'parameters', 'Team')).toEqual(['name', 'in', 'schema']);

@@ -5,8 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OUT, DEFAULT_SPEC, generate, staleFiles } from '../scripts/generate.js';
 import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
-import { buildResponseValidators } from '../scripts/validators.js';
-import type { ResponseValidator } from '../src/generated/validators.js';
+import { buildValidatorFiles } from '../scripts/validators.js';
+import type { ResponseValidator } from '../src/generated/validators/index.js';
 import { describeErrors, formatMismatches, validateResponse } from '../src/validate.js';
 
 const CREDIT = 'GET /wallet/{user_id}/api-credit';
@@ -27,7 +27,10 @@ function docWith(schema: unknown, schemas: Record<string, unknown> = {}): OpenAP
     openapi: '3.1.0',
     paths: {
       '/thing': {
-        get: { responses: { '200': { content: { 'application/json': { schema } } } } },
+        get: {
+          operationId: 'things.get',
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema } } } },
+        },
       },
     },
     components: { schemas },
@@ -42,7 +45,7 @@ const tempDirs: string[] = [];
 afterAll(() => Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 async function loadValidators(doc: OpenAPIDocument) {
-  const { code } = buildResponseValidators(doc);
+  const { code } = buildValidatorFiles(doc).resources.things!;
   const dir = await mkdtemp(path.join(tmpdir(), 'validators-'));
   tempDirs.push(dir);
   const file = path.join(dir, 'validators.mjs');
@@ -59,39 +62,39 @@ async function check(doc: OpenAPIDocument, body: unknown) {
   return validate(body) ? [] : describeErrors(validate.errors ?? [], body);
 }
 
-describe('validateResponse', () => {
-  it('accepts a body that matches the documented schema', () => {
-    expect(validateResponse(CREDIT, 200, validCredit)).toEqual([]);
+describe('validateResponse', async () => {
+  it('accepts a body that matches the documented schema', async () => {
+    expect(await validateResponse(CREDIT, 200, validCredit)).toEqual([]);
   });
 
-  it('accepts properties the spec does not list', () => {
-    expect(validateResponse(CREDIT, 200, { ...validCredit, brand_new_field: { a: 1 } })).toEqual(
-      [],
-    );
+  it('accepts properties the spec does not list', async () => {
+    expect(
+      await validateResponse(CREDIT, 200, { ...validCredit, brand_new_field: { a: 1 } }),
+    ).toEqual([]);
   });
 
-  it('points a missing required property at the property itself', () => {
+  it('points a missing required property at the property itself', async () => {
     const { credit: _, ...body } = validCredit;
-    expect(validateResponse(CREDIT, 200, body)).toEqual([
+    expect(await validateResponse(CREDIT, 200, body)).toEqual([
       { pointer: '/credit', expected: 'required property', actual: 'missing' },
     ]);
   });
 
-  it('reports a wrong type with what arrived', () => {
-    expect(validateResponse(CREDIT, 200, { ...validCredit, credit: 12 })).toEqual([
+  it('reports a wrong type with what arrived', async () => {
+    expect(await validateResponse(CREDIT, 200, { ...validCredit, credit: 12 })).toEqual([
       { pointer: '/credit', expected: 'type string', actual: 'number 12' },
     ]);
   });
 
-  it('reports a wrong nullable value once, listing both allowed types', () => {
-    expect(validateResponse(CREDIT, 200, { ...validCredit, has_free_credit: 'yes' })).toEqual([
-      { pointer: '/has_free_credit', expected: 'type boolean or null', actual: 'string "yes"' },
-    ]);
+  it('reports a wrong nullable value once, listing both allowed types', async () => {
+    expect(await validateResponse(CREDIT, 200, { ...validCredit, has_free_credit: 'yes' })).toEqual(
+      [{ pointer: '/has_free_credit', expected: 'type boolean or null', actual: 'string "yes"' }],
+    );
   });
 
-  it('reports every mismatch at once', () => {
+  it('reports every mismatch at once', async () => {
     const { user_id: _, ...body } = { ...validCredit, credit: 12, has_phone_sha256: 'no' };
-    const mismatches = validateResponse(CREDIT, 200, body);
+    const mismatches = await validateResponse(CREDIT, 200, body);
     expect(mismatches).toEqual([
       { pointer: '/user_id', expected: 'required property', actual: 'missing' },
       { pointer: '/credit', expected: 'type string', actual: 'number 12' },
@@ -104,8 +107,8 @@ describe('validateResponse', () => {
     );
   });
 
-  it('reports a body of the wrong kind at the root', () => {
-    const mismatches = validateResponse(CREDIT, 200, 'Service Unavailable');
+  it('reports a body of the wrong kind at the root', async () => {
+    const mismatches = await validateResponse(CREDIT, 200, 'Service Unavailable');
     expect(mismatches).toEqual([
       { pointer: '', expected: 'type object', actual: 'string "Service Unavailable"' },
     ]);
@@ -114,17 +117,17 @@ describe('validateResponse', () => {
     );
   });
 
-  it('checks error bodies against their own status', () => {
+  it('checks error bodies against their own status', async () => {
     const body = { status: '503', message: 'busy', reason: 7 };
-    expect(validateResponse(CREDIT, 503, body)).toEqual([
+    expect(await validateResponse(CREDIT, 503, body)).toEqual([
       { pointer: '/status', expected: 'type integer', actual: 'string "503"' },
       { pointer: '/reason', expected: 'type string or null', actual: 'number 7' },
     ]);
   });
 
-  it('returns no mismatches for a status without a documented JSON body', () => {
-    expect(validateResponse(CREDIT, 500, '<html>')).toEqual([]);
-    expect(validateResponse(CREDIT, 204, undefined)).toEqual([]);
+  it('returns no mismatches for a status without a documented JSON body', async () => {
+    expect(await validateResponse(CREDIT, 500, '<html>')).toEqual([]);
+    expect(await validateResponse(CREDIT, 204, undefined)).toEqual([]);
   });
 });
 
@@ -212,23 +215,28 @@ describe('generated validators', () => {
     (doc.paths!['/thing']!.get as { responses: Record<string, unknown> }).responses['201'] = {
       content: { 'application/json': { schema: { type: 'string' } } },
     };
-    const { code, types } = buildResponseValidators(doc);
+    const { code, types } = buildValidatorFiles(doc).resources.things!;
     expect(code).toMatch(/\/\/ "200" skipped\. Ajv cannot compile its schema: .*strnig/);
     expect(types).toMatch(/\/\/ "200" skipped\./);
     expect(code).toMatch(/"201": v\d+,/);
   });
 
-  it('in src/generated have no import or require', async () => {
-    const code = await readFile(path.join(DEFAULT_OUT, 'validators.js'), 'utf8');
-    expect(code).toMatch(/^\/\/ DO NOT EDIT\./);
-    expect(code).not.toMatch(/\brequire\s*\(|^\s*import\b|\bimport\s*\(/m);
-  });
+  it.each(['wallet', 'tts', 'voices', 'agents'])(
+    'in src/generated/validators/%s.js have no import or require',
+    async (resource) => {
+      const code = await readFile(path.join(DEFAULT_OUT, 'validators', `${resource}.js`), 'utf8');
+      expect(code).toMatch(/^\/\/ DO NOT EDIT\./);
+      expect(code).not.toMatch(/\brequire\s*\(|^\s*import\b|\bimport\s*\(/m);
+    },
+  );
 
   it('regenerate byte for byte', async () => {
     const first = await generate(DEFAULT_SPEC, DEFAULT_OUT);
     const second = await generate(DEFAULT_SPEC, DEFAULT_OUT);
     expect(second).toEqual(first);
-    expect(first.map((f) => path.basename(f.path))).toContain('validators.js');
+    expect(first.map((f) => path.relative(DEFAULT_OUT, f.path))).toContain(
+      path.join('validators', 'wallet.js'),
+    );
     expect(await staleFiles(first)).toEqual([]);
   });
 });

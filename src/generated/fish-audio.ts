@@ -3,6 +3,701 @@
 // Regenerate it with `npm run generate` after changing the spec.
 
 export interface paths {
+  '/model': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List Models */
+    get: operations['voices.list'];
+    put?: never;
+    /** Create Model for Users via API */
+    post: operations['voices.create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/model/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get Model */
+    get: operations['voices.get'];
+    put?: never;
+    post?: never;
+    /** Delete Model */
+    delete: operations['voices.delete'];
+    options?: never;
+    head?: never;
+    /** Update Model */
+    patch: operations['voices.update'];
+    trace?: never;
+  };
+  '/v1/agent/agents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Agents
+     * @description List your team's agents, newest first. Paginate with `cursor` (follow
+     *     `next_cursor` while `has_more` is true) or with `page` for offset
+     *     pagination with a `total` count — the two are mutually exclusive.
+     */
+    get: operations['agents.list'];
+    put?: never;
+    /**
+     * Create Agent
+     * @description Create an agent, optionally with its full initial configuration inline —
+     *     one call provisions a ready-to-publish agent. The agent starts as a draft:
+     *     publish it before creating sessions with it.
+     */
+    post: operations['agents.create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/agents/{agent_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Agent
+     * @description Fetch one agent's profile fields. The draft configuration lives at
+     *     `GET /v1/agent/agents/{agent_id}/config`.
+     */
+    get: operations['agents.get'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete Agent
+     * @description Delete an agent together with its configuration and version history.
+     *     Existing session records are retained.
+     */
+    delete: operations['agents.delete'];
+    options?: never;
+    head?: never;
+    /**
+     * Update Agent
+     * @description Update agent-level fields (name, description, status, public access and
+     *     session-override policy). Omitted fields keep their value. Conversation
+     *     behavior — voice, prompt, recording and the rest — is draft configuration:
+     *     use `PATCH /v1/agent/agents/{agent_id}/config`.
+     */
+    patch: operations['agents.update'];
+    trace?: never;
+  };
+  '/v1/agent/agents/{agent_id}/config': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Draft Config
+     * @description Read the agent's current draft configuration — the state the next publish
+     *     will freeze. Sessions run the latest published version, not the draft; use
+     *     the versions endpoints to see what is live. Webhook signing secrets are
+     *     write-only and reported as `has_secret`.
+     */
+    get: operations['agents.getConfig'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update Draft Config
+     * @description Patch the draft configuration section by section; omitted sections keep
+     *     their value. Changes only affect live sessions after the next publish.
+     *     `prompt.system_prompt` is limited to 4000 tokens (422 beyond); keeping it
+     *     under 2000 tokens is recommended for latency and cost.
+     *     `voice.voice_id` accepts any public voice model id.
+     *     `voice.speaking_language` accepts `en`, `ja`, `zh`, `ko`, `es`, `fr`, `de`;
+     *     anything else is 422. `voice.expressive` opts into richer expressive
+     *     delivery (emotion steering, laughter and sounds, pauses); off keeps the
+     *     standard delivery. `tool_ids` and
+     *     `knowledge_source_ids` replace their attachment lists wholesale and every
+     *     id must resolve, else 422. `llm.custom` points the agent at your own
+     *     OpenAI-compatible endpoint; mutually exclusive with `llm.tier`, cleared
+     *     with an explicit null.
+     */
+    patch: operations['agents.updateConfig'];
+    trace?: never;
+  };
+  '/v1/agent/agents/{agent_id}/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Publish Agent
+     * @description Freeze the current draft into an immutable version (version_number
+     *     auto-increments) and make it the live configuration for new sessions. If
+     *     the draft already matches the live version, return that version unchanged.
+     *     The body is optional; the title and description label a newly created
+     *     version for audit and rollback.
+     */
+    post: operations['agents.publish'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/agents/{agent_id}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Agent Versions
+     * @description The publish history, newest first. The highest version_number is what live
+     *     sessions run. Compare a version's config_hash with the draft's to detect
+     *     unpublished changes.
+     */
+    get: operations['agents.listVersions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/agents/{agent_id}/versions/{version_number}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Agent Version
+     * @description One published version with its full frozen configuration snapshot —
+     *     including the current live version. Secrets inside the snapshot are
+     *     redacted the same way as the draft config.
+     */
+    get: operations['agents.getVersion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/agents/{agent_id}/widget': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Widget Config
+     * @description Unauthenticated display configuration for the embeddable `<fish-agent>`
+     *     widget. Only agents published as public are reachable, and the request
+     *     `Origin` must match the agent's allowed origins — the same gate as
+     *     anonymous session creation. Attributes set on the embed tag override
+     *     every field returned here.
+     */
+    get: operations['agents.getWidget'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/available-phone-numbers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Search Available Phone Numbers
+     * @description Search the purchasable number inventory. Buy an entry with
+     *     `POST /v1/agent/phone-numbers`; availability is not a reservation, so a listed
+     *     number can still be claimed by someone else first.
+     */
+    get: operations['phoneNumbers.listAvailable'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/knowledge-sources': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Knowledge Sources
+     * @description List your team's knowledge sources, newest first. Paginate with `cursor`
+     *     (follow `next_cursor` while `has_more` is true) or with `page` for offset
+     *     pagination with a `total` count — the two are mutually exclusive.
+     */
+    get: operations['knowledgeSources.list'];
+    put?: never;
+    /**
+     * Create Knowledge Source
+     * @description Upload a plain-text or Markdown file (UTF-8, up to 1 MB) as a knowledge
+     *     source. Send `multipart/form-data` with the file in `source`; `name`
+     *     defaults to the file name. Attach it to agents via the agent config's
+     *     `knowledge_base.knowledge_source_ids`.
+     */
+    post: operations['knowledgeSources.create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/knowledge-sources/{source_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Knowledge Source
+     * @description Fetch one knowledge source including its full text content and current
+     *     revision number.
+     */
+    get: operations['knowledgeSources.get'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete Knowledge Source
+     * @description Delete a knowledge source. Returns 409 while any agent still references it
+     *     — in its draft or in its currently published version (sessions resolve
+     *     sources at call time, so deleting a published reference would change a
+     *     running agent). Check `GET /v1/agent/knowledge-sources/{source_id}/agents`,
+     *     detach via the agent config, and republish if needed before deleting.
+     */
+    delete: operations['knowledgeSources.delete'];
+    options?: never;
+    head?: never;
+    /**
+     * Update Knowledge Source
+     * @description Rename the source and/or replace its content by uploading a new file in
+     *     `source` (multipart). Replacing content increments `revision_number` while
+     *     the id stays stable, and every attached agent's draft picks it up
+     *     immediately; published versions pin the revision they were published with,
+     *     so republish each affected agent to put the new content live — that
+     *     two-step (sync content, republish) is the nightly content-sync recipe.
+     */
+    patch: operations['knowledgeSources.update'];
+    trace?: never;
+  };
+  '/v1/agent/knowledge-sources/{source_id}/agents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Agents Using Knowledge Source
+     * @description Every agent that references this source in its draft or currently
+     *     published configuration — the pre-flight check before a delete.
+     */
+    get: operations['knowledgeSources.listAgents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/phone-calls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create Phone Call
+     * @description Place an outbound call from one of your Twilio phone numbers to a US,
+     *     Canada or Japan destination. A domestic trunk 0 after +81 (e.g.
+     *     +81080...) is accepted and normalized to E.164 (+8180...). Returns
+     *     immediately with the session queued for
+     *     dialing; subscribe to the `phone_call.dial_finished` webhook or poll
+     *     `GET /v1/agent/sessions/{session_id}` for the dial outcome. Ringing is
+     *     never billed — metering starts when the callee answers.
+     *
+     *     Errors carry a machine-readable `reason` (e.g. `destination_not_allowed`,
+     *     `insufficient_credit`, `daily_limit_exceeded`,
+     *     `concurrency_limit_exceeded`).
+     */
+    post: operations['phoneCalls.create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/phone-numbers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Phone Numbers
+     * @description List your team's phone numbers, newest first. Released numbers are gone
+     *     for good and never appear. Look an id up by E.164 with `phone_number`, or
+     *     filter with `agent_id` to see one agent's numbers. Paginate with `cursor`
+     *     (follow `next_cursor` while `has_more` is true) or with `page` for offset
+     *     pagination with a `total` count — the two are mutually exclusive.
+     */
+    get: operations['phoneNumbers.list'];
+    put?: never;
+    /**
+     * Purchase Phone Number
+     * @description Buy a number from the inventory. The number lands in your default
+     *     workspace, and any `agent_id` you bind must live there too. Billing is the
+     *     monthly price charged in daily slices: the first day is charged before
+     *     anything is bought (402 costs you nothing), and the daily run advances it
+     *     from there. 409 means the number is already on the platform; 502 means the
+     *     provider refused the purchase — the number stays visible with status
+     *     `error` and is safe to release.
+     */
+    post: operations['phoneNumbers.create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/phone-numbers/{phone_number_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Phone Number
+     * @description Fetch one phone number, including its current agent binding and
+     *     provisioning status.
+     */
+    get: operations['phoneNumbers.get'];
+    put?: never;
+    post?: never;
+    /**
+     * Release Phone Number
+     * @description Release a number back to the provider's inventory and stop its daily
+     *     billing. This is irreversible: anyone — including other platforms — can
+     *     buy the number afterwards, so callers who saved it may reach a stranger.
+     *     The number disappears from this API immediately.
+     */
+    delete: operations['phoneNumbers.delete'];
+    options?: never;
+    head?: never;
+    /**
+     * Update Phone Number
+     * @description Change the label and/or repoint the number at another agent — the
+     *     deployment-pipeline move (rebind from the staging agent to the production
+     *     one). Send `agent_id: null` to unbind; unbound numbers ring busy. The
+     *     agent must live in the number's workspace. Rebinding is a routing-table
+     *     update resolved on the next inbound call; nothing about the number itself
+     *     is reprovisioned.
+     */
+    patch: operations['phoneNumbers.update'];
+    trace?: never;
+  };
+  '/v1/agent/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Agent Sessions
+     * @description List your team's sessions, newest first. Filter by agent, status, caller
+     *     number, or creation time. Paginate with `cursor` (recommended; follow
+     *     `next_cursor` while `has_more` is true) or with `page` for offset pagination
+     *     with a `total` count — the two are mutually exclusive.
+     */
+    get: operations['agentSessions.list'];
+    put?: never;
+    /**
+     * Create Agent Session
+     * @description Start a conversation session with an agent and receive a join token for the
+     *     session transport (currently LiveKit WebRTC). Authenticate with an API key to
+     *     start sessions with any agent in your team; without credentials only agents
+     *     published as public are reachable, and the request `Origin` must match the
+     *     agent's allowed origins.
+     *
+     *     `language` (and `overrides.language`) accepts `en`, `ja`, `zh`, `ko`, `es`,
+     *     `fr`, `de`; anything else is 422. Omit it to use the agent's configured
+     *     speaking language.
+     */
+    post: operations['agentSessions.create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/sessions/{session_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Agent Session
+     * @description Fetch one session's full detail: status, timing, and the conversation
+     *     timeline (transcript turns interleaved with tool calls, in order).
+     */
+    get: operations['agentSessions.get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/sessions/{session_id}/end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End Agent Session
+     * @description Hang up a live session: the agent disconnects and the call terminates. The
+     *     session record, transcript, and recording are retained and stay readable.
+     */
+    post: operations['agentSessions.end'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/sessions/{session_id}/recording': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Agent Session Recording
+     * @description Return time-limited download URLs for the session's audio recording, one
+     *     per speaker track (agent and user are recorded separately).
+     */
+    get: operations['agentSessions.getRecording'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/tools': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Tools
+     * @description List your team's tools, newest first. Filter with `agent_id` to see one
+     *     agent's attached tools. Paginate with `cursor` (follow `next_cursor` while
+     *     `has_more` is true) or with `page` for offset pagination with a `total`
+     *     count — the two are mutually exclusive.
+     */
+    get: operations['agentTools.list'];
+    put?: never;
+    /**
+     * Create Tool
+     * @description Create a workspace tool. `tool_type: webhook` calls your HTTP endpoint
+     *     during conversations; `tool_type: client` is executed by your own frontend
+     *     through the SDK (no URL). Attach it to agents via the agent config's
+     *     `tools.tool_ids`. Credential headers (authorization_bearer /
+     *     authorization_basic) are write-only and read back as `has_secret`.
+     */
+    post: operations['agentTools.create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agent/tools/{tool_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Tool
+     * @description Fetch one tool's full definition. Credential header values are never
+     *     returned — each credential header reports `has_secret` instead.
+     */
+    get: operations['agentTools.get'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete Tool
+     * @description Delete a tool. Returns 409 while any agent's draft configuration still
+     *     references it — check `GET /v1/agent/tools/{tool_id}/agents` and detach it
+     *     via the agent config first, so a delete can never silently change agent
+     *     behavior.
+     */
+    delete: operations['agentTools.delete'];
+    options?: never;
+    head?: never;
+    /**
+     * Update Tool
+     * @description Patch tool fields; omitted fields keep their value (null is rejected —
+     *     send an empty string to clear a text field). `headers` replaces the header
+     *     list wholesale — include credential values again whenever you send it,
+     *     since reads never return them. Attached agents' drafts pick up the change
+     *     immediately; published versions stay frozen until re-published.
+     */
+    patch: operations['agentTools.update'];
+    trace?: never;
+  };
+  '/v1/agent/tools/{tool_id}/agents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Agents Using Tool
+     * @description Every agent whose draft configuration references this tool — the
+     *     pre-flight check before a delete. Published versions keep executing their
+     *     frozen tool snapshot, so only draft references block deletion.
+     */
+    get: operations['agentTools.listAgents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/asr': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Speech to Text */
+    post: operations['asr.transcribe'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Text to Speech */
+    post: operations['tts.convert'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tts/stream/with-timestamp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Text to Speech Stream with Timestamps */
+    post: operations['tts.withTimestamps'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/voice-design': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Voice Design */
+    post: operations['voices.design'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/wallet/{user_id}/api-credit': {
     parameters: {
       query?: never;
@@ -11,96 +706,7 @@ export interface paths {
       cookie?: never;
     };
     /** Get API Credit */
-    get: {
-      parameters: {
-        query?: {
-          check_free_credit?: boolean;
-          team_id?: string | null;
-        };
-        header?: never;
-        path: {
-          /** @description User ID or 'self' */
-          user_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Request fulfilled, document follows */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Id */
-              _id: string;
-              /** User Id */
-              user_id: string;
-              /** Credit */
-              credit: string;
-              /** Cumulative Top Up */
-              cumulative_top_up: string;
-              /**
-               * Created At
-               * Format: date-time
-               */
-              created_at: string;
-              /**
-               * Updated At
-               * Format: date-time
-               */
-              updated_at: string;
-              /** Has Phone Sha256 */
-              has_phone_sha256: boolean;
-              /**
-               * Has Free Credit
-               * @default null
-               */
-              has_free_credit?: boolean | null;
-            };
-          };
-        };
-        /** @description No permission -- see authorization schemes */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Status */
-              status: number;
-              /** Message */
-              message: string;
-              /**
-               * Reason
-               * @default null
-               */
-              reason?: string | null;
-            };
-          };
-        };
-        /** @description The server cannot process the request due to a high load */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Status */
-              status: number;
-              /** Message */
-              message: string;
-              /**
-               * Reason
-               * @default null
-               */
-              reason?: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['wallet.getApiCredit'];
     put?: never;
     post?: never;
     delete?: never;
@@ -117,148 +723,7 @@ export interface paths {
       cookie?: never;
     };
     /** Get User Package */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          /** @description User ID or 'self' */
-          user_id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Request fulfilled, document follows */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** User Id */
-              user_id: string;
-              /** Type */
-              type: string;
-              /** Total */
-              total: number;
-              /** Balance */
-              balance: number;
-              /**
-               * Created At
-               * Format: date-time
-               */
-              created_at: string;
-              /**
-               * Updated At
-               * Format: date-time
-               */
-              updated_at: string;
-              /**
-               * Finished At
-               * Format: date-time
-               */
-              finished_at: string;
-              /**
-               * Stripe Subscription Id
-               * @default null
-               */
-              stripe_subscription_id?: string | null;
-              /**
-               * Stripe Price Id
-               * @default null
-               */
-              stripe_price_id?: string | null;
-              /**
-               * Billing Period
-               * @default null
-               */
-              billing_period?: string | null;
-              /**
-               * Current Period End
-               * @default null
-               */
-              current_period_end?: string | null;
-              /**
-               * Cancel At Period End
-               * @default null
-               */
-              cancel_at_period_end?: boolean | null;
-              /**
-               * Cancel At
-               * @default null
-               */
-              cancel_at?: string | null;
-              /**
-               * Scheduled Change
-               * @default null
-               */
-              scheduled_change?: {
-                [key: string]: unknown;
-              } | null;
-              /**
-               * Last Synced At
-               * @default null
-               */
-              last_synced_at?: string | null;
-              /**
-               * Subscription Currency
-               * @default null
-               */
-              subscription_currency?: string | null;
-              /**
-               * Extra Balance
-               * @default 0
-               */
-              extra_balance?: number | null;
-              /**
-               * Has Used Trial
-               * @default false
-               */
-              has_used_trial?: boolean;
-            };
-          };
-        };
-        /** @description No permission -- see authorization schemes */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Status */
-              status: number;
-              /** Message */
-              message: string;
-              /**
-               * Reason
-               * @default null
-               */
-              reason?: string | null;
-            };
-          };
-        };
-        /** @description The server cannot process the request due to a high load */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** Status */
-              status: number;
-              /** Message */
-              message: string;
-              /**
-               * Reason
-               * @default null
-               */
-              reason?: string | null;
-            };
-          };
-        };
-      };
-    };
+    get: operations['wallet.getPackage'];
     put?: never;
     post?: never;
     delete?: never;
@@ -270,7 +735,2286 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: never;
+  schemas: {
+    /** ASRSegment */
+    ASRSegment: {
+      /** Text */
+      text: string;
+      /** Start */
+      start: number;
+      /** End */
+      end: number;
+    };
+    /** AgentAnalysisConfig */
+    AgentAnalysisConfig: {
+      summary?: components['schemas']['AgentAnalysisSummaryConfig'];
+      /** Data Fields */
+      data_fields?: components['schemas']['AgentAnalysisDataField'][];
+      /** Criteria */
+      criteria?: components['schemas']['AgentAnalysisCriterion'][];
+    };
+    /** AgentAnalysisCriterion */
+    AgentAnalysisCriterion: {
+      /** Name */
+      name: string;
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+    };
+    /** AgentAnalysisDataField */
+    AgentAnalysisDataField: {
+      /** Name */
+      name: string;
+      /**
+       * Type
+       * @default text
+       * @enum {string}
+       */
+      type?: 'boolean' | 'text' | 'number' | 'enum';
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+      /**
+       * Enum Options
+       * @default null
+       */
+      enum_options?: string[] | null;
+    };
+    /** AgentAnalysisSummaryConfig */
+    AgentAnalysisSummaryConfig: {
+      /**
+       * Enabled
+       * @default true
+       */
+      enabled?: boolean;
+      /**
+       * Prompt
+       * @default null
+       */
+      prompt?: string | null;
+      /**
+       * Language
+       * @default en
+       * @enum {string}
+       */
+      language?: 'en' | 'zh' | 'ja' | 'ko' | 'es' | 'fr' | 'de' | 'pt' | 'ru' | 'ar';
+    };
+    /** AgentConversationConfig */
+    AgentConversationConfig: {
+      /**
+       * Max Duration Seconds
+       * @default 1800
+       */
+      max_duration_seconds?: number;
+      /**
+       * Eagerness
+       * @default balanced
+       * @enum {string}
+       */
+      eagerness?: 'relaxed' | 'balanced' | 'eager';
+      /**
+       * Interruptible
+       * @default true
+       */
+      interruptible?: boolean;
+      /**
+       * Interruption Sensitivity
+       * @default balanced
+       * @enum {string}
+       */
+      interruption_sensitivity?: 'low' | 'balanced' | 'high';
+      /**
+       * Reengage Enabled
+       * @default false
+       */
+      reengage_enabled?: boolean;
+      /**
+       * Hangup After Seconds
+       * @default 60
+       */
+      hangup_after_seconds?: number;
+      /**
+       * Hangup Farewell Enabled
+       * @default false
+       */
+      hangup_farewell_enabled?: boolean;
+      /**
+       * Record Audio
+       * @default true
+       */
+      record_audio?: boolean;
+      /**
+       * Timezone
+       * @default
+       */
+      timezone?: string;
+      /**
+       * Transfer Destinations
+       * @default []
+       */
+      transfer_destinations?: components['schemas']['AgentTransferDestination'][];
+      /** @default null */
+      outbound?: components['schemas']['AgentOutboundConfig'] | null;
+    };
+    /** AgentGuardrailsConfig */
+    AgentGuardrailsConfig: {
+      /**
+       * Focus
+       * @default false
+       */
+      focus?: boolean;
+      /**
+       * Manipulation
+       * @default false
+       */
+      manipulation?: boolean;
+    };
+    /** AgentLLMConfigRedacted */
+    AgentLLMConfigRedacted: {
+      /**
+       * Tier
+       * @default medium
+       * @enum {string}
+       */
+      tier?: 'instant' | 'medium' | 'high';
+      /** @default null */
+      custom?: components['schemas']['AgentLLMCustomConfigRedacted'] | null;
+    };
+    /**
+     * AgentLLMCustomConfigRedacted
+     * @description Read entity: the stored api_key never leaves the collection.
+     */
+    AgentLLMCustomConfigRedacted: {
+      /** Base Url */
+      base_url: string;
+      /** Model */
+      model: string;
+      /**
+       * Api Key
+       * @default null
+       */
+      api_key?: null;
+    };
+    /**
+     * AgentOutboundConfig
+     * @description Outbound-only behavior; mirror of core WorkflowOutbound.
+     *     Absent node = AMD on, hang up on voicemail.
+     */
+    AgentOutboundConfig: {
+      /**
+       * Amd Enabled
+       * @default true
+       */
+      amd_enabled?: boolean;
+      /** @default null */
+      voicemail?: components['schemas']['AgentOutboundVoicemailConfig'] | null;
+    };
+    /** AgentOutboundPatch */
+    AgentOutboundPatch: {
+      /**
+       * Amd Enabled
+       * @default true
+       */
+      amd_enabled?: boolean;
+      /** @default null */
+      voicemail?: components['schemas']['AgentOutboundVoicemailPatch'] | null;
+    };
+    /**
+     * AgentOutboundVoicemailConfig
+     * @description 1:1 mirror of core WorkflowOutboundVoicemail: message is verbatim text
+     *     for leave_message, an LLM prompt for leave_prompt_message; supports
+     *     {{dynamic_variables}}, rendered at session build.
+     */
+    AgentOutboundVoicemailConfig: {
+      /**
+       * Action
+       * @default hangup
+       * @enum {string}
+       */
+      action?: 'hangup' | 'leave_message' | 'leave_prompt_message';
+      /**
+       * Message
+       * @default
+       */
+      message?: string;
+    };
+    /** AgentOutboundVoicemailPatch */
+    AgentOutboundVoicemailPatch: {
+      /**
+       * Action
+       * @default hangup
+       * @enum {string}
+       */
+      action?: 'hangup' | 'leave_message' | 'leave_prompt_message';
+      /**
+       * Message
+       * @default
+       */
+      message?: string;
+    };
+    /** AgentPromptConfig */
+    AgentPromptConfig: {
+      /**
+       * System Prompt
+       * @default
+       */
+      system_prompt?: string;
+      /**
+       * First Message Mode
+       * @default prompt
+       * @enum {string}
+       */
+      first_message_mode?: 'off' | 'fixed' | 'prompt';
+      /**
+       * First Message
+       * @default Hi! Thanks for calling — how can I help you today?
+       */
+      first_message?: string;
+      /**
+       * First Message Prompt
+       * @default Greet the caller and ask what you can help with.
+       */
+      first_message_prompt?: string;
+    };
+    /** AgentSessionAnalysisCriterionResult */
+    AgentSessionAnalysisCriterionResult: {
+      /** Name */
+      name: string;
+      /**
+       * Result
+       * @enum {string}
+       */
+      result: 'success' | 'failure' | 'unknown';
+      /**
+       * Rationale
+       * @default
+       */
+      rationale?: string;
+    };
+    /** AgentSessionAnalysisDataValue */
+    AgentSessionAnalysisDataValue: {
+      /** Name */
+      name: string;
+      /**
+       * Type
+       * @enum {string}
+       */
+      type: 'boolean' | 'text' | 'number' | 'enum';
+      /**
+       * Value
+       * @default null
+       */
+      value?: boolean | number | string | null;
+      /**
+       * Rationale
+       * @default
+       */
+      rationale?: string;
+    };
+    /**
+     * AgentSessionAnalysisResult
+     * @description Public trim of the post-call analysis record: outcomes only, no run
+     *     internals (model, tokens, config hash).
+     */
+    AgentSessionAnalysisResult: {
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'queued' | 'running' | 'completed' | 'skipped' | 'error';
+      /**
+       * Summary
+       * @default null
+       */
+      summary?: string | null;
+      /** Data */
+      data?: components['schemas']['AgentSessionAnalysisDataValue'][];
+      /** Criteria Results */
+      criteria_results?: components['schemas']['AgentSessionAnalysisCriterionResult'][];
+    };
+    /** AgentSessionCreatePayload */
+    AgentSessionCreatePayload: {
+      /** Agent Id */
+      agent_id: string;
+      /**
+       * Name
+       * @default null
+       */
+      name?: string | null;
+      /**
+       * Timezone
+       * @default null
+       */
+      timezone?: string | null;
+      /**
+       * Client Timezone
+       * @default null
+       */
+      client_timezone?: string | null;
+      /**
+       * World Context
+       * @default true
+       */
+      world_context?: boolean;
+      /** @default null */
+      overrides?: components['schemas']['AgentSessionOverridesPayload'] | null;
+      /**
+       * Dynamic Variables
+       * @default null
+       */
+      dynamic_variables?: {
+        [key: string]: string | number | boolean;
+      } | null;
+      /**
+       * End User Id
+       * @default null
+       */
+      end_user_id?: string | null;
+      /**
+       * Metadata
+       * @default null
+       */
+      metadata?: {
+        [key: string]: components['schemas']['JsonValue'];
+      } | null;
+      /**
+       * Tool Events
+       * @default true
+       */
+      tool_events?: boolean;
+      /**
+       * Record Audio
+       * @default null
+       */
+      record_audio?: boolean | null;
+    };
+    /**
+     * AgentSessionMessageItem
+     * @description One transcript message; system messages never surface here.
+     */
+    AgentSessionMessageItem: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'message';
+      /**
+       * Role
+       * @enum {string}
+       */
+      role: 'user' | 'assistant';
+      /** Content */
+      content: string;
+      /**
+       * Turn Id
+       * @default null
+       */
+      turn_id?: number | null;
+      /**
+       * Created At
+       * @default null
+       */
+      created_at?: string | null;
+    };
+    /**
+     * AgentSessionOverridesPayload
+     * @description Wire twin of @fishaudio/agent-protocol `SessionOverrides` (session.ts).
+     *
+     *     Every field must be allow-listed in Agent.overrides_allowed; unauthorized
+     *     fields fail session creation loudly rather than being silently dropped.
+     */
+    AgentSessionOverridesPayload: {
+      /**
+       * First Message
+       * @default null
+       */
+      first_message?: string | null;
+      /**
+       * First Message Prompt
+       * @default null
+       */
+      first_message_prompt?: string | null;
+      /**
+       * System Prompt
+       * @description Limited to 4000 tokens (o200k_base), same budget as the configured prompt it replaces.
+       * @default null
+       */
+      system_prompt?: string | null;
+      /**
+       * Voice Id
+       * @default null
+       */
+      voice_id?: string | null;
+      /**
+       * Language
+       * @default null
+       */
+      language?: ('en' | 'ja' | 'zh' | 'ko' | 'es' | 'fr' | 'de') | null;
+    };
+    /** AgentSessionRecordingTrackEntity */
+    AgentSessionRecordingTrackEntity: {
+      /**
+       * Role
+       * @enum {string}
+       */
+      role: 'agent' | 'user' | 'human';
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'requested' | 'active' | 'complete' | 'failed';
+      /**
+       * Url
+       * @default null
+       */
+      url?: string | null;
+      /**
+       * Expires At
+       * @default null
+       */
+      expires_at?: string | null;
+      /**
+       * Duration Ms
+       * @default null
+       */
+      duration_ms?: number | null;
+      /**
+       * Started At
+       * @default null
+       */
+      started_at?: string | null;
+      /**
+       * Ended At
+       * @default null
+       */
+      ended_at?: string | null;
+      /**
+       * Error
+       * @default null
+       */
+      error?: string | null;
+      /**
+       * Error Code
+       * @default null
+       */
+      error_code?: string | null;
+    };
+    /**
+     * AgentSessionSummary
+     * @description One list row: lifecycle facts only — the conversation timeline lives on
+     *     the detail endpoint (Retell-style thin list).
+     */
+    AgentSessionSummary: {
+      /** Session Id */
+      session_id: string;
+      /** Agent Id */
+      agent_id: string;
+      /** Agent Name */
+      agent_name: string;
+      /**
+       * Name
+       * @default null
+       */
+      name?: string | null;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'pending' | 'active' | 'completed' | 'failed' | 'unknown';
+      /**
+       * Source
+       * @enum {string}
+       */
+      source: 'api_key' | 'dashboard' | 'public' | 'phone';
+      /**
+       * Direction
+       * @default inbound
+       * @enum {string}
+       */
+      direction?: 'inbound' | 'outbound';
+      /**
+       * Dial Status
+       * @default null
+       */
+      dial_status?: ('answered' | 'busy' | 'no_answer' | 'failed') | null;
+      /**
+       * Answered By
+       * @default null
+       */
+      answered_by?: ('human' | 'voicemail' | 'unknown') | null;
+      /**
+       * Caller Number
+       * @default null
+       */
+      caller_number?: string | null;
+      /**
+       * Dialed Number
+       * @default null
+       */
+      dialed_number?: string | null;
+      /**
+       * Timezone
+       * @default null
+       */
+      timezone?: string | null;
+      /** Created At */
+      created_at: string;
+      /**
+       * Started At
+       * @default null
+       */
+      started_at?: string | null;
+      /**
+       * Ended At
+       * @default null
+       */
+      ended_at?: string | null;
+      /**
+       * Duration Seconds
+       * @default null
+       */
+      duration_seconds?: number | null;
+      /** Metadata */
+      metadata?: {
+        [key: string]: components['schemas']['JsonValue'];
+      };
+    };
+    /**
+     * AgentSessionToolCallItem
+     * @description Tool invocation, mirroring the realtime `tool.started` event; `call_id`
+     *     matches the SDK event's callId, so live UIs and history line up.
+     */
+    AgentSessionToolCallItem: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'tool_call';
+      /** Call Id */
+      call_id: string;
+      /** Tool Name */
+      tool_name: string;
+      /**
+       * Tool Source
+       * @default null
+       */
+      tool_source?: string | null;
+      /** Input */
+      input: string;
+      /**
+       * Turn Id
+       * @default null
+       */
+      turn_id?: number | null;
+      /**
+       * Created At
+       * @default null
+       */
+      created_at?: string | null;
+    };
+    /**
+     * AgentSessionToolResultItem
+     * @description Tool outcome (`tool.completed`/`tool.failed` twin). A call that never
+     *     resolved (session died mid-flight) has no result item.
+     */
+    AgentSessionToolResultItem: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'tool_result';
+      /** Call Id */
+      call_id: string;
+      /** Tool Name */
+      tool_name: string;
+      /**
+       * Tool Source
+       * @default null
+       */
+      tool_source?: string | null;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'completed' | 'failed';
+      /**
+       * Output
+       * @default null
+       */
+      output?: string | null;
+      /**
+       * Output Truncated
+       * @default false
+       */
+      output_truncated?: boolean;
+      /**
+       * Error
+       * @default null
+       */
+      error?: string | null;
+      /**
+       * Latency Ms
+       * @default null
+       */
+      latency_ms?: number | null;
+      /**
+       * Turn Id
+       * @default null
+       */
+      turn_id?: number | null;
+      /**
+       * Created At
+       * @default null
+       */
+      created_at?: string | null;
+    };
+    /** AgentSystemToolsConfig */
+    AgentSystemToolsConfig: {
+      /**
+       * Hang Up Call
+       * @default false
+       */
+      hang_up_call?: boolean;
+    };
+    /** AgentTransferDestination */
+    AgentTransferDestination: {
+      /**
+       * Type
+       * @default phone
+       * @constant
+       */
+      type?: 'phone';
+      /**
+       * Label
+       * @default
+       */
+      label?: string;
+      /** Phone Number */
+      phone_number: string;
+      /**
+       * Mode
+       * @default cold
+       * @enum {string}
+       */
+      mode?: 'cold' | 'warm';
+      /**
+       * Warm Connect
+       * @default confirm
+       * @enum {string}
+       */
+      warm_connect?: 'confirm' | 'direct';
+    };
+    /** AgentTransferDestinationPatch */
+    AgentTransferDestinationPatch: {
+      /**
+       * Type
+       * @default phone
+       * @constant
+       */
+      type?: 'phone';
+      /**
+       * Label
+       * @default
+       */
+      label?: string;
+      /** Phone Number */
+      phone_number: string;
+      /**
+       * Mode
+       * @default cold
+       * @enum {string}
+       */
+      mode?: 'cold' | 'warm';
+      /**
+       * Warm Connect
+       * @default confirm
+       * @enum {string}
+       */
+      warm_connect?: 'confirm' | 'direct';
+    };
+    /** AgentVoiceConfig */
+    AgentVoiceConfig: {
+      /**
+       * Voice Id
+       * @default 4501d82f5de3467ebf4d7ef095a2deee
+       */
+      voice_id?: string;
+      /**
+       * Speaking Language
+       * @default en
+       * @enum {string}
+       */
+      speaking_language?: 'en' | 'ja' | 'zh' | 'ko' | 'es' | 'fr' | 'de';
+      /**
+       * Expressive
+       * @default false
+       */
+      expressive?: boolean;
+    };
+    /** AgentWebhookArgumentPayload */
+    AgentWebhookArgumentPayload: {
+      /** Name */
+      name: string;
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+    };
+    /** AgentWebhookHeaderPayload */
+    AgentWebhookHeaderPayload: {
+      /** Name */
+      name: string;
+      /** Value */
+      value: string;
+      /**
+       * Kind
+       * @default custom
+       * @enum {string}
+       */
+      kind?: 'custom' | 'authorization_bearer' | 'authorization_basic';
+    };
+    /** AgentWebhookMockResponsePayload */
+    AgentWebhookMockResponsePayload: {
+      /**
+       * Name
+       * @default
+       */
+      name?: string;
+      /**
+       * Status Code
+       * @default 200
+       */
+      status_code?: number;
+      /**
+       * Content Type
+       * @default application/json
+       */
+      content_type?: string;
+      /**
+       * Body
+       * @default
+       */
+      body?: string;
+    };
+    /** AuthorEntity */
+    AuthorEntity: {
+      /** Id */
+      _id: string;
+      /** Nickname */
+      nickname: string;
+      /** Avatar */
+      avatar: string;
+    };
+    JsonValue: unknown;
+    /** ModelAudioQualityEntity */
+    ModelAudioQualityEntity: {
+      /** Filename */
+      filename: string;
+      /** Duration Ms */
+      duration_ms: number;
+      /**
+       * Language
+       * @default unknown
+       */
+      language?: string;
+      /** Quality */
+      quality?: {
+        [key: string]: number;
+      };
+      /**
+       * Quality Passed
+       * @default false
+       */
+      quality_passed?: boolean;
+      /**
+       * Quality Reason
+       * @default
+       */
+      quality_reason?: string;
+    };
+    /** ModelEntity */
+    ModelEntity: {
+      /** Id */
+      _id: string;
+      /**
+       * Type
+       * @enum {string}
+       */
+      type: 'svc' | 'tts';
+      /** Title */
+      title: string;
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+      /**
+       * Cover Image
+       * @default
+       */
+      cover_image?: string;
+      /**
+       * Train Mode
+       * @default full
+       * @enum {string}
+       */
+      train_mode?: 'fast' | 'full';
+      /**
+       * State
+       * @enum {string}
+       */
+      state: 'created' | 'training' | 'trained' | 'failed';
+      /** Tags */
+      tags: string[];
+      /**
+       * Samples
+       * @default []
+       */
+      samples?: components['schemas']['SampleEntity'][];
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+      /**
+       * Languages
+       * @default []
+       */
+      languages?: string[];
+      /**
+       * Visibility
+       * @enum {string}
+       */
+      visibility: 'public' | 'unlist' | 'private';
+      /**
+       * Lock Visibility
+       * @default false
+       */
+      lock_visibility?: boolean;
+      /**
+       * Dmca Taken Down
+       * @default false
+       */
+      dmca_taken_down?: boolean | null;
+      /**
+       * Default Text
+       * @default
+       */
+      default_text?: string;
+      /**
+       * Source
+       * @default null
+       */
+      source?: string | null;
+      /**
+       * Pvc Release State
+       * @default null
+       */
+      pvc_release_state?: ('released' | 'retiring') | null;
+      /**
+       * Pvc Notice Period Months
+       * @default null
+       */
+      pvc_notice_period_months?: number | null;
+      /**
+       * Pvc Released At
+       * @default null
+       */
+      pvc_released_at?: string | null;
+      /**
+       * Pvc Retire Requested At
+       * @default null
+       */
+      pvc_retire_requested_at?: string | null;
+      /**
+       * Pvc Retire Effective At
+       * @default null
+       */
+      pvc_retire_effective_at?: string | null;
+      /** @default null */
+      quality?: components['schemas']['ModelQualityEntity'] | null;
+      /** Like Count */
+      like_count: number;
+      /** Mark Count */
+      mark_count: number;
+      /** Shared Count */
+      shared_count: number;
+      /** Task Count */
+      task_count: number;
+      /**
+       * Unliked
+       * @default false
+       */
+      unliked?: boolean;
+      /**
+       * Liked
+       * @default false
+       */
+      liked?: boolean;
+      /**
+       * Marked
+       * @default false
+       */
+      marked?: boolean;
+      author: components['schemas']['AuthorEntity'];
+    };
+    /** ModelQualityEntity */
+    ModelQualityEntity: {
+      /** Audios */
+      audios?: components['schemas']['ModelAudioQualityEntity'][];
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+    };
+    /**
+     * PhoneCallCreatePayload
+     * @description POST phone-calls body, shared by the public and console routes.
+     *
+     *     to_number is deliberately not format-validated here: the contract orders
+     *     the E.164 check after the agent/published checks, so it runs in the
+     *     service with a machine-readable reason.
+     */
+    PhoneCallCreatePayload: {
+      /** Agent Id */
+      agent_id: string;
+      /**
+       * Phone Number Id
+       * @description The team-owned number to dial from (twilio provider only).
+       */
+      phone_number_id: string;
+      /**
+       * To Number
+       * @description Destination in E.164, e.g. +14155550123.
+       */
+      to_number: string;
+      /**
+       * Dynamic Variables
+       * @default null
+       */
+      dynamic_variables?: {
+        [key: string]: string | number | boolean;
+      } | null;
+      /** @default null */
+      overrides?: components['schemas']['AgentSessionOverridesPayload'] | null;
+      /**
+       * Metadata
+       * @default null
+       */
+      metadata?: {
+        [key: string]: components['schemas']['JsonValue'];
+      } | null;
+    };
+    /**
+     * ProsodyControl
+     * @description Controls for adjusting the prosody (rhythm and intonation) of generated speech.
+     */
+    ProsodyControl: {
+      /**
+       * Speed
+       * @description Speaking rate multiplier. Valid range: 0.5 to 2.0. 1.0 = normal speed, 0.5 = half speed, 2.0 = double speed. Useful for adjusting pacing without regenerating audio.
+       * @default 1
+       */
+      speed?: number;
+      /**
+       * Volume
+       * @description Volume adjustment in decibels (dB). 0 = no change, positive values = louder, negative values = quieter.
+       * @default 0
+       */
+      volume?: number;
+      /**
+       * Normalize Loudness
+       * @description Normalize output loudness for more consistent perceived volume. Applies to the S2 family (`s2-pro`, `s2.1-pro`, `s2.1-pro-free`); on `s1` it is accepted but has no effect.
+       * @default true
+       */
+      normalize_loudness?: boolean;
+    };
+    /** PublicAgentAnalysisCriterion */
+    PublicAgentAnalysisCriterion: {
+      /** Name */
+      name: string;
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+    };
+    /** PublicAgentAnalysisDataField */
+    PublicAgentAnalysisDataField: {
+      /** Name */
+      name: string;
+      /**
+       * Type
+       * @default text
+       * @enum {string}
+       */
+      type?: 'boolean' | 'text' | 'number' | 'enum';
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+      /**
+       * Enum Options
+       * @default null
+       */
+      enum_options?: string[] | null;
+    };
+    /** PublicAgentAnalysisPatch */
+    PublicAgentAnalysisPatch: {
+      /** @default null */
+      summary?: components['schemas']['PublicAgentAnalysisSummaryPatch'] | null;
+      /**
+       * Data Fields
+       * @default null
+       */
+      data_fields?: components['schemas']['PublicAgentAnalysisDataField'][] | null;
+      /**
+       * Criteria
+       * @default null
+       */
+      criteria?: components['schemas']['PublicAgentAnalysisCriterion'][] | null;
+    };
+    /** PublicAgentAnalysisSummaryPatch */
+    PublicAgentAnalysisSummaryPatch: {
+      /**
+       * Enabled
+       * @default true
+       */
+      enabled?: boolean;
+      /**
+       * Prompt
+       * @default null
+       */
+      prompt?: string | null;
+      /**
+       * Language
+       * @default en
+       * @enum {string}
+       */
+      language?: 'en' | 'zh' | 'ja' | 'ko' | 'es' | 'fr' | 'de' | 'pt' | 'ru' | 'ar';
+    };
+    /** PublicAgentConfigEntity */
+    PublicAgentConfigEntity: {
+      /** Agent Id */
+      agent_id: string;
+      /**
+       * Config Hash
+       * @description Content hash of the draft; equal to a version's config_hash when the draft has no unpublished changes.
+       */
+      config_hash: string;
+      prompt: components['schemas']['AgentPromptConfig'];
+      voice: components['schemas']['AgentVoiceConfig'];
+      conversation: components['schemas']['AgentConversationConfig'];
+      tools: components['schemas']['PublicAgentToolsConfig'];
+      webhooks: components['schemas']['PublicAgentWebhooksConfig'];
+      knowledge_base: components['schemas']['PublicAgentKnowledgeBaseConfig'];
+      analysis: components['schemas']['AgentAnalysisConfig'];
+      guardrails: components['schemas']['AgentGuardrailsConfig'];
+      llm: components['schemas']['AgentLLMConfigRedacted'];
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+    };
+    /** PublicAgentConfigPatchPayload */
+    PublicAgentConfigPatchPayload: {
+      /** @default null */
+      prompt?: components['schemas']['PublicAgentPromptPatch'] | null;
+      /** @default null */
+      voice?: components['schemas']['PublicAgentVoicePatch'] | null;
+      /** @default null */
+      conversation?: components['schemas']['PublicAgentConversationPatch'] | null;
+      /** @default null */
+      tools?: components['schemas']['PublicAgentToolsPatch'] | null;
+      /** @default null */
+      webhooks?: components['schemas']['PublicAgentWebhooksPatch'] | null;
+      /** @default null */
+      knowledge_base?: components['schemas']['PublicAgentKnowledgeBasePatch'] | null;
+      /** @default null */
+      analysis?: components['schemas']['PublicAgentAnalysisPatch'] | null;
+      /** @default null */
+      guardrails?: components['schemas']['PublicAgentGuardrailsPatch'] | null;
+      /** @default null */
+      llm?: components['schemas']['PublicAgentLLMPatch'] | null;
+    };
+    /** PublicAgentConversationPatch */
+    PublicAgentConversationPatch: {
+      /**
+       * Max Duration Seconds
+       * @default null
+       */
+      max_duration_seconds?: number | null;
+      /**
+       * Eagerness
+       * @default null
+       */
+      eagerness?: ('relaxed' | 'balanced' | 'eager') | null;
+      /**
+       * Interruptible
+       * @default null
+       */
+      interruptible?: boolean | null;
+      /**
+       * Interruption Sensitivity
+       * @default null
+       */
+      interruption_sensitivity?: ('low' | 'balanced' | 'high') | null;
+      /**
+       * Reengage Enabled
+       * @default null
+       */
+      reengage_enabled?: boolean | null;
+      /**
+       * Hangup After Seconds
+       * @default null
+       */
+      hangup_after_seconds?: number | null;
+      /**
+       * Hangup Farewell Enabled
+       * @default null
+       */
+      hangup_farewell_enabled?: boolean | null;
+      /**
+       * Record Audio
+       * @default null
+       */
+      record_audio?: boolean | null;
+      /**
+       * Timezone
+       * @default null
+       */
+      timezone?: string | null;
+      /**
+       * Transfer Destinations
+       * @default null
+       */
+      transfer_destinations?: components['schemas']['AgentTransferDestinationPatch'][] | null;
+      /** @default null */
+      outbound?: components['schemas']['AgentOutboundPatch'] | null;
+    };
+    /** PublicAgentCreatePayload */
+    PublicAgentCreatePayload: {
+      /** Name */
+      name: string;
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+      /**
+       * @description Optional initial draft configuration, applied atop the platform defaults; one call provisions a fully configured agent.
+       * @default null
+       */
+      config?: components['schemas']['PublicAgentConfigPatchPayload'] | null;
+    };
+    /** PublicAgentEntity */
+    PublicAgentEntity: {
+      /** Agent Id */
+      agent_id: string;
+      /** Workspace Id */
+      workspace_id: string;
+      /** Name */
+      name: string;
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'active' | 'archived';
+      /**
+       * Publication State
+       * @description `live` once at least one version is published; `draft` agents cannot take sessions yet.
+       * @enum {string}
+       */
+      publication_state: 'live' | 'draft';
+      /**
+       * Public Enabled
+       * @default false
+       */
+      public_enabled?: boolean;
+      /** Allowed Origins */
+      allowed_origins?: string[];
+      /** Overrides Allowed */
+      overrides_allowed?: ('first_message' | 'system_prompt' | 'voice_id' | 'language')[];
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+    };
+    /** PublicAgentGuardrailsPatch */
+    PublicAgentGuardrailsPatch: {
+      /**
+       * Focus
+       * @default null
+       */
+      focus?: boolean | null;
+      /**
+       * Manipulation
+       * @default null
+       */
+      manipulation?: boolean | null;
+    };
+    /** PublicAgentKnowledgeBaseConfig */
+    PublicAgentKnowledgeBaseConfig: {
+      /**
+       * Enabled
+       * @default false
+       */
+      enabled?: boolean;
+      /** Knowledge Source Ids */
+      knowledge_source_ids?: string[];
+    };
+    /** PublicAgentKnowledgeBasePatch */
+    PublicAgentKnowledgeBasePatch: {
+      /**
+       * Enabled
+       * @default null
+       */
+      enabled?: boolean | null;
+      /**
+       * Knowledge Source Ids
+       * @description Replaces the attached knowledge sources wholesale. Every id must be an existing knowledge source visible to the agent, else 422.
+       * @default null
+       */
+      knowledge_source_ids?: string[] | null;
+    };
+    /** PublicAgentLLMCustomConfig */
+    PublicAgentLLMCustomConfig: {
+      /** Base Url */
+      base_url: string;
+      /** Model */
+      model: string;
+      /**
+       * Api Key
+       * @description Sent to your endpoint as the Authorization bearer token; write-only, reads return null. Required when introducing `custom`; omit to keep the stored key when updating.
+       * @default null
+       */
+      api_key?: string | null;
+    };
+    /** PublicAgentLLMPatch */
+    PublicAgentLLMPatch: {
+      /**
+       * Tier
+       * @default null
+       */
+      tier?: ('instant' | 'medium' | 'high') | null;
+      /**
+       * @description Your own OpenAI-compatible endpoint; mutually exclusive with `tier`, explicit null reverts to the tier.
+       * @default null
+       */
+      custom?: components['schemas']['PublicAgentLLMCustomConfig'] | null;
+    };
+    /** PublicAgentPromptPatch */
+    PublicAgentPromptPatch: {
+      /**
+       * System Prompt
+       * @description Limited to 4000 tokens (o200k_base); keeping it under 2000 tokens is recommended for latency and cost.
+       * @default null
+       */
+      system_prompt?: string | null;
+      /**
+       * First Message Mode
+       * @default null
+       */
+      first_message_mode?: ('off' | 'fixed' | 'prompt') | null;
+      /**
+       * First Message
+       * @default null
+       */
+      first_message?: string | null;
+      /**
+       * First Message Prompt
+       * @default null
+       */
+      first_message_prompt?: string | null;
+    };
+    /**
+     * PublicAgentToolCreatePayload
+     * @description Console payload minus the folder concept (folders are console-only).
+     */
+    PublicAgentToolCreatePayload: {
+      /** Name */
+      name: string;
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+      /**
+       * Tool Type
+       * @default webhook
+       * @enum {string}
+       */
+      tool_type?: 'webhook' | 'client';
+      /** Arguments */
+      arguments?: components['schemas']['AgentWebhookArgumentPayload'][];
+      /**
+       * Method
+       * @default POST
+       * @enum {string}
+       */
+      method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      /**
+       * Url
+       * @default
+       */
+      url?: string;
+      /**
+       * Content Type
+       * @default application/json
+       */
+      content_type?: string;
+      /**
+       * Body Template
+       * @default
+       */
+      body_template?: string;
+      /** Headers */
+      headers?: components['schemas']['AgentWebhookHeaderPayload'][];
+      /**
+       * Timeout Seconds
+       * @default 30
+       */
+      timeout_seconds?: number;
+      /**
+       * Error Handling
+       * @default passthrough
+       * @enum {string}
+       */
+      error_handling?: 'passthrough' | 'hide';
+      /** Mock Responses */
+      mock_responses?: components['schemas']['AgentWebhookMockResponsePayload'][];
+      /**
+       * Expects Response
+       * @default true
+       */
+      expects_response?: boolean;
+      /**
+       * Execution Mode
+       * @default blocking
+       * @enum {string}
+       */
+      execution_mode?: 'blocking' | 'fire_and_forget' | 'background';
+    };
+    /** PublicAgentToolSummary */
+    PublicAgentToolSummary: {
+      /** Tool Id */
+      tool_id: string;
+      /** Workspace Id */
+      workspace_id: string;
+      /** Name */
+      name: string;
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+      /**
+       * Tool Type
+       * @enum {string}
+       */
+      tool_type: 'webhook' | 'client';
+      /**
+       * Method
+       * @enum {string}
+       */
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      /** Url */
+      url: string;
+      /**
+       * Used By
+       * @description How many agents reference this tool in their draft configuration.
+       * @default 0
+       */
+      used_by?: number;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+    };
+    /** PublicAgentToolUpdatePayload */
+    PublicAgentToolUpdatePayload: {
+      /**
+       * Name
+       * @default null
+       */
+      name?: string | null;
+      /**
+       * Description
+       * @default null
+       */
+      description?: string | null;
+      /**
+       * Arguments
+       * @default null
+       */
+      arguments?: components['schemas']['AgentWebhookArgumentPayload'][] | null;
+      /**
+       * Method
+       * @default null
+       */
+      method?: ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE') | null;
+      /**
+       * Url
+       * @default null
+       */
+      url?: string | null;
+      /**
+       * Content Type
+       * @default null
+       */
+      content_type?: string | null;
+      /**
+       * Body Template
+       * @default null
+       */
+      body_template?: string | null;
+      /**
+       * Headers
+       * @default null
+       */
+      headers?: components['schemas']['AgentWebhookHeaderPayload'][] | null;
+      /**
+       * Timeout Seconds
+       * @default null
+       */
+      timeout_seconds?: number | null;
+      /**
+       * Error Handling
+       * @default null
+       */
+      error_handling?: ('passthrough' | 'hide') | null;
+      /**
+       * Mock Responses
+       * @default null
+       */
+      mock_responses?: components['schemas']['AgentWebhookMockResponsePayload'][] | null;
+      /**
+       * Expects Response
+       * @default null
+       */
+      expects_response?: boolean | null;
+      /**
+       * Execution Mode
+       * @default null
+       */
+      execution_mode?: ('blocking' | 'fire_and_forget' | 'background') | null;
+    };
+    /** PublicAgentToolsConfig */
+    PublicAgentToolsConfig: {
+      /**
+       * Enabled
+       * @default true
+       */
+      enabled?: boolean;
+      /** Tool Ids */
+      tool_ids?: string[];
+      system_tools?: components['schemas']['AgentSystemToolsConfig'];
+    };
+    /** PublicAgentToolsPatch */
+    PublicAgentToolsPatch: {
+      /**
+       * Enabled
+       * @default null
+       */
+      enabled?: boolean | null;
+      /**
+       * Tool Ids
+       * @description Replaces the attached tool set wholesale. Every id must be an existing tool in the agent's workspace, else 422.
+       * @default null
+       */
+      tool_ids?: string[] | null;
+      /** @default null */
+      system_tools?: components['schemas']['PublicSystemToolsPatch'] | null;
+    };
+    /** PublicAgentUpdatePayload */
+    PublicAgentUpdatePayload: {
+      /**
+       * Name
+       * @default null
+       */
+      name?: string | null;
+      /**
+       * Description
+       * @default null
+       */
+      description?: string | null;
+      /**
+       * Status
+       * @default null
+       */
+      status?: ('active' | 'archived') | null;
+      /**
+       * Public Enabled
+       * @description Allow keyless session creation from the browser SDK, gated by allowed_origins.
+       * @default null
+       */
+      public_enabled?: boolean | null;
+      /**
+       * Allowed Origins
+       * @default null
+       */
+      allowed_origins?: string[] | null;
+      /**
+       * Overrides Allowed
+       * @description Which session-creation overrides callers may use. An empty list rejects all overrides.
+       * @default null
+       */
+      overrides_allowed?: ('first_message' | 'system_prompt' | 'voice_id' | 'language')[] | null;
+    };
+    /** PublicAgentVersionSummary */
+    PublicAgentVersionSummary: {
+      /** Version Number */
+      version_number: number;
+      /**
+       * Version Title
+       * @default null
+       */
+      version_title?: string | null;
+      /**
+       * Version Description
+       * @default null
+       */
+      version_description?: string | null;
+      /** Config Hash */
+      config_hash: string;
+      /**
+       * Published At
+       * Format: date-time
+       */
+      published_at: string;
+    };
+    /** PublicAgentVoicePatch */
+    PublicAgentVoicePatch: {
+      /**
+       * Voice Id
+       * @default null
+       */
+      voice_id?: string | null;
+      /**
+       * Speaking Language
+       * @default null
+       */
+      speaking_language?: ('en' | 'ja' | 'zh' | 'ko' | 'es' | 'fr' | 'de') | null;
+      /**
+       * Expressive
+       * @default null
+       */
+      expressive?: boolean | null;
+    };
+    /** PublicAgentWebhooksConfig */
+    PublicAgentWebhooksConfig: {
+      /** @default null */
+      conversation_init?: components['schemas']['PublicConversationInitWebhook'] | null;
+      /** Post Call */
+      post_call?: components['schemas']['PublicPostCallWebhook'][];
+    };
+    /** PublicAgentWebhooksPatch */
+    PublicAgentWebhooksPatch: {
+      /**
+       * @description Pre-call webhook for inbound phone calls: called while the call is being set up; the response's dynamic_variables render into the published prompt before the agent speaks. An explicit null removes it. Takes effect after the next publish.
+       * @default null
+       */
+      conversation_init?: components['schemas']['PublicConversationInitWebhookPayload'] | null;
+      /**
+       * Post Call
+       * @description Up to 5 endpoints, each receiving every post-call event. Replaces the configured list wholesale; a single object is still accepted and is stored as a one-element list, and null (or an empty list) clears every endpoint. URLs must be unique.
+       * @default null
+       */
+      post_call?: components['schemas']['PublicPostCallWebhookPayload'][] | null;
+    };
+    /** PublicConversationInitWebhook */
+    PublicConversationInitWebhook: {
+      /** Url */
+      url: string;
+      /**
+       * Has Secret
+       * @description Whether a signing secret is configured; the value itself is never returned.
+       * @default false
+       */
+      has_secret?: boolean;
+      /**
+       * Timeout Seconds
+       * @default 5
+       */
+      timeout_seconds?: number;
+    };
+    /** PublicConversationInitWebhookPayload */
+    PublicConversationInitWebhookPayload: {
+      /** Url */
+      url: string;
+      /**
+       * Secret
+       * @description Optional HMAC-SHA256 signing secret (X-Fish-Webhook-Signature). Write-only: reads report `has_secret` instead of the value.
+       * @default null
+       */
+      secret?: string | null;
+      /**
+       * Timeout Seconds
+       * @description How long the platform waits for the endpoint before connecting the call without variables.
+       * @default 5
+       */
+      timeout_seconds?: number;
+    };
+    /** PublicDependentAgent */
+    PublicDependentAgent: {
+      /** Agent Id */
+      agent_id: string;
+      /** Name */
+      name: string;
+    };
+    /** PublicKnowledgeSourceSummary */
+    PublicKnowledgeSourceSummary: {
+      /** Knowledge Source Id */
+      knowledge_source_id: string;
+      /** Workspace Id */
+      workspace_id: string;
+      /** Name */
+      name: string;
+      /**
+       * Description
+       * @default
+       */
+      description?: string;
+      /** File Name */
+      file_name: string;
+      /** Size Bytes */
+      size_bytes: number;
+      /** Chunk Count */
+      chunk_count: number;
+      /**
+       * Revision Number
+       * @description Increments every time the content is replaced. Drafts always use the newest revision; published versions pin the revision current at publish time.
+       */
+      revision_number: number;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+    };
+    /** PublicPhoneNumberEntity */
+    PublicPhoneNumberEntity: {
+      /** Phone Number Id */
+      phone_number_id: string;
+      /** Workspace Id */
+      workspace_id: string;
+      /**
+       * Phone Number
+       * @description E.164, e.g. +14155550123.
+       */
+      phone_number: string;
+      /**
+       * Provider
+       * @enum {string}
+       */
+      provider: 'livekit' | 'twilio';
+      /**
+       * Label
+       * @default
+       */
+      label?: string;
+      /**
+       * Agent Id
+       * @description Inbound calls route to this agent; unbound numbers ring busy.
+       */
+      agent_id: string | null;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: 'provisioning' | 'active' | 'error' | 'released';
+      /**
+       * Status Detail
+       * @description What failed when status is `error`; empty otherwise.
+       * @default
+       */
+      status_detail?: string;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /**
+       * Updated At
+       * Format: date-time
+       */
+      updated_at: string;
+    };
+    /** PublicPhoneNumberPurchasePayload */
+    PublicPhoneNumberPurchasePayload: {
+      /**
+       * Provider
+       * @description Inventory to buy from. Only the managed `twilio` inventory is purchasable (supports call transfer). The field discriminates so importing your own numbers can share this endpoint later.
+       * @constant
+       */
+      provider: 'twilio';
+      /**
+       * Phone Number
+       * @description E.164 number from `GET /v1/agent/available-phone-numbers`, e.g. +14155550123.
+       */
+      phone_number: string;
+      /**
+       * Label
+       * @default
+       */
+      label?: string;
+      /**
+       * Agent Id
+       * @description Bind an agent to answer inbound calls right away.
+       * @default null
+       */
+      agent_id?: string | null;
+    };
+    /** PublicPhoneNumberUpdatePayload */
+    PublicPhoneNumberUpdatePayload: {
+      /**
+       * Label
+       * @default null
+       */
+      label?: string | null;
+      /**
+       * Agent Id
+       * @description Agent that answers this number's inbound calls. Explicit null unbinds; omit the field to keep the current binding.
+       * @default null
+       */
+      agent_id?: string | null;
+    };
+    /** PublicPostCallWebhook */
+    PublicPostCallWebhook: {
+      /** Url */
+      url: string;
+      /**
+       * Has Secret
+       * @description Whether a signing secret is configured; the value itself is never returned.
+       * @default false
+       */
+      has_secret?: boolean;
+    };
+    /** PublicPostCallWebhookPayload */
+    PublicPostCallWebhookPayload: {
+      /** Url */
+      url: string;
+      /**
+       * Secret
+       * @description Optional HMAC-SHA256 signing secret (X-Fish-Webhook-Signature). Write-only: reads report `has_secret` instead of the value.
+       * @default null
+       */
+      secret?: string | null;
+    };
+    /** PublicSystemToolsPatch */
+    PublicSystemToolsPatch: {
+      /**
+       * Hang Up Call
+       * @default null
+       */
+      hang_up_call?: boolean | null;
+    };
+    /** PublicToolHeader */
+    PublicToolHeader: {
+      /** Name */
+      name: string;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: 'custom' | 'authorization_bearer' | 'authorization_basic';
+      /**
+       * Value
+       * @description Header value; null for credential kinds (authorization_bearer / authorization_basic), which are write-only.
+       * @default null
+       */
+      value?: string | null;
+      /**
+       * Has Secret
+       * @description Whether a credential value is stored; the value itself is never returned.
+       * @default false
+       */
+      has_secret?: boolean;
+    };
+    /**
+     * ReferenceAudio
+     * @description A voice sample with its transcript, used for zero-shot voice cloning. The model will attempt to match the voice characteristics from the audio sample.
+     */
+    ReferenceAudio: {
+      /**
+       * Audio
+       * Format: binary
+       * @description Raw audio bytes of the voice sample. Supported formats: WAV, MP3, FLAC. For best results, use 10-30 seconds of clear speech with minimal background noise.
+       */
+      audio: Blob | Uint8Array;
+      /**
+       * Text
+       * @description The exact transcript of what is spoken in the audio sample. Accuracy is important for voice cloning quality.
+       */
+      text: string;
+    };
+    /** SampleEntity */
+    SampleEntity: {
+      /** Title */
+      title: string;
+      /** Text */
+      text: string;
+      /** Task Id */
+      task_id: string;
+      /** Audio */
+      audio: string;
+    };
+    /**
+     * TTSRequest
+     * @description Request body for text-to-speech synthesis. Supports single-speaker synthesis on all compatible TTS models. Multi-speaker dialogue synthesis is only available with the S2 family (`s2-pro`, `s2.1-pro`, `s2.1-pro-free`), not `s1`.
+     *
+     *     ## Single Speaker
+     *     Provide either `reference_id` (string) pointing to a voice model, or `references` (array of ReferenceAudio) for zero-shot cloning.
+     *
+     *     ## Multiple Speakers (Dialogue — S2 family only)
+     *     For multi-speaker synthesis, provide:
+     *     - `reference_id`: array of voice model IDs, e.g., ["speaker-0-id", "speaker-1-id"]
+     *     - `text`: use speaker tags `<|speaker:0|>`, `<|speaker:1|>`, etc. to indicate speaker changes, e.g., "<|speaker:0|>Hello!<|speaker:1|>Hi there!"
+     *
+     *     Alternatively, for zero-shot multi-speaker:
+     *     - `references`: 2D array where each inner array contains references for one speaker
+     *     - `reference_id`: array of identifiers (can be arbitrary strings for zero-shot)
+     *
+     *     ## Example (Multi-Speaker with Model IDs)
+     *     ```json
+     *     {
+     *       "text": "<|speaker:0|>Good morning!<|speaker:1|>Good morning! How are you?<|speaker:0|>I'm great, thanks!",
+     *       "reference_id": ["model-id-alice", "model-id-bob"]
+     *     }
+     *     ```
+     */
+    TTSRequest: {
+      /**
+       * Text
+       * @description Text to convert to speech.
+       */
+      text: string;
+      /**
+       * Temperature
+       * @description Controls expressiveness. Higher is more varied, lower is more consistent.
+       * @default 0.7
+       */
+      temperature?: number;
+      /**
+       * Top P
+       * @description Controls diversity via nucleus sampling.
+       * @default 0.7
+       */
+      top_p?: number;
+      /**
+       * References
+       * @description Inline voice references for zero-shot cloning. Requires MessagePack (not JSON). For single speaker, provide an array of ReferenceAudio objects. For multiple speakers, provide an array of arrays where each inner array contains references for one speaker. **Multi-speaker is only available with the S2 family (`s2-pro`, `s2.1-pro`, `s2.1-pro-free`), not `s1`.** The speaker index corresponds to the index in reference_id array. Example for multi-speaker: [[{audio, text}], [{audio, text}, {audio, text}]] for 2 speakers where speaker 1 has 2 reference samples.
+       */
+      references?:
+        | components['schemas']['ReferenceAudio'][]
+        | components['schemas']['ReferenceAudio'][][]
+        | null;
+      /**
+       * Reference Id
+       * @description Voice model ID(s) from Fish Audio library or your custom models. For single-speaker synthesis, provide a string. For multi-speaker synthesis (dialogue), provide an array of model IDs. **Multi-speaker is only available with the S2 family (`s2-pro`, `s2.1-pro`, `s2.1-pro-free`), not `s1`.** When using multiple speakers, use speaker tags in your text like `<|speaker:0|>` and `<|speaker:1|>` to indicate speaker changes. Example: `<|speaker:0|>Hello!<|speaker:1|>Hi there!<|speaker:0|>How are you?` with `reference_id: ["speaker-a-id", "speaker-b-id"]`.
+       * @default null
+       */
+      reference_id?: string | string[] | null;
+      /**
+       * @description Speed and volume adjustments for the output.
+       * @default null
+       */
+      prosody?: components['schemas']['ProsodyControl'] | null;
+      /**
+       * Chunk Length
+       * @description Text segment size for processing.
+       * @default 300
+       */
+      chunk_length?: number;
+      /**
+       * Normalize
+       * @description Normalizes text for English and Chinese, improving stability for numbers.
+       * @default true
+       */
+      normalize?: boolean;
+      /**
+       * Format
+       * @description Output audio format.
+       * @default mp3
+       * @enum {string}
+       */
+      format?: 'wav' | 'pcm' | 'mp3' | 'opus';
+      /**
+       * Sample Rate
+       * @description Audio sample rate in Hz. When null, uses the format's default (44100 Hz for most formats, 48000 Hz for opus).
+       * @default null
+       */
+      sample_rate?: number | null;
+      /**
+       * Mp3 Bitrate
+       * @description MP3 bitrate in kbps. Only applies when format is mp3.
+       * @default 128
+       * @enum {integer}
+       */
+      mp3_bitrate?: 64 | 128 | 192;
+      /**
+       * Opus Bitrate
+       * @description Opus bitrate in bps. -1000 for automatic. Only applies when format is opus.
+       * @default -1000
+       * @enum {integer}
+       */
+      opus_bitrate?: -1000 | 24000 | 32000 | 48000 | 64000;
+      /**
+       * Latency
+       * @description Latency-quality trade-off. normal: best quality, balanced: reduced latency, low: lowest latency.
+       * @default normal
+       * @enum {string}
+       */
+      latency?: 'low' | 'normal' | 'balanced';
+      /**
+       * Max New Tokens
+       * @description Maximum audio tokens to generate per text chunk.
+       * @default 1024
+       */
+      max_new_tokens?: number;
+      /**
+       * Repetition Penalty
+       * @description Penalty for repeating audio patterns. Values above 1.0 reduce repetition.
+       * @default 1.2
+       */
+      repetition_penalty?: number;
+      /**
+       * Min Chunk Length
+       * @description Minimum characters before splitting into a new chunk.
+       * @default 50
+       */
+      min_chunk_length?: number;
+      /**
+       * Condition On Previous Chunks
+       * @description Use previous audio as context for voice consistency.
+       * @default true
+       */
+      condition_on_previous_chunks?: boolean;
+      /**
+       * Early Stop Threshold
+       * @description Early stopping threshold for batch processing.
+       * @default 1
+       */
+      early_stop_threshold?: number;
+      /**
+       * Features
+       * @description Optional request-scoped TTS feature flags forwarded verbatim to the inference backend. Use ["quality-guard"] to enable the quality guard for this synthesis request. Feature availability is determined by the inference backend.
+       * @default []
+       */
+      features?: string[];
+    };
+    /**
+     * TTSStreamWithTimestampRequest
+     * @description Request body for streaming text-to-speech synthesis with timestamp alignment. The request fields match the standard TTS endpoint, but the response is delivered as a Server-Sent Events stream. Each SSE payload includes an audio chunk and, when available, the latest cumulative alignment snapshot for a `chunk_seq`. Clients should concatenate `audio_base64` chunks in arrival order and replace the stored alignment for each `chunk_seq` whenever a newer snapshot is received.
+     */
+    TTSStreamWithTimestampRequest: {
+      /**
+       * Text
+       * @description Text to convert to speech.
+       */
+      text: string;
+      /**
+       * Temperature
+       * @description Controls expressiveness. Higher is more varied, lower is more consistent.
+       * @default 0.7
+       */
+      temperature?: number;
+      /**
+       * Top P
+       * @description Controls diversity via nucleus sampling.
+       * @default 0.7
+       */
+      top_p?: number;
+      /**
+       * References
+       * @description Inline voice references for zero-shot cloning. Requires MessagePack (not JSON). For single speaker, provide an array of ReferenceAudio objects. For multiple speakers, provide an array of arrays where each inner array contains references for one speaker. **Multi-speaker is only available with the S2 family (`s2-pro`, `s2.1-pro`, `s2.1-pro-free`), not `s1`.** The speaker index corresponds to the index in reference_id array. Example for multi-speaker: [[{audio, text}], [{audio, text}, {audio, text}]] for 2 speakers where speaker 1 has 2 reference samples.
+       */
+      references?:
+        | components['schemas']['ReferenceAudio'][]
+        | components['schemas']['ReferenceAudio'][][]
+        | null;
+      /**
+       * Reference Id
+       * @description Voice model ID(s) from Fish Audio library or your custom models. For single-speaker synthesis, provide a string. For multi-speaker synthesis (dialogue), provide an array of model IDs. **Multi-speaker is only available with the S2 family (`s2-pro`, `s2.1-pro`, `s2.1-pro-free`), not `s1`.** When using multiple speakers, use speaker tags in your text like `<|speaker:0|>` and `<|speaker:1|>` to indicate speaker changes. Example: `<|speaker:0|>Hello!<|speaker:1|>Hi there!<|speaker:0|>How are you?` with `reference_id: ["speaker-a-id", "speaker-b-id"]`.
+       * @default null
+       */
+      reference_id?: string | string[] | null;
+      /**
+       * @description Speed and volume adjustments for the output.
+       * @default null
+       */
+      prosody?: components['schemas']['ProsodyControl'] | null;
+      /**
+       * Chunk Length
+       * @description Text segment size for processing.
+       * @default 300
+       */
+      chunk_length?: number;
+      /**
+       * Normalize
+       * @description Normalizes text for English and Chinese, improving stability for numbers.
+       * @default true
+       */
+      normalize?: boolean;
+      /**
+       * Format
+       * @description Output audio format.
+       * @default mp3
+       * @enum {string}
+       */
+      format?: 'wav' | 'pcm' | 'mp3' | 'opus';
+      /**
+       * Sample Rate
+       * @description Audio sample rate in Hz. When null, uses the format's default (44100 Hz for most formats, 48000 Hz for opus).
+       * @default null
+       */
+      sample_rate?: number | null;
+      /**
+       * Mp3 Bitrate
+       * @description MP3 bitrate in kbps. Only applies when format is mp3.
+       * @default 128
+       * @enum {integer}
+       */
+      mp3_bitrate?: 64 | 128 | 192;
+      /**
+       * Opus Bitrate
+       * @description Opus bitrate in bps. -1000 for automatic. Only applies when format is opus.
+       * @default -1000
+       * @enum {integer}
+       */
+      opus_bitrate?: -1000 | 24000 | 32000 | 48000 | 64000;
+      /**
+       * Latency
+       * @description Latency-quality trade-off. normal: best quality, balanced: reduced latency, low: lowest latency.
+       * @default normal
+       * @enum {string}
+       */
+      latency?: 'low' | 'normal' | 'balanced';
+      /**
+       * Max New Tokens
+       * @description Maximum audio tokens to generate per text chunk.
+       * @default 1024
+       */
+      max_new_tokens?: number;
+      /**
+       * Repetition Penalty
+       * @description Penalty for repeating audio patterns. Values above 1.0 reduce repetition.
+       * @default 1.2
+       */
+      repetition_penalty?: number;
+      /**
+       * Min Chunk Length
+       * @description Minimum characters before splitting into a new chunk.
+       * @default 50
+       */
+      min_chunk_length?: number;
+      /**
+       * Condition On Previous Chunks
+       * @description Use previous audio as context for voice consistency.
+       * @default true
+       */
+      condition_on_previous_chunks?: boolean;
+      /**
+       * Early Stop Threshold
+       * @description Early stopping threshold for batch processing.
+       * @default 1
+       */
+      early_stop_threshold?: number;
+      /**
+       * Features
+       * @description Optional request-scoped TTS feature flags forwarded verbatim to the inference backend. Use ["quality-guard"] to enable the quality guard for this synthesis request. Feature availability is determined by the inference backend.
+       * @default []
+       */
+      features?: string[];
+    };
+    /** TTSTimestampAlignment */
+    TTSTimestampAlignment: {
+      /**
+       * Segments
+       * @description Ordered text timing segments for the generated audio.
+       */
+      segments: components['schemas']['TTSTimestampSegment'][];
+      /**
+       * Audio Duration
+       * @description Audio duration in seconds for this alignment's content chunk.
+       */
+      audio_duration: number;
+    };
+    /** TTSTimestampSegment */
+    TTSTimestampSegment: {
+      /**
+       * Text
+       * @description Text segment covered by this timing entry.
+       */
+      text: string;
+      /**
+       * Start
+       * @description Segment start time in seconds.
+       */
+      start: number;
+      /**
+       * End
+       * @description Segment end time in seconds.
+       */
+      end: number;
+    };
+    /** VoiceDesignCandidate */
+    VoiceDesignCandidate: {
+      /**
+       * Id
+       * @description Stable candidate identifier.
+       */
+      id: string;
+      /**
+       * Index
+       * @description Candidate index in this response.
+       */
+      index: number;
+      /**
+       * Audio Base64
+       * @description Base64 encoded generated audio.
+       */
+      audio_base64: string;
+      /**
+       * Sample Rate
+       * @description Audio sample rate in Hz.
+       */
+      sample_rate: number;
+      /**
+       * Duration Ms
+       * @description Audio duration in milliseconds.
+       */
+      duration_ms: number;
+      /**
+       * Text
+       * @description Preview text associated with this generated voice, when available.
+       * @default null
+       */
+      text?: string | null;
+      /**
+       * Instruct
+       * @description Instruction text associated with this candidate, when available.
+       * @default null
+       */
+      instruct?: string | null;
+      /**
+       * Language
+       * @description Detected or requested candidate language, when available.
+       * @default null
+       */
+      language?: string | null;
+    };
+    /**
+     * VoiceDesignRequest
+     * @description Request body for synchronous voice design generation. The endpoint returns generated voice candidates with base64-encoded audio.
+     * @example {
+     *       "guidance_scale": 2,
+     *       "instruct_guidance_scale": 0,
+     *       "instruction": "Warm, confident studio narrator with a natural tone",
+     *       "language": "en",
+     *       "n": 2,
+     *       "num_step": 32,
+     *       "reference_text": "Welcome to Fish Audio.",
+     *       "seed": 42,
+     *       "speed": 1
+     *     }
+     */
+    VoiceDesignRequest: {
+      /**
+       * Instruction
+       * @description Voice design prompt. Must contain 1 to 2000 characters.
+       */
+      instruction: string;
+      /**
+       * Reference Text
+       * @description Optional text used as reference content for the generated voice.
+       * @default null
+       */
+      reference_text?: string | null;
+      /**
+       * Language
+       * @description Optional BCP-47 language hint, such as `en`, `zh`, or `ja`.
+       * @default null
+       */
+      language?: string | null;
+      /**
+       * N
+       * @description Number of voice candidates to generate.
+       * @default 2
+       */
+      n?: number;
+      /**
+       * Speed
+       * @description Speaking speed multiplier for candidate generation.
+       * @default 1
+       */
+      speed?: number;
+      /**
+       * Num Step
+       * @description Number of diffusion steps used by the voice-design model.
+       * @default 32
+       */
+      num_step?: number;
+      /**
+       * Guidance Scale
+       * @description Classifier-free guidance scale. Higher values follow the prompt more strongly.
+       * @default 2
+       */
+      guidance_scale?: number;
+      /**
+       * Instruct Guidance Scale
+       * @description Instruction guidance scale for prompt conditioning.
+       * @default 0
+       */
+      instruct_guidance_scale?: number;
+      /**
+       * Seed
+       * @description Optional deterministic seed for candidate generation.
+       * @default null
+       */
+      seed?: number | null;
+    };
+  };
   responses: never;
   parameters: never;
   requestBodies: never;
@@ -278,4 +3022,5925 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  'voices.list': {
+    parameters: {
+      query?: {
+        /** @description Page size */
+        page_size?: number;
+        /** @description Page number */
+        page_number?: number;
+        /** @description Title to filter models */
+        title?: string | null;
+        /** @description Tag to filter models */
+        tag?: string[] | string | null;
+        /** @description If True, return models owned by the active workspace */
+        self?: boolean;
+        /** @description Author ID to filter public models; ignored if self is True */
+        author_id?: string | null;
+        /** @description Language to filter models */
+        language?: string[] | string | null;
+        /** @description Title language to filter models */
+        title_language?: string[] | string | null;
+        sort_by?: 'score' | 'task_count' | 'created_at';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * Max Offset
+             * @default null
+             */
+            max_offset?: number | null;
+            /**
+             * Accessible Upper Bound
+             * @default null
+             */
+            accessible_upper_bound?: number | null;
+            /**
+             * Window Limited
+             * @default false
+             */
+            window_limited?: boolean;
+            /**
+             * Total Is Exact
+             * @default true
+             */
+            total_is_exact?: boolean;
+            /** Total */
+            total: number;
+            /** Items */
+            items: components['schemas']['ModelEntity'][];
+            /**
+             * Has More
+             * @default null
+             */
+            has_more?: boolean | null;
+          };
+        };
+      };
+    };
+  };
+  'voices.create': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /**
+           * Visibility
+           * @description Model visibility, public will be shown in the discovery page, unlist allows anyone with the link to access, private only be visible to the creator
+           * @default public
+           * @enum {string}
+           */
+          visibility?: 'public' | 'unlist' | 'private';
+          /**
+           * Type
+           * @description Model type, tts is for text to speech
+           * @constant
+           */
+          type: 'tts';
+          /**
+           * Title
+           * @description Model title or name
+           */
+          title: string;
+          /**
+           * Description
+           * @description Model description
+           * @default null
+           */
+          description?: string | null;
+          /**
+           * Cover Image
+           * @description Model cover image, this is required if the model is public
+           * @default null
+           */
+          cover_image?: (Blob | Uint8Array) | null;
+          /**
+           * Train Mode
+           * @description Model train mode, for TTS model, fast means model instantly available after creation
+           * @constant
+           */
+          train_mode: 'fast';
+          /**
+           * Voices
+           * @description Upload voices files that will be used to tune the model
+           */
+          voices: (Blob | Uint8Array)[] | (Blob | Uint8Array);
+          /**
+           * Texts
+           * @description Texts corresponding to the voices, if unspecified, ASR will be performed on the voices
+           * @default null
+           */
+          texts?: string[] | string | null;
+          /**
+           * Tags
+           * @description Model tags
+           */
+          tags?: string[] | string | null;
+          /**
+           * Enhance Audio Quality
+           * @description Enhance audio quality
+           * @default true
+           */
+          enhance_audio_quality?: boolean;
+          /**
+           * Generate Sample
+           * @description Generate default text
+           * @default false
+           */
+          generate_sample?: boolean;
+        };
+        'application/msgpack': {
+          /**
+           * Visibility
+           * @description Model visibility, public will be shown in the discovery page, unlist allows anyone with the link to access, private only be visible to the creator
+           * @default public
+           * @enum {string}
+           */
+          visibility?: 'public' | 'unlist' | 'private';
+          /**
+           * Type
+           * @description Model type, tts is for text to speech
+           * @constant
+           */
+          type: 'tts';
+          /**
+           * Title
+           * @description Model title or name
+           */
+          title: string;
+          /**
+           * Description
+           * @description Model description
+           * @default null
+           */
+          description?: string | null;
+          /**
+           * Cover Image
+           * @description Model cover image, this is required if the model is public
+           * @default null
+           */
+          cover_image?: (Blob | Uint8Array) | null;
+          /**
+           * Train Mode
+           * @description Model train mode, for TTS model, fast means model instantly available after creation
+           * @constant
+           */
+          train_mode: 'fast';
+          /**
+           * Voices
+           * @description Upload voices files that will be used to tune the model
+           */
+          voices: (Blob | Uint8Array)[] | (Blob | Uint8Array);
+          /**
+           * Texts
+           * @description Texts corresponding to the voices, if unspecified, ASR will be performed on the voices
+           * @default null
+           */
+          texts?: string[] | string | null;
+          /**
+           * Tags
+           * @description Model tags
+           */
+          tags?: string[] | string | null;
+          /**
+           * Enhance Audio Quality
+           * @description Enhance audio quality
+           * @default true
+           */
+          enhance_audio_quality?: boolean;
+          /**
+           * Generate Sample
+           * @description Generate default text
+           * @default false
+           */
+          generate_sample?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Document created, URL follows */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Id */
+            _id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: 'svc' | 'tts';
+            /** Title */
+            title: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Cover Image
+             * @default
+             */
+            cover_image?: string;
+            /**
+             * Train Mode
+             * @default full
+             * @enum {string}
+             */
+            train_mode?: 'fast' | 'full';
+            /**
+             * State
+             * @enum {string}
+             */
+            state: 'created' | 'training' | 'trained' | 'failed';
+            /** Tags */
+            tags: string[];
+            /**
+             * Samples
+             * @default []
+             */
+            samples?: components['schemas']['SampleEntity'][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Languages
+             * @default []
+             */
+            languages?: string[];
+            /**
+             * Visibility
+             * @enum {string}
+             */
+            visibility: 'public' | 'unlist' | 'private';
+            /**
+             * Lock Visibility
+             * @default false
+             */
+            lock_visibility?: boolean;
+            /**
+             * Dmca Taken Down
+             * @default false
+             */
+            dmca_taken_down?: boolean | null;
+            /**
+             * Default Text
+             * @default
+             */
+            default_text?: string;
+            /**
+             * Source
+             * @default null
+             */
+            source?: string | null;
+            /**
+             * Pvc Release State
+             * @default null
+             */
+            pvc_release_state?: ('released' | 'retiring') | null;
+            /**
+             * Pvc Notice Period Months
+             * @default null
+             */
+            pvc_notice_period_months?: number | null;
+            /**
+             * Pvc Released At
+             * @default null
+             */
+            pvc_released_at?: string | null;
+            /**
+             * Pvc Retire Requested At
+             * @default null
+             */
+            pvc_retire_requested_at?: string | null;
+            /**
+             * Pvc Retire Effective At
+             * @default null
+             */
+            pvc_retire_effective_at?: string | null;
+            /** @default null */
+            quality?: components['schemas']['ModelQualityEntity'] | null;
+            /** Like Count */
+            like_count: number;
+            /** Mark Count */
+            mark_count: number;
+            /** Shared Count */
+            shared_count: number;
+            /** Task Count */
+            task_count: number;
+            /**
+             * Unliked
+             * @default false
+             */
+            unliked?: boolean;
+            /**
+             * Liked
+             * @default false
+             */
+            liked?: boolean;
+            /**
+             * Marked
+             * @default false
+             */
+            marked?: boolean;
+            author: components['schemas']['AuthorEntity'];
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'voices.get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Id */
+            _id: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: 'svc' | 'tts';
+            /** Title */
+            title: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Cover Image
+             * @default
+             */
+            cover_image?: string;
+            /**
+             * Train Mode
+             * @default full
+             * @enum {string}
+             */
+            train_mode?: 'fast' | 'full';
+            /**
+             * State
+             * @enum {string}
+             */
+            state: 'created' | 'training' | 'trained' | 'failed';
+            /** Tags */
+            tags: string[];
+            /**
+             * Samples
+             * @default []
+             */
+            samples?: components['schemas']['SampleEntity'][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Languages
+             * @default []
+             */
+            languages?: string[];
+            /**
+             * Visibility
+             * @enum {string}
+             */
+            visibility: 'public' | 'unlist' | 'private';
+            /**
+             * Lock Visibility
+             * @default false
+             */
+            lock_visibility?: boolean;
+            /**
+             * Dmca Taken Down
+             * @default false
+             */
+            dmca_taken_down?: boolean | null;
+            /**
+             * Default Text
+             * @default
+             */
+            default_text?: string;
+            /**
+             * Source
+             * @default null
+             */
+            source?: string | null;
+            /**
+             * Pvc Release State
+             * @default null
+             */
+            pvc_release_state?: ('released' | 'retiring') | null;
+            /**
+             * Pvc Notice Period Months
+             * @default null
+             */
+            pvc_notice_period_months?: number | null;
+            /**
+             * Pvc Released At
+             * @default null
+             */
+            pvc_released_at?: string | null;
+            /**
+             * Pvc Retire Requested At
+             * @default null
+             */
+            pvc_retire_requested_at?: string | null;
+            /**
+             * Pvc Retire Effective At
+             * @default null
+             */
+            pvc_retire_effective_at?: string | null;
+            /** @default null */
+            quality?: components['schemas']['ModelQualityEntity'] | null;
+            /** Like Count */
+            like_count: number;
+            /** Mark Count */
+            mark_count: number;
+            /** Shared Count */
+            shared_count: number;
+            /** Task Count */
+            task_count: number;
+            /**
+             * Unliked
+             * @default false
+             */
+            unliked?: boolean;
+            /**
+             * Liked
+             * @default false
+             */
+            liked?: boolean;
+            /**
+             * Marked
+             * @default false
+             */
+            marked?: boolean;
+            author: components['schemas']['AuthorEntity'];
+          };
+        };
+      };
+      /** @description Request forbidden -- authorization will not help */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'voices.delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'voices.update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /**
+           * Title
+           * @default null
+           */
+          title?: string | null;
+          /**
+           * Description
+           * @default null
+           */
+          description?: string | null;
+          /**
+           * Cover Image
+           * @default null
+           */
+          cover_image?: (Blob | Uint8Array) | null;
+          /**
+           * Visibility
+           * @default null
+           */
+          visibility?: ('public' | 'unlist' | 'private') | null;
+          /** Tags */
+          tags?: string[] | string;
+        };
+        'application/msgpack': {
+          /**
+           * Title
+           * @default null
+           */
+          title?: string | null;
+          /**
+           * Description
+           * @default null
+           */
+          description?: string | null;
+          /**
+           * Cover Image
+           * @default null
+           */
+          cover_image?: (Blob | Uint8Array) | null;
+          /**
+           * Visibility
+           * @default null
+           */
+          visibility?: ('public' | 'unlist' | 'private') | null;
+          /** Tags */
+          tags?: string[] | string;
+        };
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.list': {
+    parameters: {
+      query?: {
+        /** @description Case-insensitive match on name and description. */
+        search?: string | null;
+        include_archived?: boolean;
+        /** @description `live` = has a published version; `draft` = never published. */
+        publication_state?: 'all' | 'live' | 'draft';
+        cursor?: string | null;
+        /** @description 1-based page number (offset pagination). Returns total; mutually exclusive with cursor. */
+        page?: number | null;
+        /** @description Also count the filtered set on the cursor path. */
+        include_total?: boolean;
+        page_size?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Agents */
+            agents: components['schemas']['PublicAgentEntity'][];
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @default null
+             */
+            total?: number | null;
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.create': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PublicAgentCreatePayload'];
+      };
+    };
+    responses: {
+      /** @description Document created, URL follows */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Agent Id */
+            agent_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: 'active' | 'archived';
+            /**
+             * Publication State
+             * @description `live` once at least one version is published; `draft` agents cannot take sessions yet.
+             * @enum {string}
+             */
+            publication_state: 'live' | 'draft';
+            /**
+             * Public Enabled
+             * @default false
+             */
+            public_enabled?: boolean;
+            /** Allowed Origins */
+            allowed_origins?: string[];
+            /** Overrides Allowed */
+            overrides_allowed?: ('first_message' | 'system_prompt' | 'voice_id' | 'language')[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request forbidden -- authorization will not help */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agent_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Agent Id */
+            agent_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: 'active' | 'archived';
+            /**
+             * Publication State
+             * @description `live` once at least one version is published; `draft` agents cannot take sessions yet.
+             * @enum {string}
+             */
+            publication_state: 'live' | 'draft';
+            /**
+             * Public Enabled
+             * @default false
+             */
+            public_enabled?: boolean;
+            /** Allowed Origins */
+            allowed_origins?: string[];
+            /** Overrides Allowed */
+            overrides_allowed?: ('first_message' | 'system_prompt' | 'voice_id' | 'language')[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agent_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, nothing follows */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agent_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PublicAgentUpdatePayload'];
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Agent Id */
+            agent_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: 'active' | 'archived';
+            /**
+             * Publication State
+             * @description `live` once at least one version is published; `draft` agents cannot take sessions yet.
+             * @enum {string}
+             */
+            publication_state: 'live' | 'draft';
+            /**
+             * Public Enabled
+             * @default false
+             */
+            public_enabled?: boolean;
+            /** Allowed Origins */
+            allowed_origins?: string[];
+            /** Overrides Allowed */
+            overrides_allowed?: ('first_message' | 'system_prompt' | 'voice_id' | 'language')[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.getConfig': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agent_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Agent Id */
+            agent_id: string;
+            /**
+             * Config Hash
+             * @description Content hash of the draft; equal to a version's config_hash when the draft has no unpublished changes.
+             */
+            config_hash: string;
+            prompt: components['schemas']['AgentPromptConfig'];
+            voice: components['schemas']['AgentVoiceConfig'];
+            conversation: components['schemas']['AgentConversationConfig'];
+            tools: components['schemas']['PublicAgentToolsConfig'];
+            webhooks: components['schemas']['PublicAgentWebhooksConfig'];
+            knowledge_base: components['schemas']['PublicAgentKnowledgeBaseConfig'];
+            analysis: components['schemas']['AgentAnalysisConfig'];
+            guardrails: components['schemas']['AgentGuardrailsConfig'];
+            llm: components['schemas']['AgentLLMConfigRedacted'];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.updateConfig': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agent_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PublicAgentConfigPatchPayload'];
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Agent Id */
+            agent_id: string;
+            /**
+             * Config Hash
+             * @description Content hash of the draft; equal to a version's config_hash when the draft has no unpublished changes.
+             */
+            config_hash: string;
+            prompt: components['schemas']['AgentPromptConfig'];
+            voice: components['schemas']['AgentVoiceConfig'];
+            conversation: components['schemas']['AgentConversationConfig'];
+            tools: components['schemas']['PublicAgentToolsConfig'];
+            webhooks: components['schemas']['PublicAgentWebhooksConfig'];
+            knowledge_base: components['schemas']['PublicAgentKnowledgeBaseConfig'];
+            analysis: components['schemas']['AgentAnalysisConfig'];
+            guardrails: components['schemas']['AgentGuardrailsConfig'];
+            llm: components['schemas']['AgentLLMConfigRedacted'];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agent_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @description Optional label shown in the version history. */
+          version_title?: string;
+          /** @description Optional longer note for audit and rollback context. */
+          version_description?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Version Number */
+            version_number: number;
+            /**
+             * Version Title
+             * @default null
+             */
+            version_title?: string | null;
+            /**
+             * Version Description
+             * @default null
+             */
+            version_description?: string | null;
+            /** Config Hash */
+            config_hash: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.listVersions': {
+    parameters: {
+      query?: {
+        cursor?: string | null;
+        /** @description 1-based page number; mutually exclusive with cursor. */
+        page?: number | null;
+        include_total?: boolean;
+        page_size?: number;
+      };
+      header?: never;
+      path: {
+        agent_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Versions */
+            versions: components['schemas']['PublicAgentVersionSummary'][];
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @default null
+             */
+            total?: number | null;
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.getVersion': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agent_id: string;
+        version_number: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Version Number */
+            version_number: number;
+            /**
+             * Version Title
+             * @default null
+             */
+            version_title?: string | null;
+            /**
+             * Version Description
+             * @default null
+             */
+            version_description?: string | null;
+            /** Config Hash */
+            config_hash: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** @description The immutable configuration snapshot this version pinned at publish time. */
+            config: components['schemas']['PublicAgentConfigEntity'];
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agents.getWidget': {
+    parameters: {
+      query?: never;
+      header?: {
+        origin?: string | null;
+      };
+      path: {
+        agent_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Agent Name */
+            agent_name: string;
+          };
+        };
+      };
+      /** @description Request forbidden -- authorization will not help */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'phoneNumbers.listAvailable': {
+    parameters: {
+      query?: {
+        /** @description ISO 3166-1 alpha-2 country code; `US` or `CA`. */
+        country_code?: string;
+        /** @description Restrict to one area code, e.g. 415. */
+        area_code?: string | null;
+        /** @description The managed inventory is US/CA local numbers only; `toll_free` currently returns 400. */
+        number_type?: 'local' | 'toll_free';
+        /** @description Inventory to search. Only the managed `twilio` inventory (call-transfer support) is available; the parameter is kept so importing your own numbers can extend it later. */
+        provider?: 'twilio' | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * Available Phone Numbers
+             * @description Inventory entries forwarded from the provider (number, region, pricing).
+             */
+            available_phone_numbers: {
+              [key: string]: unknown;
+            }[];
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Invalid responses from another server/proxy */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'knowledgeSources.list': {
+    parameters: {
+      query?: {
+        /** @description Case-insensitive match on name and file name. */
+        search?: string | null;
+        cursor?: string | null;
+        /** @description 1-based page number; mutually exclusive with cursor. */
+        page?: number | null;
+        include_total?: boolean;
+        page_size?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Knowledge Sources */
+            knowledge_sources: components['schemas']['PublicKnowledgeSourceSummary'][];
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @default null
+             */
+            total?: number | null;
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'knowledgeSources.create': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /**
+           * Source
+           * Format: binary
+           */
+          source: Blob | Uint8Array;
+          /**
+           * Name
+           * @default null
+           */
+          name?: string | null;
+          /**
+           * Description
+           * @default
+           */
+          description?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Document created, URL follows */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Knowledge Source Id */
+            knowledge_source_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** File Name */
+            file_name: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Chunk Count */
+            chunk_count: number;
+            /**
+             * Revision Number
+             * @description Increments every time the content is replaced. Drafts always use the newest revision; published versions pin the revision current at publish time.
+             */
+            revision_number: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Content
+             * @description The full current text content.
+             */
+            content: string;
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request forbidden -- authorization will not help */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'knowledgeSources.get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        source_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Knowledge Source Id */
+            knowledge_source_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** File Name */
+            file_name: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Chunk Count */
+            chunk_count: number;
+            /**
+             * Revision Number
+             * @description Increments every time the content is replaced. Drafts always use the newest revision; published versions pin the revision current at publish time.
+             */
+            revision_number: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Content
+             * @description The full current text content.
+             */
+            content: string;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'knowledgeSources.delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        source_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, nothing follows */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'knowledgeSources.update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        source_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /**
+           * Source
+           * @default null
+           */
+          source?: (Blob | Uint8Array) | null;
+          /**
+           * Name
+           * @default null
+           */
+          name?: string | null;
+          /**
+           * Description
+           * @default null
+           */
+          description?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Knowledge Source Id */
+            knowledge_source_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** File Name */
+            file_name: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Chunk Count */
+            chunk_count: number;
+            /**
+             * Revision Number
+             * @description Increments every time the content is replaced. Drafts always use the newest revision; published versions pin the revision current at publish time.
+             */
+            revision_number: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Content
+             * @description The full current text content.
+             */
+            content: string;
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'knowledgeSources.listAgents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        source_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * Agents
+             * @description Agents that reference this resource in their configuration.
+             */
+            agents: components['schemas']['PublicDependentAgent'][];
+            /** Total */
+            total: number;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'phoneCalls.create': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Retry-safe replay key: the same key with the same body returns the call already placed instead of dialing again (24h window). */
+        'idempotency-key'?: string | null;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PhoneCallCreatePayload'];
+      };
+    };
+    responses: {
+      /** @description Document created, URL follows */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Session Id */
+            session_id: string;
+            /**
+             * Status
+             * @default queued
+             * @constant
+             */
+            status?: 'queued';
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No payment -- see charging schemes */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request forbidden -- authorization will not help */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The user has sent too many requests in a given amount of time ("rate limiting") */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Invalid responses from another server/proxy */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'phoneNumbers.list': {
+    parameters: {
+      query?: {
+        /** @description Exact E.164 match, e.g. +14155550123. */
+        phone_number?: string | null;
+        /** @description Only numbers bound to this agent. */
+        agent_id?: string | null;
+        cursor?: string | null;
+        /** @description 1-based page number; mutually exclusive with cursor. */
+        page?: number | null;
+        include_total?: boolean;
+        page_size?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Phone Numbers */
+            phone_numbers: components['schemas']['PublicPhoneNumberEntity'][];
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @default null
+             */
+            total?: number | null;
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'phoneNumbers.create': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PublicPhoneNumberPurchasePayload'];
+      };
+    };
+    responses: {
+      /** @description Document created, URL follows */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Phone Number Id */
+            phone_number_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /**
+             * Phone Number
+             * @description E.164, e.g. +14155550123.
+             */
+            phone_number: string;
+            /**
+             * Provider
+             * @enum {string}
+             */
+            provider: 'livekit' | 'twilio';
+            /**
+             * Label
+             * @default
+             */
+            label?: string;
+            /**
+             * Agent Id
+             * @description Inbound calls route to this agent; unbound numbers ring busy.
+             */
+            agent_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: 'provisioning' | 'active' | 'error' | 'released';
+            /**
+             * Status Detail
+             * @description What failed when status is `error`; empty otherwise.
+             * @default
+             */
+            status_detail?: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No payment -- see charging schemes */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request forbidden -- authorization will not help */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Invalid responses from another server/proxy */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'phoneNumbers.get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        phone_number_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Phone Number Id */
+            phone_number_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /**
+             * Phone Number
+             * @description E.164, e.g. +14155550123.
+             */
+            phone_number: string;
+            /**
+             * Provider
+             * @enum {string}
+             */
+            provider: 'livekit' | 'twilio';
+            /**
+             * Label
+             * @default
+             */
+            label?: string;
+            /**
+             * Agent Id
+             * @description Inbound calls route to this agent; unbound numbers ring busy.
+             */
+            agent_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: 'provisioning' | 'active' | 'error' | 'released';
+            /**
+             * Status Detail
+             * @description What failed when status is `error`; empty otherwise.
+             * @default
+             */
+            status_detail?: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'phoneNumbers.delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        phone_number_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, nothing follows */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'phoneNumbers.update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        phone_number_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PublicPhoneNumberUpdatePayload'];
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Phone Number Id */
+            phone_number_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /**
+             * Phone Number
+             * @description E.164, e.g. +14155550123.
+             */
+            phone_number: string;
+            /**
+             * Provider
+             * @enum {string}
+             */
+            provider: 'livekit' | 'twilio';
+            /**
+             * Label
+             * @default
+             */
+            label?: string;
+            /**
+             * Agent Id
+             * @description Inbound calls route to this agent; unbound numbers ring busy.
+             */
+            agent_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: 'provisioning' | 'active' | 'error' | 'released';
+            /**
+             * Status Detail
+             * @description What failed when status is `error`; empty otherwise.
+             * @default
+             */
+            status_detail?: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentSessions.list': {
+    parameters: {
+      query?: {
+        agent_id?: string | null;
+        /** @description Comma-separated status filter (pending/active/completed/failed/unknown). Default: every status except pending. */
+        status?: string | null;
+        /** @description Filter by call direction (inbound/outbound). Sessions predating the field count as inbound. */
+        direction?: string | null;
+        /** @description Exact-match caller E.164 (phone sessions only). */
+        caller_number?: string | null;
+        created_after?: string | null;
+        created_before?: string | null;
+        cursor?: string | null;
+        /** @description 1-based page number (offset pagination). Returns total; mutually exclusive with cursor, which deep scans must use. */
+        page?: number | null;
+        /** @description Also count the filtered set on the cursor path. */
+        include_total?: boolean;
+        page_size?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Sessions */
+            sessions: components['schemas']['AgentSessionSummary'][];
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @default null
+             */
+            total?: number | null;
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentSessions.create': {
+    parameters: {
+      query?: never;
+      header?: {
+        origin?: string | null;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AgentSessionCreatePayload'];
+      };
+    };
+    responses: {
+      /** @description Document created, URL follows */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Session Id */
+            session_id: string;
+            /** Expires At */
+            expires_at: string;
+            /** Max Duration Seconds */
+            max_duration_seconds: number;
+            /**
+             * Transport
+             * @constant
+             */
+            transport: 'livekit';
+            /** Livekit Url */
+            livekit_url: string;
+            /** Token */
+            token: string;
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No payment -- see charging schemes */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request forbidden -- authorization will not help */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The user has sent too many requests in a given amount of time ("rate limiting") */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Invalid responses from another server/proxy */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentSessions.get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Session Id */
+            session_id: string;
+            /** Agent Id */
+            agent_id: string;
+            /** Agent Name */
+            agent_name: string;
+            /**
+             * Name
+             * @default null
+             */
+            name?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: 'pending' | 'active' | 'completed' | 'failed' | 'unknown';
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: 'api_key' | 'dashboard' | 'public' | 'phone';
+            /**
+             * Direction
+             * @default inbound
+             * @enum {string}
+             */
+            direction?: 'inbound' | 'outbound';
+            /**
+             * Dial Status
+             * @default null
+             */
+            dial_status?: ('answered' | 'busy' | 'no_answer' | 'failed') | null;
+            /**
+             * Answered By
+             * @default null
+             */
+            answered_by?: ('human' | 'voicemail' | 'unknown') | null;
+            /**
+             * Caller Number
+             * @default null
+             */
+            caller_number?: string | null;
+            /**
+             * Dialed Number
+             * @default null
+             */
+            dialed_number?: string | null;
+            /**
+             * Timezone
+             * @default null
+             */
+            timezone?: string | null;
+            /** Created At */
+            created_at: string;
+            /**
+             * Started At
+             * @default null
+             */
+            started_at?: string | null;
+            /**
+             * Ended At
+             * @default null
+             */
+            ended_at?: string | null;
+            /**
+             * Duration Seconds
+             * @default null
+             */
+            duration_seconds?: number | null;
+            /** Metadata */
+            metadata?: {
+              [key: string]: components['schemas']['JsonValue'];
+            };
+            /** Items */
+            items?: (
+              | components['schemas']['AgentSessionMessageItem']
+              | components['schemas']['AgentSessionToolCallItem']
+              | components['schemas']['AgentSessionToolResultItem']
+            )[];
+            /** @default null */
+            analysis?: components['schemas']['AgentSessionAnalysisResult'] | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Invalid responses from another server/proxy */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentSessions.end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, nothing follows */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Invalid responses from another server/proxy */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentSessions.getRecording': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Session Id */
+            session_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: 'processing' | 'complete' | 'failed';
+            /** Tracks */
+            tracks: components['schemas']['AgentSessionRecordingTrackEntity'][];
+            /**
+             * Error
+             * @default null
+             */
+            error?: string | null;
+            /**
+             * Error Code
+             * @default null
+             */
+            error_code?: string | null;
+            /**
+             * Error Message
+             * @default null
+             */
+            error_message?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Invalid responses from another server/proxy */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentTools.list': {
+    parameters: {
+      query?: {
+        /** @description Case-insensitive match on name. */
+        search?: string | null;
+        /** @description Only tools attached to this agent's draft config. */
+        agent_id?: string | null;
+        cursor?: string | null;
+        /** @description 1-based page number; mutually exclusive with cursor. */
+        page?: number | null;
+        include_total?: boolean;
+        page_size?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Tools */
+            tools: components['schemas']['PublicAgentToolSummary'][];
+            /** Has More */
+            has_more: boolean;
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @default null
+             */
+            total?: number | null;
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentTools.create': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PublicAgentToolCreatePayload'];
+      };
+    };
+    responses: {
+      /** @description Document created, URL follows */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Tool Id */
+            tool_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Tool Type
+             * @enum {string}
+             */
+            tool_type: 'webhook' | 'client';
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+            /** Url */
+            url: string;
+            /**
+             * Used By
+             * @description How many agents reference this tool in their draft configuration.
+             * @default 0
+             */
+            used_by?: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Arguments */
+            arguments?: components['schemas']['AgentWebhookArgumentPayload'][];
+            /** Content Type */
+            content_type: string;
+            /**
+             * Body Template
+             * @default
+             */
+            body_template?: string;
+            /** Headers */
+            headers?: components['schemas']['PublicToolHeader'][];
+            /** Timeout Seconds */
+            timeout_seconds: number;
+            /**
+             * Error Handling
+             * @enum {string}
+             */
+            error_handling: 'passthrough' | 'hide';
+            /** Mock Responses */
+            mock_responses?: components['schemas']['AgentWebhookMockResponsePayload'][];
+            /**
+             * Expects Response
+             * @default true
+             */
+            expects_response?: boolean;
+            /**
+             * Execution Mode
+             * @default blocking
+             * @enum {string}
+             */
+            execution_mode?: 'blocking' | 'fire_and_forget' | 'background';
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentTools.get': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        tool_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Tool Id */
+            tool_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Tool Type
+             * @enum {string}
+             */
+            tool_type: 'webhook' | 'client';
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+            /** Url */
+            url: string;
+            /**
+             * Used By
+             * @description How many agents reference this tool in their draft configuration.
+             * @default 0
+             */
+            used_by?: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Arguments */
+            arguments?: components['schemas']['AgentWebhookArgumentPayload'][];
+            /** Content Type */
+            content_type: string;
+            /**
+             * Body Template
+             * @default
+             */
+            body_template?: string;
+            /** Headers */
+            headers?: components['schemas']['PublicToolHeader'][];
+            /** Timeout Seconds */
+            timeout_seconds: number;
+            /**
+             * Error Handling
+             * @enum {string}
+             */
+            error_handling: 'passthrough' | 'hide';
+            /** Mock Responses */
+            mock_responses?: components['schemas']['AgentWebhookMockResponsePayload'][];
+            /**
+             * Expects Response
+             * @default true
+             */
+            expects_response?: boolean;
+            /**
+             * Execution Mode
+             * @default blocking
+             * @enum {string}
+             */
+            execution_mode?: 'blocking' | 'fire_and_forget' | 'background';
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentTools.delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        tool_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, nothing follows */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Request conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentTools.update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        tool_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PublicAgentToolUpdatePayload'];
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Tool Id */
+            tool_id: string;
+            /** Workspace Id */
+            workspace_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Tool Type
+             * @enum {string}
+             */
+            tool_type: 'webhook' | 'client';
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+            /** Url */
+            url: string;
+            /**
+             * Used By
+             * @description How many agents reference this tool in their draft configuration.
+             * @default 0
+             */
+            used_by?: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Arguments */
+            arguments?: components['schemas']['AgentWebhookArgumentPayload'][];
+            /** Content Type */
+            content_type: string;
+            /**
+             * Body Template
+             * @default
+             */
+            body_template?: string;
+            /** Headers */
+            headers?: components['schemas']['PublicToolHeader'][];
+            /** Timeout Seconds */
+            timeout_seconds: number;
+            /**
+             * Error Handling
+             * @enum {string}
+             */
+            error_handling: 'passthrough' | 'hide';
+            /** Mock Responses */
+            mock_responses?: components['schemas']['AgentWebhookMockResponsePayload'][];
+            /**
+             * Expects Response
+             * @default true
+             */
+            expects_response?: boolean;
+            /**
+             * Execution Mode
+             * @default blocking
+             * @enum {string}
+             */
+            execution_mode?: 'blocking' | 'fire_and_forget' | 'background';
+          };
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'agentTools.listAgents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        tool_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * Agents
+             * @description Agents that reference this resource in their configuration.
+             */
+            agents: components['schemas']['PublicDependentAgent'][];
+            /** Total */
+            total: number;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description Nothing matches the given URI */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'asr.transcribe': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /**
+           * Audio
+           * Format: binary
+           * @description Audio file to be converted to text
+           */
+          audio: Blob | Uint8Array;
+          /**
+           * Language
+           * @description Optional hint. The language is auto-detected regardless; the detected language is returned as `language_code`.
+           * @default null
+           */
+          language?: string | null;
+          /**
+           * Ignore Timestamps
+           * @description Whether to return precise timestamps in the text, this will increase the latency in audio shorter than 30 seconds
+           * @default true
+           */
+          ignore_timestamps?: boolean;
+        };
+        'application/msgpack': {
+          /**
+           * Audio
+           * Format: binary
+           * @description Audio file to be converted to text
+           */
+          audio: Blob | Uint8Array;
+          /**
+           * Language
+           * @description Optional hint. The language is auto-detected regardless; the detected language is returned as `language_code`.
+           * @default null
+           */
+          language?: string | null;
+          /**
+           * Ignore Timestamps
+           * @description Whether to return precise timestamps in the text, this will increase the latency in audio shorter than 30 seconds
+           * @default true
+           */
+          ignore_timestamps?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Text */
+            text: string;
+            /**
+             * Duration
+             * @description Duration of the audio in seconds
+             */
+            duration: number;
+            /** Segments */
+            segments: components['schemas']['ASRSegment'][];
+            /**
+             * Language Code
+             * @description Detected language as an ISO 639-1 code (e.g. `en`, `ja`). Omitted if no language is detected.
+             * @default null
+             */
+            language_code?: string | null;
+            /**
+             * Language
+             * @description Detected language name (e.g. `English`). For display only; use `language_code` in code.
+             * @default null
+             */
+            language?: string | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No payment -- see charging schemes */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'tts.convert': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Specify which TTS model to use. Use `s2.1-pro-free` for the free developer tier. If omitted or set to an unrecognized value, the request falls back to `s2.1-pro`. */
+        model?: 's1' | 's2-pro' | 's2.1-pro' | 's2.1-pro-free';
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TTSRequest'];
+        'application/msgpack': components['schemas']['TTSRequest'];
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          /** @description chunked */
+          'Transfer-Encoding'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'audio/*': Blob | Uint8Array;
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No payment -- see charging schemes */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'tts.withTimestamps': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Specify which TTS model to use. Use `s2.1-pro-free` for the free developer tier. If omitted or set to an unrecognized value, the request falls back to `s2.1-pro`. */
+        model?: 's1' | 's2-pro' | 's2.1-pro' | 's2.1-pro-free';
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TTSStreamWithTimestampRequest'];
+        'application/msgpack': components['schemas']['TTSStreamWithTimestampRequest'];
+      };
+    };
+    responses: {
+      /** @description Server-Sent Events stream. Each `message` event contains a JSON payload with one base64 audio chunk. Concatenate every `audio_base64` chunk in arrival order to reconstruct the complete audio. `alignment` is the latest cumulative timestamp snapshot for `chunk_seq`; clients should replace the previous snapshot for that chunk instead of appending segments. `chunk_audio_offset_sec` can be added to segment times to derive absolute timestamps in the full audio. */
+      200: {
+        headers: {
+          /** @description chunked */
+          'Transfer-Encoding'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': {
+            /**
+             * Audio Base64
+             * @description Base64 encoded audio chunk. Concatenate every chunk in event order to reconstruct the full audio.
+             */
+            audio_base64: string;
+            /**
+             * Content
+             * @description Text content described by this event's latest alignment snapshot. Long input may be split into multiple content chunks in one stream.
+             */
+            content: string;
+            /** @description Latest cumulative timestamp snapshot for `chunk_seq`. When present, replace the previous alignment for the same `chunk_seq`; do not append segments. Null means no alignment snapshot has been produced yet or alignment is unavailable. */
+            alignment: components['schemas']['TTSTimestampAlignment'] | null;
+            /**
+             * Chunk Seq
+             * @description Sequence number of the text chunk described by `alignment`. Clients should bucket alignment snapshots by this value.
+             */
+            chunk_seq: number;
+            /**
+             * Chunk Audio Offset Sec
+             * @description Absolute start time of this text chunk within the full audio, in seconds.
+             */
+            chunk_audio_offset_sec: number;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No payment -- see charging schemes */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'voices.design': {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Specify which voice-design model to use. */
+        model: 'voice-design-1';
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VoiceDesignRequest'];
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * Candidates
+             * @description Generated voice candidates.
+             */
+            candidates: components['schemas']['VoiceDesignCandidate'][];
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description No payment -- see charging schemes */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'wallet.getApiCredit': {
+    parameters: {
+      query?: {
+        check_free_credit?: boolean;
+        team_id?: string | null;
+      };
+      header?: never;
+      path: {
+        /** @description User ID or 'self' */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Id */
+            _id: string;
+            /** User Id */
+            user_id: string;
+            /** Credit */
+            credit: string;
+            /** Cumulative Top Up */
+            cumulative_top_up: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Has Phone Sha256 */
+            has_phone_sha256: boolean;
+            /**
+             * Has Free Credit
+             * @default null
+             */
+            has_free_credit?: boolean | null;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+  'wallet.getPackage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description User ID or 'self' */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** User Id */
+            user_id: string;
+            /** Type */
+            type: string;
+            /** Total */
+            total: number;
+            /** Balance */
+            balance: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Finished At
+             * Format: date-time
+             */
+            finished_at: string;
+            /**
+             * Stripe Subscription Id
+             * @default null
+             */
+            stripe_subscription_id?: string | null;
+            /**
+             * Stripe Price Id
+             * @default null
+             */
+            stripe_price_id?: string | null;
+            /**
+             * Billing Period
+             * @default null
+             */
+            billing_period?: string | null;
+            /**
+             * Current Period End
+             * @default null
+             */
+            current_period_end?: string | null;
+            /**
+             * Cancel At Period End
+             * @default null
+             */
+            cancel_at_period_end?: boolean | null;
+            /**
+             * Cancel At
+             * @default null
+             */
+            cancel_at?: string | null;
+            /**
+             * Scheduled Change
+             * @default null
+             */
+            scheduled_change?: {
+              [key: string]: unknown;
+            } | null;
+            /**
+             * Last Synced At
+             * @default null
+             */
+            last_synced_at?: string | null;
+            /**
+             * Subscription Currency
+             * @default null
+             */
+            subscription_currency?: string | null;
+            /**
+             * Extra Balance
+             * @default 0
+             */
+            extra_balance?: number | null;
+            /**
+             * Has Used Trial
+             * @default false
+             */
+            has_used_trial?: boolean;
+          };
+        };
+      };
+      /** @description No permission -- see authorization schemes */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+      /** @description The server cannot process the request due to a high load */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Status */
+            status: number;
+            /** Message */
+            message: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+          };
+        };
+      };
+    };
+  };
+}

@@ -2,27 +2,1358 @@
 // from openapi/fish-audio.yaml.
 // Regenerate it with `npm run generate` after changing the spec.
 
-/** What the manifest says about one parameter. */
+/** How a request body is encoded on the wire. */
+export type BodyEncoding = 'json' | 'multipart' | 'msgpack' | 'form';
+
+/** What the manifest says about one parameter; header parameters keep their wire name. */
 export interface ParameterEntry {
-  readonly in: 'path' | 'query';
+  readonly in: 'path' | 'query' | 'header';
   readonly required: boolean;
   /** JSON types the value may have; absent when the schema is too rich to summarise. */
   readonly types?: readonly string[];
   readonly default?: unknown;
 }
 
+/** What the manifest says about an operation's request body. */
+export interface RequestBodyEntry {
+  readonly required: boolean;
+  /** Encodings the (patched) spec offers, in the spec's order. */
+  readonly encodings: readonly BodyEncoding[];
+  /** Top-level body properties whose schema is binary (`format: binary`, or an array of such). */
+  readonly binary: readonly string[];
+  /** Whether any property, at any depth, is binary (then JSON cannot carry the body). */
+  readonly holdsBytes: boolean;
+  /** Every top-level body property name (to route params vs body and to detect clashes). */
+  readonly properties: readonly string[];
+}
+
+/** The success response: the lowest documented 2xx status and how its body is read. */
+export interface SuccessEntry {
+  readonly status: number;
+  readonly kind: 'json' | 'empty' | 'binary' | 'sse';
+  readonly mediaType?: string;
+}
+
 /** What the manifest says about one operation. */
 export interface OperationEntry {
   readonly method: string;
   readonly path: string;
+  /** `resource.method` from the checked-in name map, e.g. 'tts.convert', 'wallet.getApiCredit'. */
+  readonly name: string;
+  /** The resource, which is also the name of its validator module, e.g. 'tts', 'wallet'. */
+  readonly resource: string;
   readonly parameters: Readonly<Record<string, ParameterEntry>>;
+  readonly body?: RequestBodyEntry;
+  readonly success: SuccessEntry;
+  readonly auth: 'bearer' | 'none';
 }
 
-/** Where each operation lives and which parameters it takes, as the spec says. */
+/** Every operation of the spec: where it lives, what it takes and what it answers. */
 export const operationManifest = {
+  'GET /model': {
+    method: 'GET',
+    path: '/model',
+    name: 'voices.list',
+    resource: 'voices',
+    parameters: {
+      page_size: {
+        in: 'query',
+        required: false,
+        types: ['integer'],
+        default: 10,
+      },
+      page_number: {
+        in: 'query',
+        required: false,
+        types: ['integer'],
+        default: 1,
+      },
+      title: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      tag: {
+        in: 'query',
+        required: false,
+        types: ['array', 'string', 'null'],
+      },
+      self: {
+        in: 'query',
+        required: false,
+        types: ['boolean'],
+        default: false,
+      },
+      author_id: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      language: {
+        in: 'query',
+        required: false,
+        types: ['array', 'string', 'null'],
+      },
+      title_language: {
+        in: 'query',
+        required: false,
+        types: ['array', 'string', 'null'],
+      },
+      sort_by: {
+        in: 'query',
+        required: false,
+        types: ['string'],
+        default: 'score',
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /model': {
+    method: 'POST',
+    path: '/model',
+    name: 'voices.create',
+    resource: 'voices',
+    parameters: {},
+    body: {
+      required: true,
+      encodings: ['multipart', 'msgpack'],
+      binary: ['cover_image', 'voices'],
+      holdsBytes: true,
+      properties: [
+        'visibility',
+        'type',
+        'title',
+        'description',
+        'cover_image',
+        'train_mode',
+        'voices',
+        'texts',
+        'tags',
+        'enhance_audio_quality',
+        'generate_sample',
+      ],
+    },
+    success: {
+      status: 201,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /model/{id}': {
+    method: 'GET',
+    path: '/model/{id}',
+    name: 'voices.get',
+    resource: 'voices',
+    parameters: {
+      id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'DELETE /model/{id}': {
+    method: 'DELETE',
+    path: '/model/{id}',
+    name: 'voices.delete',
+    resource: 'voices',
+    parameters: {
+      id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'empty',
+    },
+    auth: 'bearer',
+  },
+  'PATCH /model/{id}': {
+    method: 'PATCH',
+    path: '/model/{id}',
+    name: 'voices.update',
+    resource: 'voices',
+    parameters: {
+      id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['multipart', 'msgpack'],
+      binary: ['cover_image'],
+      holdsBytes: true,
+      properties: ['title', 'description', 'cover_image', 'visibility', 'tags'],
+    },
+    success: {
+      status: 200,
+      kind: 'empty',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/agents': {
+    method: 'GET',
+    path: '/v1/agent/agents',
+    name: 'agents.list',
+    resource: 'agents',
+    parameters: {
+      search: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      include_archived: {
+        in: 'query',
+        required: false,
+        types: ['boolean'],
+        default: false,
+      },
+      publication_state: {
+        in: 'query',
+        required: false,
+        types: ['string'],
+        default: 'all',
+      },
+      cursor: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      page: {
+        in: 'query',
+        required: false,
+        types: ['integer', 'null'],
+      },
+      include_total: {
+        in: 'query',
+        required: false,
+        types: ['boolean'],
+        default: false,
+      },
+      page_size: {
+        in: 'query',
+        required: false,
+        types: ['integer'],
+        default: 30,
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/agent/agents': {
+    method: 'POST',
+    path: '/v1/agent/agents',
+    name: 'agents.create',
+    resource: 'agents',
+    parameters: {},
+    body: {
+      required: true,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: ['name', 'description', 'config'],
+    },
+    success: {
+      status: 201,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/agents/{agent_id}': {
+    method: 'GET',
+    path: '/v1/agent/agents/{agent_id}',
+    name: 'agents.get',
+    resource: 'agents',
+    parameters: {
+      agent_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'DELETE /v1/agent/agents/{agent_id}': {
+    method: 'DELETE',
+    path: '/v1/agent/agents/{agent_id}',
+    name: 'agents.delete',
+    resource: 'agents',
+    parameters: {
+      agent_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 204,
+      kind: 'empty',
+    },
+    auth: 'bearer',
+  },
+  'PATCH /v1/agent/agents/{agent_id}': {
+    method: 'PATCH',
+    path: '/v1/agent/agents/{agent_id}',
+    name: 'agents.update',
+    resource: 'agents',
+    parameters: {
+      agent_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: [
+        'name',
+        'description',
+        'status',
+        'public_enabled',
+        'allowed_origins',
+        'overrides_allowed',
+      ],
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/agents/{agent_id}/config': {
+    method: 'GET',
+    path: '/v1/agent/agents/{agent_id}/config',
+    name: 'agents.getConfig',
+    resource: 'agents',
+    parameters: {
+      agent_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'PATCH /v1/agent/agents/{agent_id}/config': {
+    method: 'PATCH',
+    path: '/v1/agent/agents/{agent_id}/config',
+    name: 'agents.updateConfig',
+    resource: 'agents',
+    parameters: {
+      agent_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: [
+        'prompt',
+        'voice',
+        'conversation',
+        'tools',
+        'webhooks',
+        'knowledge_base',
+        'analysis',
+        'guardrails',
+        'llm',
+      ],
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/agent/agents/{agent_id}/publish': {
+    method: 'POST',
+    path: '/v1/agent/agents/{agent_id}/publish',
+    name: 'agents.publish',
+    resource: 'agents',
+    parameters: {
+      agent_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    body: {
+      required: false,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: ['version_title', 'version_description'],
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/agents/{agent_id}/versions': {
+    method: 'GET',
+    path: '/v1/agent/agents/{agent_id}/versions',
+    name: 'agents.listVersions',
+    resource: 'agents',
+    parameters: {
+      agent_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+      cursor: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      page: {
+        in: 'query',
+        required: false,
+        types: ['integer', 'null'],
+      },
+      include_total: {
+        in: 'query',
+        required: false,
+        types: ['boolean'],
+        default: false,
+      },
+      page_size: {
+        in: 'query',
+        required: false,
+        types: ['integer'],
+        default: 30,
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/agents/{agent_id}/versions/{version_number}': {
+    method: 'GET',
+    path: '/v1/agent/agents/{agent_id}/versions/{version_number}',
+    name: 'agents.getVersion',
+    resource: 'agents',
+    parameters: {
+      agent_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+      version_number: {
+        in: 'path',
+        required: true,
+        types: ['integer'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/agents/{agent_id}/widget': {
+    method: 'GET',
+    path: '/v1/agent/agents/{agent_id}/widget',
+    name: 'agents.getWidget',
+    resource: 'agents',
+    parameters: {
+      agent_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+      origin: {
+        in: 'header',
+        required: false,
+        types: ['string', 'null'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'none',
+  },
+  'GET /v1/agent/available-phone-numbers': {
+    method: 'GET',
+    path: '/v1/agent/available-phone-numbers',
+    name: 'phoneNumbers.listAvailable',
+    resource: 'phoneNumbers',
+    parameters: {
+      country_code: {
+        in: 'query',
+        required: false,
+        types: ['string'],
+        default: 'US',
+      },
+      area_code: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      number_type: {
+        in: 'query',
+        required: false,
+        types: ['string'],
+        default: 'local',
+      },
+      provider: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/knowledge-sources': {
+    method: 'GET',
+    path: '/v1/agent/knowledge-sources',
+    name: 'knowledgeSources.list',
+    resource: 'knowledgeSources',
+    parameters: {
+      search: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      cursor: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      page: {
+        in: 'query',
+        required: false,
+        types: ['integer', 'null'],
+      },
+      include_total: {
+        in: 'query',
+        required: false,
+        types: ['boolean'],
+        default: false,
+      },
+      page_size: {
+        in: 'query',
+        required: false,
+        types: ['integer'],
+        default: 30,
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/agent/knowledge-sources': {
+    method: 'POST',
+    path: '/v1/agent/knowledge-sources',
+    name: 'knowledgeSources.create',
+    resource: 'knowledgeSources',
+    parameters: {},
+    body: {
+      required: true,
+      encodings: ['multipart'],
+      binary: ['source'],
+      holdsBytes: true,
+      properties: ['source', 'name', 'description'],
+    },
+    success: {
+      status: 201,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/knowledge-sources/{source_id}': {
+    method: 'GET',
+    path: '/v1/agent/knowledge-sources/{source_id}',
+    name: 'knowledgeSources.get',
+    resource: 'knowledgeSources',
+    parameters: {
+      source_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'DELETE /v1/agent/knowledge-sources/{source_id}': {
+    method: 'DELETE',
+    path: '/v1/agent/knowledge-sources/{source_id}',
+    name: 'knowledgeSources.delete',
+    resource: 'knowledgeSources',
+    parameters: {
+      source_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 204,
+      kind: 'empty',
+    },
+    auth: 'bearer',
+  },
+  'PATCH /v1/agent/knowledge-sources/{source_id}': {
+    method: 'PATCH',
+    path: '/v1/agent/knowledge-sources/{source_id}',
+    name: 'knowledgeSources.update',
+    resource: 'knowledgeSources',
+    parameters: {
+      source_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['multipart'],
+      binary: ['source'],
+      holdsBytes: true,
+      properties: ['source', 'name', 'description'],
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/knowledge-sources/{source_id}/agents': {
+    method: 'GET',
+    path: '/v1/agent/knowledge-sources/{source_id}/agents',
+    name: 'knowledgeSources.listAgents',
+    resource: 'knowledgeSources',
+    parameters: {
+      source_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/agent/phone-calls': {
+    method: 'POST',
+    path: '/v1/agent/phone-calls',
+    name: 'phoneCalls.create',
+    resource: 'phoneCalls',
+    parameters: {
+      'idempotency-key': {
+        in: 'header',
+        required: false,
+        types: ['string', 'null'],
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: [
+        'agent_id',
+        'phone_number_id',
+        'to_number',
+        'dynamic_variables',
+        'overrides',
+        'metadata',
+      ],
+    },
+    success: {
+      status: 201,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/phone-numbers': {
+    method: 'GET',
+    path: '/v1/agent/phone-numbers',
+    name: 'phoneNumbers.list',
+    resource: 'phoneNumbers',
+    parameters: {
+      phone_number: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      agent_id: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      cursor: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      page: {
+        in: 'query',
+        required: false,
+        types: ['integer', 'null'],
+      },
+      include_total: {
+        in: 'query',
+        required: false,
+        types: ['boolean'],
+        default: false,
+      },
+      page_size: {
+        in: 'query',
+        required: false,
+        types: ['integer'],
+        default: 30,
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/agent/phone-numbers': {
+    method: 'POST',
+    path: '/v1/agent/phone-numbers',
+    name: 'phoneNumbers.create',
+    resource: 'phoneNumbers',
+    parameters: {},
+    body: {
+      required: true,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: ['provider', 'phone_number', 'label', 'agent_id'],
+    },
+    success: {
+      status: 201,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/phone-numbers/{phone_number_id}': {
+    method: 'GET',
+    path: '/v1/agent/phone-numbers/{phone_number_id}',
+    name: 'phoneNumbers.get',
+    resource: 'phoneNumbers',
+    parameters: {
+      phone_number_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'DELETE /v1/agent/phone-numbers/{phone_number_id}': {
+    method: 'DELETE',
+    path: '/v1/agent/phone-numbers/{phone_number_id}',
+    name: 'phoneNumbers.delete',
+    resource: 'phoneNumbers',
+    parameters: {
+      phone_number_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 204,
+      kind: 'empty',
+    },
+    auth: 'bearer',
+  },
+  'PATCH /v1/agent/phone-numbers/{phone_number_id}': {
+    method: 'PATCH',
+    path: '/v1/agent/phone-numbers/{phone_number_id}',
+    name: 'phoneNumbers.update',
+    resource: 'phoneNumbers',
+    parameters: {
+      phone_number_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: ['label', 'agent_id'],
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/sessions': {
+    method: 'GET',
+    path: '/v1/agent/sessions',
+    name: 'agentSessions.list',
+    resource: 'agentSessions',
+    parameters: {
+      agent_id: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      status: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      direction: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      caller_number: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      created_after: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      created_before: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      cursor: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      page: {
+        in: 'query',
+        required: false,
+        types: ['integer', 'null'],
+      },
+      include_total: {
+        in: 'query',
+        required: false,
+        types: ['boolean'],
+        default: false,
+      },
+      page_size: {
+        in: 'query',
+        required: false,
+        types: ['integer'],
+        default: 30,
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/agent/sessions': {
+    method: 'POST',
+    path: '/v1/agent/sessions',
+    name: 'agentSessions.create',
+    resource: 'agentSessions',
+    parameters: {
+      origin: {
+        in: 'header',
+        required: false,
+        types: ['string', 'null'],
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: [
+        'agent_id',
+        'name',
+        'timezone',
+        'client_timezone',
+        'world_context',
+        'overrides',
+        'dynamic_variables',
+        'end_user_id',
+        'metadata',
+        'tool_events',
+        'record_audio',
+      ],
+    },
+    success: {
+      status: 201,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/sessions/{session_id}': {
+    method: 'GET',
+    path: '/v1/agent/sessions/{session_id}',
+    name: 'agentSessions.get',
+    resource: 'agentSessions',
+    parameters: {
+      session_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/agent/sessions/{session_id}/end': {
+    method: 'POST',
+    path: '/v1/agent/sessions/{session_id}/end',
+    name: 'agentSessions.end',
+    resource: 'agentSessions',
+    parameters: {
+      session_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 204,
+      kind: 'empty',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/sessions/{session_id}/recording': {
+    method: 'GET',
+    path: '/v1/agent/sessions/{session_id}/recording',
+    name: 'agentSessions.getRecording',
+    resource: 'agentSessions',
+    parameters: {
+      session_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/tools': {
+    method: 'GET',
+    path: '/v1/agent/tools',
+    name: 'agentTools.list',
+    resource: 'agentTools',
+    parameters: {
+      search: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      agent_id: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      cursor: {
+        in: 'query',
+        required: false,
+        types: ['string', 'null'],
+      },
+      page: {
+        in: 'query',
+        required: false,
+        types: ['integer', 'null'],
+      },
+      include_total: {
+        in: 'query',
+        required: false,
+        types: ['boolean'],
+        default: false,
+      },
+      page_size: {
+        in: 'query',
+        required: false,
+        types: ['integer'],
+        default: 30,
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/agent/tools': {
+    method: 'POST',
+    path: '/v1/agent/tools',
+    name: 'agentTools.create',
+    resource: 'agentTools',
+    parameters: {},
+    body: {
+      required: true,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: [
+        'name',
+        'description',
+        'tool_type',
+        'arguments',
+        'method',
+        'url',
+        'content_type',
+        'body_template',
+        'headers',
+        'timeout_seconds',
+        'error_handling',
+        'mock_responses',
+        'expects_response',
+        'execution_mode',
+      ],
+    },
+    success: {
+      status: 201,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/tools/{tool_id}': {
+    method: 'GET',
+    path: '/v1/agent/tools/{tool_id}',
+    name: 'agentTools.get',
+    resource: 'agentTools',
+    parameters: {
+      tool_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'DELETE /v1/agent/tools/{tool_id}': {
+    method: 'DELETE',
+    path: '/v1/agent/tools/{tool_id}',
+    name: 'agentTools.delete',
+    resource: 'agentTools',
+    parameters: {
+      tool_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 204,
+      kind: 'empty',
+    },
+    auth: 'bearer',
+  },
+  'PATCH /v1/agent/tools/{tool_id}': {
+    method: 'PATCH',
+    path: '/v1/agent/tools/{tool_id}',
+    name: 'agentTools.update',
+    resource: 'agentTools',
+    parameters: {
+      tool_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: [
+        'name',
+        'description',
+        'arguments',
+        'method',
+        'url',
+        'content_type',
+        'body_template',
+        'headers',
+        'timeout_seconds',
+        'error_handling',
+        'mock_responses',
+        'expects_response',
+        'execution_mode',
+      ],
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'GET /v1/agent/tools/{tool_id}/agents': {
+    method: 'GET',
+    path: '/v1/agent/tools/{tool_id}/agents',
+    name: 'agentTools.listAgents',
+    resource: 'agentTools',
+    parameters: {
+      tool_id: {
+        in: 'path',
+        required: true,
+        types: ['string'],
+      },
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/asr': {
+    method: 'POST',
+    path: '/v1/asr',
+    name: 'asr.transcribe',
+    resource: 'asr',
+    parameters: {},
+    body: {
+      required: true,
+      encodings: ['multipart', 'msgpack'],
+      binary: ['audio'],
+      holdsBytes: true,
+      properties: ['audio', 'language', 'ignore_timestamps'],
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/tts': {
+    method: 'POST',
+    path: '/v1/tts',
+    name: 'tts.convert',
+    resource: 'tts',
+    parameters: {
+      model: {
+        in: 'header',
+        required: false,
+        types: ['string'],
+        default: 's2.1-pro',
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['json', 'msgpack'],
+      binary: [],
+      holdsBytes: true,
+      properties: [
+        'text',
+        'temperature',
+        'top_p',
+        'references',
+        'reference_id',
+        'prosody',
+        'chunk_length',
+        'normalize',
+        'format',
+        'sample_rate',
+        'mp3_bitrate',
+        'opus_bitrate',
+        'latency',
+        'max_new_tokens',
+        'repetition_penalty',
+        'min_chunk_length',
+        'condition_on_previous_chunks',
+        'early_stop_threshold',
+        'features',
+      ],
+    },
+    success: {
+      status: 200,
+      kind: 'binary',
+      mediaType: 'audio/*',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/tts/stream/with-timestamp': {
+    method: 'POST',
+    path: '/v1/tts/stream/with-timestamp',
+    name: 'tts.withTimestamps',
+    resource: 'tts',
+    parameters: {
+      model: {
+        in: 'header',
+        required: false,
+        types: ['string'],
+        default: 's2.1-pro',
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['json', 'msgpack'],
+      binary: [],
+      holdsBytes: true,
+      properties: [
+        'text',
+        'temperature',
+        'top_p',
+        'references',
+        'reference_id',
+        'prosody',
+        'chunk_length',
+        'normalize',
+        'format',
+        'sample_rate',
+        'mp3_bitrate',
+        'opus_bitrate',
+        'latency',
+        'max_new_tokens',
+        'repetition_penalty',
+        'min_chunk_length',
+        'condition_on_previous_chunks',
+        'early_stop_threshold',
+        'features',
+      ],
+    },
+    success: {
+      status: 200,
+      kind: 'sse',
+      mediaType: 'text/event-stream',
+    },
+    auth: 'bearer',
+  },
+  'POST /v1/voice-design': {
+    method: 'POST',
+    path: '/v1/voice-design',
+    name: 'voices.design',
+    resource: 'voices',
+    parameters: {
+      model: {
+        in: 'header',
+        required: true,
+        types: ['string'],
+        default: 'voice-design-1',
+      },
+    },
+    body: {
+      required: true,
+      encodings: ['json'],
+      binary: [],
+      holdsBytes: false,
+      properties: [
+        'instruction',
+        'reference_text',
+        'language',
+        'n',
+        'speed',
+        'num_step',
+        'guidance_scale',
+        'instruct_guidance_scale',
+        'seed',
+      ],
+    },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
+  },
   'GET /wallet/{user_id}/api-credit': {
     method: 'GET',
     path: '/wallet/{user_id}/api-credit',
+    name: 'wallet.getApiCredit',
+    resource: 'wallet',
     parameters: {
       check_free_credit: {
         in: 'query',
@@ -42,10 +1373,18 @@ export const operationManifest = {
         default: 'self',
       },
     },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
   },
   'GET /wallet/{user_id}/package': {
     method: 'GET',
     path: '/wallet/{user_id}/package',
+    name: 'wallet.getPackage',
+    resource: 'wallet',
     parameters: {
       user_id: {
         in: 'path',
@@ -54,6 +1393,12 @@ export const operationManifest = {
         default: 'self',
       },
     },
+    success: {
+      status: 200,
+      kind: 'json',
+      mediaType: 'application/json',
+    },
+    auth: 'bearer',
   },
 } as const satisfies Record<string, OperationEntry>;
 

@@ -3,7 +3,7 @@
  * version of the spec, and the error bodies, picked to match the spec where it documents one.
  */
 import { validatorFor, type OperationKey } from '../operations.js';
-import { validateResponse } from '../validate.js';
+import { validateLoadedResponse as validateResponse } from '../validate.js';
 
 /** The operation key of the API credit balance. */
 export const API_CREDIT = 'GET /wallet/{user_id}/api-credit';

@@ -14,11 +14,13 @@ import {
   operationKeys,
   documentedStatuses,
   isOperationKey,
+  loadAllValidators,
+  validatorFor,
   type OperationEntry,
   type OperationKey,
 } from '../operations.js';
 import { isPlainObject, isUsableApiKey } from '../options.js';
-import { validateResponse } from '../validate.js';
+import { validateLoadedResponse as validateResponse } from '../validate.js';
 import { API_CREDIT, defaultBodies, defaultErrorBody } from './bodies.js';
 
 /** Options for {@link startStandIn}. */
@@ -117,6 +119,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   }
   checkDecimal('credit', initialCredit);
   let bodies = defaultBodies(initialCredit);
+  await loadAllValidators(); // so that every check below can stay synchronous
   selfCheckDefaults(bodies);
   const failures: Failure[] = [];
   const requests: RecordedRequest[] = [];
