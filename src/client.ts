@@ -7,6 +7,7 @@ import {
   FishAudioError,
   InvalidResponseError,
   formatMismatches,
+  type ResponseMismatch,
 } from './errors.js';
 import { operationFor, type OperationEntry, type OperationKey } from './operations.js';
 import {
@@ -17,20 +18,16 @@ import {
   type ResolvedOptions,
   type ResolvedRequestOptions,
 } from './options.js';
-import { buildUrl } from './params.js';
+import { encodeBody } from './body.js';
+import { prepareRequest } from './params.js';
+import { ASR, TTS } from './speech.js';
+import { AudioResponse, EventStream, guardStream } from './stream.js';
 import { MAX_JSON_DEPTH, jsonDepth, redactor, type Redactor } from './redact.js';
 import { isRetryable, retryDelay, sleep } from './retry.js';
-import type { ParamsOf, RawResponse, ResponseOf, WithResponse } from './types.js';
+import type { RawResponse, RequestArgs, ResponseOf, WithResponse } from './types.js';
 import { validateResponse } from './validate.js';
 import { VERSION } from './version.js';
 import { Wallet } from './wallet.js';
-
-/**
- * How a call wants its 2xx body: `'json'` reads it whole (within `maxResponseBytes`) and
- * parses it; `'stream'` hands the body over as it arrives, with an idle timeout between chunks
- * instead of a deadline on the whole body (speech audio, server-sent events).
- */
-export type BodyMode = 'json' | 'stream';
 
 // The most distinct kinds of drift 'warn' mode remembers, so a long-lived client stays small.
 const MAX_WARNED_KINDS = 256;
@@ -48,6 +45,10 @@ const MAX_WARNED_KINDS = 256;
 export class FishAudio {
   /** The `Wallet` operations: API credit. */
   readonly wallet: Wallet;
+  /** Text to speech, streamed. */
+  readonly tts: TTS;
+  /** Speech to text. */
+  readonly asr: ASR;
   /** The base URL requests go to, without a trailing slash. */
   readonly baseUrl: string;
   // Private so that neither util.inspect nor JSON.stringify of the client shows the key.
@@ -68,6 +69,8 @@ export class FishAudio {
       authorization: `Bearer ${this.#options.apiKey}`,
     };
     this.wallet = new Wallet(this);
+    this.tts = new TTS(this);
+    this.asr = new ASR(this);
   }
 
   /**
@@ -80,10 +83,9 @@ export class FishAudio {
    */
   request<K extends OperationKey>(
     key: K,
-    params?: ParamsOf<K>,
-    options?: RequestOptions,
+    ...[params, options]: RequestArgs<K>
   ): APIPromise<ResponseOf<K>> {
-    return new APIPromise(this.#call(key, params, options, 'json')) as APIPromise<ResponseOf<K>>;
+    return new APIPromise(this.#call(key, params, options)) as APIPromise<ResponseOf<K>>;
   }
 
   /**
@@ -94,16 +96,29 @@ export class FishAudio {
     key: OperationKey,
     params: unknown,
     options: RequestOptions | undefined,
-    mode: BodyMode,
   ): Promise<WithResponse<unknown>> {
     // Every mistake in the arguments is thrown here, before anything is sent.
     const operation = operationFor(key);
     const call = resolveRequestOptions(options, this.#options);
-    const url = buildUrl(this.baseUrl, operation, params);
-    const headers = { ...this.#headers, ...call.headers };
+    const prepared = prepareRequest(this.baseUrl, operation, params);
+    const encoded = operation.body && (await encodeBody(operation.body, prepared.body));
+    const request: Outgoing = {
+      url: prepared.url,
+      init: {
+        method: operation.method,
+        headers: {
+          ...this.#headers,
+          ...(operation.success.kind === 'json' ? {} : { accept: '*/*' }),
+          ...(encoded?.contentType ? { 'content-type': encoded.contentType } : {}),
+          ...prepared.headers,
+          ...call.headers,
+        },
+        body: (encoded?.body ?? null) as BodyInit | null,
+      },
+    };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#attempt(key, operation, url, headers, call, mode, attempt);
+        return await this.#attempt(key, operation, request, call, attempt);
       } catch (error) {
         if (!(error instanceof FishAudioError)) throw error;
         if (attempt > call.maxRetries) throw error;
@@ -124,10 +139,8 @@ export class FishAudio {
   async #attempt(
     key: OperationKey,
     operation: OperationEntry,
-    url: string,
-    headers: Record<string, string>,
+    request: Outgoing,
     call: ResolvedRequestOptions,
-    mode: BodyMode,
     attempt: number,
   ): Promise<WithResponse<unknown>> {
     const { signal } = call;
@@ -163,8 +176,8 @@ export class FishAudio {
     // 1. Send, and wait for the status and headers.
     let response: Response;
     try {
-      const init: RequestInit = { method: operation.method, headers, signal: abortable };
-      response = await Promise.race([this.#options.fetch(url, init), stopped]);
+      const init: RequestInit = { ...request.init, signal: abortable };
+      response = await Promise.race([this.#options.fetch(request.url, init), stopped]);
     } catch (error) {
       done();
       if (error instanceof FishAudioError) throw error;
@@ -178,10 +191,28 @@ export class FishAudio {
     };
     const raw: RawResponse = { status: response.status, headers: info.headers, url: response.url };
 
-    // 2. A 2xx stream is handed over as it arrives; the deadline stops at the headers.
-    if (response.ok && mode === 'stream') {
+    // 2. A 2xx stream is handed over as it arrives: the deadline stops at the headers, and an
+    // idle timeout bounds each wait for a chunk from here on.
+    const kind = operation.success.kind;
+    if (response.ok && (kind === 'binary' || kind === 'sse')) {
       done();
-      return { data: response, response: raw };
+      const context = {
+        idleTimeout: call.timeout,
+        signal,
+        attempts: attempt,
+        baseUrl: this.baseUrl,
+      };
+      const body = guardStream(response.body ?? new ReadableStream(), context);
+      if (kind === 'binary') return { data: new AudioResponse(body, raw), response: raw };
+      const events = new EventStream(body, raw, {
+        ...context,
+        key,
+        redact: this.#redact,
+        validateResponses: this.#options.validateResponses,
+        check: (data) => validateResponse(key, response.status, data),
+        warn: (mismatches) => this.#warn(key, 'event', mismatches),
+      });
+      return { data: events, response: raw };
     }
 
     // 3. Read the body within the size bound, still under the deadline.
@@ -204,7 +235,9 @@ export class FishAudio {
       done();
     }
 
-    // 4. Parse. An error keeps its class whatever its body; a 2xx body must be a JSON object.
+    // 4. Parse. An error keeps its class whatever its body; a 2xx body must be a JSON object,
+    // unless the operation documents none.
+    if (response.ok && kind === 'empty') return { data: undefined, response: raw };
     const parsed = parseJson(text, this.#redact);
     if (!response.ok) {
       // An error body is for diagnosis: one too deep to show safely stays (redacted) text.
@@ -221,32 +254,34 @@ export class FishAudio {
     }
 
     // 5. Check it against the spec.
-    await this.#checkAgainstSpec(key, info, data);
-    return { data, response: raw };
-  }
-
-  async #checkAgainstSpec(key: OperationKey, info: ResponseInfoOf, data: unknown): Promise<void> {
     const mode = this.#options.validateResponses;
-    if (mode === 'off') return;
-    const mismatches = await validateResponse(key, info.status, data);
-    if (mismatches.length === 0) return;
-    if (mode === 'error') {
+    if (mode === 'off') return { data, response: raw };
+    const mismatches = await validateResponse(key, response.status, data);
+    if (mismatches.length > 0 && mode === 'error') {
       throw new InvalidResponseError(
         { ...info, body: data },
         `the body does not match the spec for ${key}`,
         mismatches,
       );
     }
-    // One line per kind of drift: the drifting value is not part of what makes it new.
+    if (mismatches.length > 0) this.#warn(key, String(response.status), mismatches);
+    return { data, response: raw };
+  }
+
+  /**
+   * Reports drift in 'warn' mode: one line per kind of drift (operation, status or `event`,
+   * pointer, expectation), since the drifting value is not what makes it new; memory bounded.
+   */
+  #warn(key: string, where: string, mismatches: ResponseMismatch[]): void {
     const fresh = mismatches.filter((m) => {
-      const kind = `${key} ${info.status} ${m.pointer} ${m.expected}`;
+      const kind = `${key} ${where} ${m.pointer} ${m.expected}`;
       if (this.#warned.has(kind) || this.#warned.size >= MAX_WARNED_KINDS) return false;
       this.#warned.add(kind);
       return true;
     });
     if (fresh.length === 0) return;
     this.#options.logger.warn(
-      `fish-audio-api: response differs from the spec: ${key} ${info.status}: ${formatMismatches(fresh)}`,
+      `fish-audio-api: response differs from the spec: ${key} ${where}: ${formatMismatches(fresh)}`,
     );
   }
 
@@ -273,7 +308,11 @@ export class FishAudio {
   }
 }
 
-type ResponseInfoOf = { status: number; headers: Headers; attempts: number };
+/** A request ready to send: the same for every attempt. */
+interface Outgoing {
+  url: string;
+  init: RequestInit & { headers: Record<string, string> };
+}
 
 /** Raised inside {@link readText} when the body passes the bound. */
 class BodyTooLarge extends Error {}

@@ -4,6 +4,20 @@
  */
 export { FishAudio } from './client.js';
 export { Wallet } from './wallet.js';
+export {
+  TTS,
+  ASR,
+  collectTimestamps,
+  type CollectedTimestamps,
+  type ChunkAlignment,
+  type TTSRequest,
+  type TTSTimestampRequest,
+  type TimestampEvent,
+  type TranscribeRequest,
+  type Transcription,
+} from './speech.js';
+export { AudioResponse, EventStream } from './stream.js';
+export type { Uploadable } from './body.js';
 // A type only: construct it through the client's methods, not `new` or `APIPromise.resolve`.
 export type { APIPromise } from './api-promise.js';
 export {
@@ -22,6 +36,8 @@ export type {
   PackageParams,
   ParamsOf,
   ResponseOf,
+  EventOf,
+  RequestArgs,
   RawResponse,
   WithResponse,
 } from './types.js';

@@ -251,6 +251,11 @@ export function resolveRequestOptions(
   };
 }
 
+/** Whether text can be an HTTP header value: no line breaks or other control characters. */
+export function isUsableHeaderValue(value: string): boolean {
+  return HEADER_VALUE.test(value);
+}
+
 /** Whether a key can travel in an HTTP header: printable ASCII, no spaces. */
 export function isUsableApiKey(key: string): boolean {
   return /^[\x21-\x7e]+$/.test(key);
@@ -315,7 +320,7 @@ export function checkHeaders(option: string, headers: unknown): Record<string, s
         `${option} cannot set ${name}: ${RESERVED_HEADERS[lower]}.`,
       );
     }
-    if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
+    if (typeof value !== 'string' || !isUsableHeaderValue(value)) {
       throw new InvalidOptionError(
         option,
         `${option}["${name}"] must be a string without line breaks or control characters.`,
@@ -324,6 +329,13 @@ export function checkHeaders(option: string, headers: unknown): Record<string, s
     out[lower] = value;
   }
   return out;
+}
+
+/** Whether a value is a plain object (`{}` or `Object.create(null)`), not an array or class. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {

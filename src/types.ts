@@ -3,6 +3,8 @@
  * Nothing here restates a field of the spec.
  */
 import type { Manifest, OperationKey, paths } from './operations.js';
+import type { RequestOptions } from './options.js';
+import type { AudioResponse, EventStream } from './stream.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type NonEmpty<T> = [T] extends [never] ? {} : T;
@@ -27,21 +29,78 @@ type DefaultedNames<K extends OperationKey> = {
     : never;
 }[keyof Manifest[K]['parameters']];
 
+type HeaderOf<K extends OperationKey> = NonEmpty<
+  Exclude<ParametersOf<K> extends { header?: infer H } ? H : never, undefined>
+>;
+/** Header parameters (such as `model`) accept the documented values or any newer string. */
+type OpenEnums<T> = {
+  [N in keyof T]: NonNullable<T[N]> extends string ? T[N] | (string & {}) : T[N];
+};
+
 /**
- * An operation's path and query parameters under the spec's own names, in one flat object.
- * Path parameters with a documented default are optional.
+ * The request body of an operation, in the encoding the client would pick: multipart when
+ * offered, else msgpack (whose schema is the one that can hold bytes), else JSON, else a form.
+ */
+type BodyOf<K extends OperationKey> =
+  OperationOf<K> extends { requestBody?: { content: infer C } }
+    ? C extends { 'multipart/form-data': infer B }
+      ? B
+      : C extends { 'application/msgpack': infer B }
+        ? B
+        : C extends { 'application/json': infer B }
+          ? B
+          : C extends { 'application/x-www-form-urlencoded': infer B }
+            ? B
+            : {}
+    : {};
+
+/**
+ * An operation's whole input in one flat object, under the spec's own names: path, query and
+ * header parameters, and the body's properties. Path parameters with a documented default (such
+ * as `user_id: 'self'`) may be left out.
  */
 export type ParamsOf<K extends OperationKey> = Simplify<
   QueryOf<K> &
+    OpenEnums<HeaderOf<K>> &
     Omit<PathOf<K>, DefaultedNames<K>> &
-    Partial<Pick<PathOf<K>, DefaultedNames<K> & keyof PathOf<K>>>
+    Partial<Pick<PathOf<K>, DefaultedNames<K> & keyof PathOf<K>>> &
+    BodyOf<K>
 >;
 
-/** The JSON body of an operation's 200 response. */
-export type ResponseOf<K extends OperationKey> =
-  OperationOf<K> extends { responses: { 200: { content: { 'application/json': infer B } } } }
-    ? B
+/** `client.request`'s arguments after the key: the input is optional when nothing in it is required. */
+export type RequestArgs<K extends OperationKey> =
+  {} extends ParamsOf<K>
+    ? [params?: ParamsOf<K>, options?: RequestOptions]
+    : [params: ParamsOf<K>, options?: RequestOptions];
+
+type SuccessOf<K extends OperationKey> = Manifest[K]['success'];
+type ContentOf<K extends OperationKey> =
+  OperationOf<K> extends { responses: infer R }
+    ? SuccessOf<K>['status'] extends keyof R
+      ? R[SuccessOf<K>['status']] extends { content: infer C }
+        ? C
+        : never
+      : never
     : never;
+
+/** One event of a server-sent-events operation, as the spec documents it. */
+export type EventOf<K extends OperationKey> =
+  ContentOf<K> extends { 'text/event-stream': infer E } ? E : never;
+
+/**
+ * What an operation resolves to, by the success kind the spec documents: the parsed JSON
+ * body; nothing (`void`) for an empty one; an {@link AudioResponse} for audio or other bytes;
+ * an {@link EventStream} for server-sent events.
+ */
+export type ResponseOf<K extends OperationKey> = SuccessOf<K>['kind'] extends 'empty'
+  ? void
+  : SuccessOf<K>['kind'] extends 'binary'
+    ? AudioResponse
+    : SuccessOf<K>['kind'] extends 'sse'
+      ? EventStream<EventOf<K>>
+      : ContentOf<K> extends { 'application/json': infer B }
+        ? B
+        : never;
 
 /** Parameters of `client.wallet.getApiCredit()`: `user_id` (default `'self'`) and query flags. */
 export type ApiCreditParams = ParamsOf<'GET /wallet/{user_id}/api-credit'>;

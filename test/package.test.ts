@@ -59,7 +59,11 @@ async function packRuntimeDependencies(destination: string): Promise<string[]> {
   const tarballs: string[] = [];
   for (const name of seen) {
     const dir = path.join(ROOT, 'node_modules', name);
-    const { stdout } = await npm(['pack', '--json', '--pack-destination', destination, dir], ROOT);
+    // --ignore-scripts: a folder's `prepare` script would try to rebuild the dependency.
+    const { stdout } = await npm(
+      ['pack', '--json', '--ignore-scripts', '--pack-destination', destination, dir],
+      ROOT,
+    );
     tarballs.push(
       path.join(destination, (JSON.parse(stdout) as { filename: string }[])[0]!.filename),
     );
@@ -85,18 +89,30 @@ describe('the installed package', () => {
     expect(files).toContain('dist/cli.js');
   });
 
-  it('has only openapi-fetch as a direct runtime dependency', async () => {
+  it('has three runtime dependencies: openapi-fetch, and msgpack and the SSE parser', async () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
-    expect(Object.keys(pkg.dependencies)).toEqual(['openapi-fetch']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual([
+      '@msgpack/msgpack',
+      'eventsource-parser',
+      'openapi-fetch',
+    ]);
   });
 
-  it('imports nothing but openapi-fetch from the library bundles, so browsers can load them', async () => {
+  it('imports only openapi-fetch up front, and msgpack and the SSE parser only when needed', async () => {
     for (const file of ['index.js', 'index.cjs']) {
       const code = await readFile(path.join(ROOT, 'dist', file), 'utf8');
-      const specifiers = [...code.matchAll(/(?:from |require\()['"]([^'"]+)['"]/g)].map(
-        (m) => m[1],
+      const dynamic = [
+        ...code.matchAll(/(?:import\(|then\(\(\) => __toESM\(require\()['"]([^'"]+)['"]/g),
+      ].map((m) => m[1]);
+      const all = [...code.matchAll(/(?:from |require\(|import\()['"]([^'"]+)['"]/g)].map(
+        (m) => m[1]!,
       );
-      expect(specifiers, file).toEqual(['openapi-fetch']);
+      const upFront = all.filter((s) => !dynamic.includes(s) && !s.startsWith('./'));
+      expect(upFront, file).toEqual(['openapi-fetch']);
+      expect([...new Set(dynamic)].sort(), file).toEqual([
+        '@msgpack/msgpack',
+        'eventsource-parser',
+      ]);
     }
   });
 

@@ -3,10 +3,8 @@
 /** A JSON object, as parsed from YAML or JSON. */
 export type Json = Record<string, unknown>;
 
-/** True for `{...}`: not `null`, not an array. */
-export function isPlainObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+// "Is a plain object" is the library's rule too; one definition serves both.
+export { isPlainObject } from '../../src/options.js';
 
 // JSON Pointer escaping is shared with the library, which owns it.
 export { escapePointer, unescapePointer } from '../../src/json-pointer.js';

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { FishAudio } from '../client.js';
 import { compareDecimal, isDecimal } from '../decimal.js';
 import { DEFAULTS } from '../options.js';
+import { redactor } from '../redact.js';
 import type { ApiCreditParams, PackageParams } from '../types.js';
 import { VERSION } from '../version.js';
 import {
@@ -122,12 +123,10 @@ async function runPackage(client: FishAudio, values: FlagValues, print: Printer)
 export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Promise<ExitCode> {
   const err = styles(io.stderr, env);
   const out = styles(io.stdout, env);
-  // A server may echo what it was sent; the key must not reach a terminal or a CI log.
-  let secret = '';
-  const line = (text: string) => {
-    const safe = secret ? text.replaceAll(secret, '[redacted]') : text;
-    return oneLine(safe);
-  };
+  // A server may echo what it was sent; the key must not reach a terminal or a CI log. The
+  // library's redactor, so the command and the library agree on what counts as the key.
+  let redact: ((text: string) => string) | undefined;
+  const line = (text: string) => oneLine(redact ? redact(text) : text);
   const context: Context = { sources: sourcesOf({}, env), timeout: CLI_TIMEOUT_MS };
   try {
     const parsed = parseCommandLine(argv);
@@ -141,7 +140,7 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
     }
     context.sources = sourcesOf(parsed.values, env);
     const settings = readSettings(parsed.values, env);
-    secret = settings.apiKey;
+    redact = redactor(settings.apiKey).text;
     context.timeout = settings.timeout;
     const client = new FishAudio({
       ...settings,
