@@ -208,7 +208,7 @@ export class FishAudio {
         ...context,
         key,
         redact: this.#redact,
-        validateResponses: this.#options.validateResponses,
+        validateResponses: this.#options.validationFor(operation.resource),
         check: (data) => validateResponse(key, response.status, data),
         warn: (mismatches) => this.#warn(key, 'event', mismatches),
       });
@@ -254,7 +254,7 @@ export class FishAudio {
     }
 
     // 5. Check it against the spec.
-    const mode = this.#options.validateResponses;
+    const mode = this.#options.validationFor(operation.resource);
     if (mode === 'off') return { data, response: raw };
     const mismatches = await validateResponse(key, response.status, data);
     if (mismatches.length > 0 && mode === 'error') {

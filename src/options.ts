@@ -43,10 +43,12 @@ export interface ClientOptions {
   /** Largest response body accepted, in bytes. Default 1 MiB; the credit body is ~300 bytes. */
   maxResponseBytes?: number;
   /**
-   * What to do when a 2xx body does not match the spec's schema: `'error'` (default) throws
-   * `InvalidResponseError` listing each mismatch; `'warn'` reports each kind of mismatch once
-   * through `logger` and returns the body; `'off'` skips the check. Properties the spec does not
-   * mention are always accepted: the API adds fields before the spec does.
+   * What to do when a 2xx body (or a streamed event) does not match the spec's schema:
+   * `'error'` throws `InvalidResponseError` listing each mismatch; `'warn'` reports each kind of
+   * mismatch once through `logger` and returns the body; `'off'` skips the check. Properties the
+   * spec does not mention are always accepted: the API adds fields before the spec does.
+   * Default: per resource, see `DEFAULTS.validateResponses`: `'error'` for the wallet, whose
+   * spec is settled, `'warn'` for the younger, fast-changing rest. Given here, it applies to all.
    */
   validateResponses?: ValidationMode;
   /** Where `'warn'` reports go. Default `console`. The package logs nothing else. */
@@ -86,7 +88,14 @@ export const DEFAULTS = {
   maxRetries: 2,
   timeout: 60_000,
   maxResponseBytes: 1024 * 1024,
-  validateResponses: 'error',
+  /**
+   * Strict where the spec has settled (a mismatch there is a real surprise), lenient where it
+   * changes every few weeks (a strict default would turn each upstream drift into an outage).
+   */
+  validateResponses: { wallet: 'error', default: 'warn' } as const satisfies Record<
+    string,
+    ValidationMode
+  >,
   backoff: {
     initialDelayMs: 500,
     maxDelayMs: 8_000,
@@ -126,7 +135,8 @@ export interface ResolvedOptions {
   timeout: number;
   backoff: Backoff;
   maxResponseBytes: number;
-  validateResponses: ValidationMode;
+  /** The mode for a resource (`'wallet'`, `'tts'`, …), the option or the per-resource default. */
+  validationFor: (resource: string) => ValidationMode;
   logger: Logger;
 }
 
@@ -171,8 +181,8 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
       'The API key must be a string of printable ASCII characters without spaces.',
     );
   }
-  const validateResponses = given.validateResponses ?? DEFAULTS.validateResponses;
-  if (!VALIDATION_MODES.includes(validateResponses)) {
+  const validateResponses = given.validateResponses;
+  if (validateResponses !== undefined && !VALIDATION_MODES.includes(validateResponses)) {
     throw new InvalidOptionError(
       'validateResponses',
       `validateResponses must be 'error', 'warn' or 'off', got ${describeValue(validateResponses)}.`,
@@ -206,7 +216,11 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
       given.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
       1,
     ),
-    validateResponses,
+    validationFor: (resource) =>
+      validateResponses ??
+      (Object.hasOwn(DEFAULTS.validateResponses, resource)
+        ? DEFAULTS.validateResponses[resource as keyof typeof DEFAULTS.validateResponses]
+        : DEFAULTS.validateResponses.default),
     logger,
   };
 }

@@ -91,3 +91,34 @@ describe('responses checked against the spec', () => {
     expect(server.requests).toHaveLength(1);
   });
 });
+
+describe('the default validation mode, per resource', () => {
+  it('throws for drift in the wallet, whose spec has settled', async () => {
+    const client = new FishAudio({ apiKey: 'k', baseUrl: server.url });
+    server.reply(200, apiCreditBody({ credit: 5 }));
+    await expect(client.wallet.getApiCredit()).rejects.toBeInstanceOf(InvalidResponseError);
+  });
+
+  it('only warns for drift in the younger resources, returning the body', async () => {
+    const logger = recordingLogger();
+    const client = new FishAudio({ apiKey: 'k', baseUrl: server.url, logger });
+    server.reply(200, { _id: 42 });
+    const voice = await client.request('GET /model/{id}', { id: 'v1' });
+    expect(voice).toMatchObject({ _id: 42 });
+    expect(logger.lines).toHaveLength(1);
+    expect(logger.lines[0]).toContain('GET /model/{id} 200');
+  });
+
+  it('is replaced for every resource by the option when given', async () => {
+    const logger = recordingLogger();
+    const client = new FishAudio({
+      apiKey: 'k',
+      baseUrl: server.url,
+      validateResponses: 'warn',
+      logger,
+    });
+    server.reply(200, apiCreditBody({ credit: 5 }));
+    await expect(client.wallet.getApiCredit()).resolves.toMatchObject({ credit: 5 });
+    expect(logger.lines).toHaveLength(1);
+  });
+});
