@@ -15,8 +15,13 @@
  *    use: what a credit call loads (entry + the chunks it imports + the wallet validators), and
  *    the same for a TTS-only app.
  *
- *   npm run bench              # all three
+ * 4. Speech: time to the first audio byte through `client.tts.convert` against raw `fetch`, and
+ *    200 MB of audio streamed to a file: throughput against raw fetch piping the same body, and
+ *    peak RSS above the idle RSS (constant memory means it does not grow with the body).
+ *
+ *   npm run bench              # all four
  *   npm run bench -- --sizes   # only the sizes (fast, no timing)
+ *   npm run bench -- --speech  # only the speech figures
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -282,10 +287,115 @@ async function splitSizes(): Promise<void> {
   }
 }
 
+// Streams audio: a first chunk at once, then (for /big) 200 MB in 64 KiB chunks as fast as
+// the socket takes them, or (otherwise) a second chunk 50 ms later.
+const AUDIO_SERVER = `
+const http = require('node:http');
+const chunk = Buffer.alloc(64 * 1024, 7);
+http.createServer((req, res) => {
+  req.resume();
+  res.writeHead(200, { 'content-type': 'audio/mpeg' });
+  if (!req.url.startsWith('/big')) {
+    res.write('ID3');
+    setTimeout(() => res.end('rest'), 50);
+    return;
+  }
+  let left = 200 * 1024 * 1024;
+  const pump = () => {
+    while (left > 0) {
+      left -= chunk.length;
+      if (!res.write(chunk)) return res.once('drain', pump);
+    }
+    res.end();
+  };
+  pump();
+}).listen(0, '127.0.0.1', function () { console.log(this.address().port); });
+`;
+
+async function speech(): Promise<void> {
+  const child = spawn(process.execPath, ['-e', AUDIO_SERVER], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (data: Buffer) => resolve(data.toString().trim())),
+  );
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const client = new FishAudio({ apiKey: 'k', baseUrl: base });
+    const firstByte = async (read: () => Promise<ReadableStream<Uint8Array>>) => {
+      const start = performance.now();
+      const reader = (await read()).getReader();
+      await reader.read();
+      const elapsed = performance.now() - start;
+      await reader.cancel();
+      return elapsed;
+    };
+    const raw: number[] = [];
+    const ours: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      raw.push(
+        await firstByte(
+          async () => (await fetch(`${base}/v1/tts`, { method: 'POST', body: '{}' })).body!,
+        ),
+      );
+      ours.push(await firstByte(async () => (await client.tts.convert({ text: 'x' })).body));
+    }
+    console.log(
+      '\nSpeech: time to the first audio byte over 127.0.0.1 (median of 60, interleaved)',
+    );
+    console.log(`  raw fetch                                      ${median(raw).toFixed(2)} ms`);
+    console.log(
+      `  client.tts.convert                             ${median(ours).toFixed(2)} ms  (+${(median(ours) - median(raw)).toFixed(2)} ms)`,
+    );
+
+    const dir = await mkdtemp(path.join(tmpdir(), 'bench-audio-'));
+    const { createWriteStream } = await import('node:fs');
+    const { Readable } = await import('node:stream');
+    const { pipeline } = await import('node:stream/promises');
+    const toFile = async (body: ReadableStream<Uint8Array>) =>
+      pipeline(Readable.fromWeb(body as never), createWriteStream(path.join(dir, 'out.bin')));
+    const big = new FishAudio({ apiKey: 'k', baseUrl: `${base}/big` });
+    const idle = process.memoryUsage().rss;
+    let peak = idle;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    const rounds: [number, number][] = [];
+    for (let i = 0; i < 3; i++) {
+      let start = performance.now();
+      await toFile((await fetch(`${base}/big/v1/tts`, { method: 'POST', body: '{}' })).body!);
+      const rawMs = performance.now() - start;
+      start = performance.now();
+      await toFile((await big.tts.convert({ text: 'x' })).body);
+      rounds.push([rawMs, performance.now() - start]);
+    }
+    clearInterval(sampler);
+    await rm(dir, { recursive: true, force: true });
+    const mbps = (ms: number) => (200 / (ms / 1000)).toFixed(0);
+    const rawMs = median(rounds.map(([r]) => r));
+    const ourMs = median(rounds.map(([, o]) => o));
+    console.log('\nSpeech: 200 MB of audio streamed to a file (median of 3, interleaved)');
+    console.log(`  raw fetch piped to the file                    ${mbps(rawMs)} MB/s`);
+    console.log(
+      `  AudioResponse.body piped to the file           ${mbps(ourMs)} MB/s  (×${(rawMs / ourMs).toFixed(2)} of raw throughput)`,
+    );
+    console.log(
+      `  peak RSS above idle, both                      ${((peak - idle) / 1024 / 1024).toFixed(0)} MB (idle ${(idle / 1024 / 1024).toFixed(0)} MB)`,
+    );
+  } finally {
+    child.kill();
+  }
+}
+
 async function main(): Promise<number> {
-  if (!process.argv.includes('--sizes')) {
+  const only = (flag: string) => process.argv.includes(flag);
+  if (only('--speech')) {
+    await speech();
+    return 0;
+  }
+  if (!only('--sizes')) {
     await overhead();
     await overLoopback();
+    await speech();
   }
   await sizes();
   await splitSizes();

@@ -39,36 +39,42 @@ export function guardStream(
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   const { signal, idleTimeout, attempts } = context;
+  // One timer for the whole stream rather than one per chunk: each read only notes when it
+  // started, and the timer, when it fires, re-arms itself for whatever time is left. Only a
+  // wait for the server counts: a caller that reads slowly is not the server stalling.
+  let waitingSince: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
+  let fail: (error: Error) => void = () => {};
+  const check = () => {
+    const waited = waitingSince === undefined ? 0 : Date.now() - waitingSince;
+    if (waited >= idleTimeout) fail(new APIConnectionTimeoutError(idleTimeout, { attempts }));
+    else timer = setTimeout(check, idleTimeout - waited);
+  };
+  const onAbort = () => fail(new APIUserAbortError(signal!.reason));
   const stop = () => {
     clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    signal?.removeEventListener('abort', onAbort);
   };
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        onAbort = () => {
+        fail = (error) => {
           stop();
-          controller.error(new APIUserAbortError(signal!.reason));
+          controller.error(error);
           reader.cancel().catch(() => {});
         };
         if (signal?.aborted) return onAbort();
         signal?.addEventListener('abort', onAbort, { once: true });
+        timer = setTimeout(check, idleTimeout);
       },
       async pull(controller) {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          stop();
-          controller.error(new APIConnectionTimeoutError(idleTimeout, { attempts }));
-          reader.cancel().catch(() => {});
-        }, idleTimeout);
+        waitingSince = Date.now();
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
           result = await reader.read();
         } catch (error) {
-          stop();
           if (signal?.aborted) return; // already reported by onAbort
+          stop();
           const code = (error as { cause?: { code?: unknown } })?.cause?.code;
           controller.error(
             new APIConnectionError(
@@ -77,8 +83,9 @@ export function guardStream(
             ),
           );
           return;
+        } finally {
+          waitingSince = undefined;
         }
-        clearTimeout(timer);
         if (result.done) {
           stop();
           controller.close();
