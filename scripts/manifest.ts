@@ -73,7 +73,17 @@ interface ManifestOperation {
   body?: ManifestBody;
   success: { status: number; kind: SuccessKind; mediaType?: string };
   auth: 'bearer' | 'none';
+  pagination?: ManifestPagination;
 }
+
+/**
+ * How an operation pages, detected from its shapes: `cursor` when it takes a `cursor` query
+ * parameter and answers a `next_cursor`; `page` when it takes `page_number` and answers a
+ * `total`. `items` is the answer's array property that holds the page's items.
+ */
+type ManifestPagination =
+  | { style: 'cursor'; param: 'cursor'; next: 'next_cursor'; items: string }
+  | { style: 'page'; param: 'page_number'; size: string; items: string; total: 'total' };
 
 /** Every operation of `doc` as the manifest describes it, by `'METHOD /path'` key. */
 export function describeOperations(doc: OpenAPIDocument): Record<string, ManifestOperation> {
@@ -114,6 +124,8 @@ export function describeOperations(doc: OpenAPIDocument): Record<string, Manifes
         success: describeSuccess(doc, operation.responses, fail),
         auth: authOf(doc, operation, fail),
       };
+      const pagination = describePagination(doc, parameters, operation.responses);
+      if (pagination) operations[key]!.pagination = pagination;
     }
   }
   return operations;
@@ -167,7 +179,14 @@ export function buildOperationManifest(doc: OpenAPIDocument): string {
     '  readonly body?: RequestBodyEntry;',
     '  readonly success: SuccessEntry;',
     "  readonly auth: 'bearer' | 'none';",
+    '  /** How the operation pages, when it does (detected from its parameters and answer). */',
+    '  readonly pagination?: PaginationEntry;',
     '}',
+    '',
+    '/** How a list operation pages: by cursor, or by page number (see scripts/manifest.ts). */',
+    'export type PaginationEntry =',
+    "  | { readonly style: 'cursor'; readonly param: 'cursor'; readonly next: 'next_cursor'; readonly items: string }",
+    "  | { readonly style: 'page'; readonly param: 'page_number'; readonly size: string; readonly items: string; readonly total: 'total' };",
     '',
     '/** Every operation of the spec: where it lives, what it takes and what it answers. */',
     `export const operationManifest = ${JSON.stringify(operations, null, 2)} as const satisfies Record<string, OperationEntry>;`,
@@ -262,6 +281,32 @@ function describeSuccess(
   const mediaType = mediaTypes[0]!;
   const kind = successKind(mediaType) ?? fail(`the ${status} media type ${mediaType} is unknown`);
   return { status, kind, mediaType };
+}
+
+function describePagination(
+  doc: OpenAPIDocument,
+  parameters: Record<string, ManifestParameter>,
+  responses: unknown,
+): ManifestPagination | undefined {
+  const success = isPlainObject(responses) ? responses['200'] : undefined;
+  const content = success && deref<Json>(doc, success as Json).content;
+  const media = isPlainObject(content) ? content['application/json'] : undefined;
+  const schema = isPlainObject(media) && media.schema ? deref<Json>(doc, media.schema as Json) : {};
+  const properties = isPlainObject(schema.properties) ? schema.properties : {};
+  const query = (name: string) => parameters[name]?.in === 'query';
+  // The page's items: the one array property of the answer.
+  const arrays = Object.keys(properties).filter(
+    (name) => deref<Json>(doc, properties[name] as Json).type === 'array',
+  );
+  if (arrays.length !== 1) return undefined;
+  const items = arrays[0]!;
+  if (query('cursor') && 'next_cursor' in properties) {
+    return { style: 'cursor', param: 'cursor', next: 'next_cursor', items };
+  }
+  if (query('page_number') && query('page_size') && 'total' in properties) {
+    return { style: 'page', param: 'page_number', size: 'page_size', items, total: 'total' };
+  }
+  return undefined;
 }
 
 function authOf(

@@ -24,9 +24,11 @@ import { ASR, TTS } from './speech.js';
 import { AudioResponse, EventStream, guardStream } from './stream.js';
 import { MAX_JSON_DEPTH, jsonDepth, redactor, type Redactor } from './redact.js';
 import { isRetryable, retryDelay, sleep } from './retry.js';
-import type { RawResponse, RequestArgs, ResponseOf, WithResponse } from './types.js';
+import { PagePromise } from './pagination.js';
+import type { RawResponse, RequestArgs, ResultOf, WithResponse } from './types.js';
 import { validateResponse } from './validate.js';
 import { VERSION } from './version.js';
+import { Voices } from './voices.js';
 import { Wallet } from './wallet.js';
 
 // The most distinct kinds of drift 'warn' mode remembers, so a long-lived client stays small.
@@ -49,6 +51,8 @@ export class FishAudio {
   readonly tts: TTS;
   /** Speech to text. */
   readonly asr: ASR;
+  /** Voices: list, get, create (clone), update, delete, design. */
+  readonly voices: Voices;
   /** The base URL requests go to, without a trailing slash. */
   readonly baseUrl: string;
   // Private so that neither util.inspect nor JSON.stringify of the client shows the key.
@@ -71,6 +75,7 @@ export class FishAudio {
     this.wallet = new Wallet(this);
     this.tts = new TTS(this);
     this.asr = new ASR(this);
+    this.voices = new Voices(this);
   }
 
   /**
@@ -81,11 +86,17 @@ export class FishAudio {
    * const credit = await client.request('GET /wallet/{user_id}/api-credit', { user_id: 'self' });
    * ```
    */
-  request<K extends OperationKey>(
-    key: K,
-    ...[params, options]: RequestArgs<K>
-  ): APIPromise<ResponseOf<K>> {
-    return new APIPromise(this.#call(key, params, options)) as APIPromise<ResponseOf<K>>;
+  request<K extends OperationKey>(key: K, ...[params, options]: RequestArgs<K>): ResultOf<K> {
+    const pagination = operationFor(key).pagination;
+    if (!pagination) return new APIPromise(this.#call(key, params, options)) as ResultOf<K>;
+    // A list: the same call, able to walk its pages when iterated.
+    const first = { ...(params as object | undefined) };
+    return new PagePromise(
+      this.#call(key, params, options),
+      (next) => this.#call(key, next, options),
+      first,
+      pagination,
+    ) as ResultOf<K>;
   }
 
   /**

@@ -17,6 +17,17 @@ export {
   type Transcription,
 } from './speech.js';
 export { AudioResponse, EventStream } from './stream.js';
+export { PagePromise } from './pagination.js';
+export {
+  Voices,
+  type Voice,
+  type VoicePage,
+  type VoiceListParams,
+  type CreateVoiceParams,
+  type UpdateVoiceParams,
+  type DesignVoiceParams,
+  type VoiceCandidate,
+} from './voices.js';
 export type { Uploadable } from './body.js';
 // A type only: construct it through the client's methods, not `new` or `APIPromise.resolve`.
 export type { APIPromise } from './api-promise.js';
@@ -38,6 +49,8 @@ export type {
   ResponseOf,
   EventOf,
   RequestArgs,
+  ResultOf,
+  ItemOf,
   RawResponse,
   WithResponse,
 } from './types.js';

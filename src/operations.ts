@@ -14,6 +14,7 @@ import {
   type OperationKey,
   type ParameterEntry,
   type RequestBodyEntry,
+  type PaginationEntry,
   type SuccessEntry,
 } from './generated/operations.js';
 import {
@@ -29,6 +30,7 @@ export type {
   OperationKey,
   ParameterEntry,
   RequestBodyEntry,
+  PaginationEntry,
   SuccessEntry,
 };
 export type { paths } from './generated/fish-audio.js';

@@ -3,6 +3,7 @@
  * `client.request`; the request and result types come from the spec.
  */
 import type { APIPromise } from './api-promise.js';
+import { fromBase64 } from './base64.js';
 import type { FishAudio } from './client.js';
 import type { RequestOptions } from './options.js';
 import type { EventStream } from './stream.js';
@@ -128,12 +129,4 @@ export async function collectTimestamps(
     offset += part.byteLength;
   }
   return { audio, alignments: [...latest.values()].sort((a, b) => a.chunk_seq - b.chunk_seq) };
-}
-
-/** Decodes base64 in every runtime (no Buffer in browsers). */
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

@@ -4,6 +4,8 @@
  */
 import type { Manifest, OperationKey, paths } from './operations.js';
 import type { RequestOptions } from './options.js';
+import type { APIPromise } from './api-promise.js';
+import type { PagePromise } from './pagination.js';
 import type { AudioResponse, EventStream } from './stream.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -101,6 +103,23 @@ export type ResponseOf<K extends OperationKey> = SuccessOf<K>['kind'] extends 'e
       : ContentOf<K> extends { 'application/json': infer B }
         ? B
         : never;
+
+/** The items of one page of a list operation (one that pages; `never` for the others). */
+export type ItemOf<K extends OperationKey> = Manifest[K] extends { pagination: { items: infer F } }
+  ? ResponseOf<K> extends { [P in F & string]?: infer A }
+    ? NonNullable<A> extends readonly (infer I)[]
+      ? I
+      : never
+    : never
+  : never;
+
+/**
+ * What `client.request` returns: an {@link APIPromise} of the result, or, for a list
+ * operation, a {@link PagePromise} that also iterates every item of every page.
+ */
+export type ResultOf<K extends OperationKey> = Manifest[K] extends { pagination: object }
+  ? PagePromise<ResponseOf<K>, ItemOf<K>>
+  : APIPromise<ResponseOf<K>>;
 
 /** Parameters of `client.wallet.getApiCredit()`: `user_id` (default `'self'`) and query flags. */
 export type ApiCreditParams = ParamsOf<'GET /wallet/{user_id}/api-credit'>;

@@ -46,7 +46,25 @@ export interface OperationEntry {
   readonly body?: RequestBodyEntry;
   readonly success: SuccessEntry;
   readonly auth: 'bearer' | 'none';
+  /** How the operation pages, when it does (detected from its parameters and answer). */
+  readonly pagination?: PaginationEntry;
 }
+
+/** How a list operation pages: by cursor, or by page number (see scripts/manifest.ts). */
+export type PaginationEntry =
+  | {
+      readonly style: 'cursor';
+      readonly param: 'cursor';
+      readonly next: 'next_cursor';
+      readonly items: string;
+    }
+  | {
+      readonly style: 'page';
+      readonly param: 'page_number';
+      readonly size: string;
+      readonly items: string;
+      readonly total: 'total';
+    };
 
 /** Every operation of the spec: where it lives, what it takes and what it answers. */
 export const operationManifest = {
@@ -112,6 +130,13 @@ export const operationManifest = {
       mediaType: 'application/json',
     },
     auth: 'bearer',
+    pagination: {
+      style: 'page',
+      param: 'page_number',
+      size: 'page_size',
+      items: 'items',
+      total: 'total',
+    },
   },
   'POST /model': {
     method: 'POST',
@@ -259,6 +284,12 @@ export const operationManifest = {
       mediaType: 'application/json',
     },
     auth: 'bearer',
+    pagination: {
+      style: 'cursor',
+      param: 'cursor',
+      next: 'next_cursor',
+      items: 'agents',
+    },
   },
   'POST /v1/agent/agents': {
     method: 'POST',
@@ -471,6 +502,12 @@ export const operationManifest = {
       mediaType: 'application/json',
     },
     auth: 'bearer',
+    pagination: {
+      style: 'cursor',
+      param: 'cursor',
+      next: 'next_cursor',
+      items: 'versions',
+    },
   },
   'GET /v1/agent/agents/{agent_id}/versions/{version_number}': {
     method: 'GET',
@@ -596,6 +633,12 @@ export const operationManifest = {
       mediaType: 'application/json',
     },
     auth: 'bearer',
+    pagination: {
+      style: 'cursor',
+      param: 'cursor',
+      next: 'next_cursor',
+      items: 'knowledge_sources',
+    },
   },
   'POST /v1/agent/knowledge-sources': {
     method: 'POST',
@@ -777,6 +820,12 @@ export const operationManifest = {
       mediaType: 'application/json',
     },
     auth: 'bearer',
+    pagination: {
+      style: 'cursor',
+      param: 'cursor',
+      next: 'next_cursor',
+      items: 'phone_numbers',
+    },
   },
   'POST /v1/agent/phone-numbers': {
     method: 'POST',
@@ -926,6 +975,12 @@ export const operationManifest = {
       mediaType: 'application/json',
     },
     auth: 'bearer',
+    pagination: {
+      style: 'cursor',
+      param: 'cursor',
+      next: 'next_cursor',
+      items: 'sessions',
+    },
   },
   'POST /v1/agent/sessions': {
     method: 'POST',
@@ -1066,6 +1121,12 @@ export const operationManifest = {
       mediaType: 'application/json',
     },
     auth: 'bearer',
+    pagination: {
+      style: 'cursor',
+      param: 'cursor',
+      next: 'next_cursor',
+      items: 'tools',
+    },
   },
   'POST /v1/agent/tools': {
     method: 'POST',
