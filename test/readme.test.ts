@@ -88,4 +88,64 @@ describe('README', () => {
       await rm(cwd, { recursive: true, force: true });
     }
   });
+
+  it('has a voices example that runs as written, against a local server', async () => {
+    const example = await exampleAfter('### Voices');
+    const wav = Buffer.from('RIFF').toString('base64');
+    // Spec-valid voices, so that the default 'warn' mode has nothing to say.
+    const voice = (_id: string, title: string) => ({
+      _id,
+      title,
+      type: 'tts',
+      state: 'trained',
+      tags: [],
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-01-01T00:00:00Z',
+      visibility: 'private',
+      like_count: 0,
+      mark_count: 0,
+      shared_count: 0,
+      task_count: 0,
+      author: { _id: 'u1', nickname: 'me', avatar: '' },
+    });
+    const answers: Record<string, unknown> = {
+      'GET /model': { total: 1, items: [voice('v1', 'Mine')] },
+      'POST /model': voice('v9', 'My voice'),
+      'POST /v1/voice-design': {
+        candidates: [{ id: 'c', index: 0, audio_base64: wav, sample_rate: 1, duration_ms: 1 }],
+      },
+    };
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const key = `${req.method} ${new URL(req.url!, 'http://x').pathname}`;
+        if (key in answers) {
+          const status = req.method === 'POST' && key === 'POST /model' ? 201 : 200;
+          res
+            .writeHead(status, { 'content-type': 'application/json' })
+            .end(JSON.stringify(answers[key]));
+        } else res.writeHead(200).end(); // PATCH and DELETE: an empty 200
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const runnable = example.replace(
+      'new FishAudio()',
+      `new FishAudio({ apiKey: 'k', baseUrl: '${url}' })`,
+    );
+    const file = path.join(ROOT, `readme-example-${process.pid}-voices.mjs`);
+    const cwd = await mkdtemp(path.join(tmpdir(), 'readme-voices-'));
+    await writeFile(path.join(cwd, 'sample-1.wav'), 'one');
+    await writeFile(path.join(cwd, 'sample-2.wav'), 'two');
+    await writeFile(file, runnable);
+    try {
+      const result = await runNode(cwd, [file]);
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim().split('\n')).toEqual(['1', 'v1 Mine', '4']);
+    } finally {
+      server.close();
+      await rm(file, { force: true });
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
 });
