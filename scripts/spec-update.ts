@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_OUT, DEFAULT_SPEC, generate } from './generate.js';
 import { diffSpecs } from './lib/diff-operations.js';
-import { formatReport } from './lib/diff-report.js';
+import { formatMarkdown, formatReport } from './lib/diff-report.js';
 import { runMain } from './lib/main.js';
 import { loadSpec, type OpenAPIDocument } from './lib/openapi.js';
 import { runProcess, type ProcessResult } from './lib/process.js';
@@ -96,10 +96,12 @@ export async function specUpdate(
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { spec: { type: 'string' }, out: { type: 'string' } },
+    options: { spec: { type: 'string' }, out: { type: 'string' }, changelog: { type: 'string' } },
   });
   if (positionals.length !== 1) {
-    complain('usage: spec:update -- <upstream-openapi.json|yaml> [--spec <file>] [--out <dir>]');
+    complain(
+      'usage: spec:update -- <upstream-openapi.json|yaml> [--spec <file>] [--out <dir>] [--changelog <file>]',
+    );
     return 2;
   }
   const input = path.resolve(positionals[0]!);
@@ -109,13 +111,19 @@ export async function specUpdate(
   // 1. Everything that can refuse the input happens before any file is written.
   let yamlText: string;
   let report: string;
+  let changelogSection: string | undefined;
   try {
     yamlText = toYaml(applyPatches(await loadSpec(input)));
     await validate(yamlText, outDir);
     const next = parseYaml(yamlText) as OpenAPIDocument;
-    report = existsSync(specPath)
-      ? formatReport(diffSpecs(await loadSpec(specPath), next))
+    const diff = existsSync(specPath) ? diffSpecs(await loadSpec(specPath), next) : undefined;
+    report = diff
+      ? formatReport(diff)
       : `${shown(specPath)} does not exist yet: nothing to compare with.\n`;
+    if (diff && diff.operations.length > 0) {
+      const day = new Date().toISOString().slice(0, 10);
+      changelogSection = formatMarkdown(diff, `Spec update from ${path.basename(input)} (${day})`);
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     complain(`spec:update: refused ${shown(input)}: ${message}\nNo file was changed.`);
@@ -140,6 +148,19 @@ export async function specUpdate(
     throw error;
   }
   say(`Wrote ${shown(specPath)} and regenerated ${shown(outDir)}.`);
+  if (changelogSection) {
+    const changelog = path.resolve(
+      values.changelog ?? path.join(projectOf(outDir), 'CHANGELOG.md'),
+    );
+    await writeAtomic(
+      changelog,
+      addToChangelog(
+        existsSync(changelog) ? await readFile(changelog, 'utf8') : '',
+        changelogSection,
+      ),
+    );
+    say(`Added the report to ${shown(changelog)}.`);
+  }
 
   // 4. A type the handwritten code relies on may have changed.
   say('Typechecking (tsc --noEmit)...');
@@ -155,6 +176,22 @@ export async function specUpdate(
   }
   say('Typecheck passed.');
   return 0;
+}
+
+/**
+ * The changelog with `section` as the first entry under `## Unreleased` (added, with a
+ * `# Changelog` title, where missing), so the newest update reads first.
+ */
+export function addToChangelog(changelog: string, section: string): string {
+  const text = changelog.trim() === '' ? '# Changelog\n' : changelog;
+  const heading = /^## Unreleased[^\n]*\n/m.exec(text);
+  if (heading) {
+    const at = heading.index + heading[0].length;
+    return `${text.slice(0, at)}\n${section}${text.slice(at)}`;
+  }
+  const title = /^# [^\n]*\n/m.exec(text);
+  const at = title ? title.index + title[0].length : 0;
+  return `${text.slice(0, at)}\n## Unreleased\n\n${section}\n${text.slice(at)}`;
 }
 
 /** `tsc --noEmit -p <project>`; resolves with what it printed and its exit code. */

@@ -13,7 +13,7 @@ import { isMap, isScalar, parse, parseDocument } from 'yaml';
 import { generate, staleFiles } from '../scripts/generate.js';
 import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { toYaml } from '../scripts/lib/stable-yaml.js';
-import { specUpdate } from '../scripts/spec-update.js';
+import { addToChangelog, specUpdate } from '../scripts/spec-update.js';
 import {
   captureIo,
   copyProject,
@@ -120,6 +120,15 @@ describe('spec:update on the 2026-08-19 upstream document, as a process', () => 
     expect(first.stdout).toContain('team_id');
     expect(first.stdout).toContain('cumulative_top_up');
     expect(first.stdout).toMatch(/POST \/v1\/tts\n\s+ok\s+callers\s+operation added/);
+  });
+
+  it("adds the report to the project's CHANGELOG.md as a markdown section", () => {
+    const changelog = afterFirst['CHANGELOG.md']!.toString();
+    expect(changelog).toMatch(
+      /^# Changelog\n\n## Unreleased\n\n### Spec update from openapi-2026-08-19\.json \(\d{4}-\d{2}-\d{2}\)/,
+    );
+    expect(changelog).toContain('- `POST /v1/tts`');
+    expect(changelog).toContain('operation added');
   });
 
   it('regenerates src/generated from the new spec', async () => {
@@ -230,6 +239,20 @@ describe('spec:update --spec and --out', () => {
     expect(await snapshot(project.dir)).toEqual(before);
   });
 });
+describe('addToChangelog', () => {
+  it.each([
+    ['an empty file', '', '# Changelog\n\n## Unreleased\n\n### S\n\n'],
+    ['a title only', '# Changelog\n', '# Changelog\n\n## Unreleased\n\n### S\n\n'],
+    [
+      'an Unreleased section, putting the newest first',
+      '# Changelog\n\n## Unreleased\n\n### Older\n',
+      '# Changelog\n\n## Unreleased\n\n### S\n\n### Older\n',
+    ],
+  ])('adds a section to %s', (_what, before, after) => {
+    expect(addToChangelog(before, '### S\n')).toBe(after);
+  });
+});
+
 describe('toYaml', () => {
   const doc = {
     openapi: '3.1.0',
