@@ -60,6 +60,7 @@ export {
   APIConnectionTimeoutError,
   APIUserAbortError,
   InvalidResponseError,
+  RealtimeError,
   formatMismatches,
   type ResponseMismatch,
   type ResponseInfo,
