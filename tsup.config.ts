@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 // The library: two module formats, each with its own declarations, so that `import` and
@@ -10,15 +11,33 @@ const library: Options = {
   // (The testing helper imports node:http; it is only for Node-side tests.)
   platform: 'neutral',
   // Runtime dependencies stay imports; msgpack and the SSE parser are imported lazily.
-  external: ['openapi-fetch', '@msgpack/msgpack', 'eventsource-parser', /^node:/],
+  // `ws` is an optional peer of the realtime entry, imported only when a live session opens.
+  external: ['openapi-fetch', '@msgpack/msgpack', 'eventsource-parser', 'ws', /^node:/],
   treeshake: true,
+};
+
+// The realtime entry stays out of the main one, so that importing `fish-audio-api` loads no
+// WebSocket code. In ESM it shares the main entry's chunks; in CommonJS (one file per entry) it
+// requires `./index.cjs` for the error classes, so `instanceof` works across both entries.
+const realtime = { realtime: 'src/realtime/index.ts' };
+const errorsModule = path.resolve('src/errors.ts');
+const shareErrors: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'share-errors',
+  setup(build) {
+    build.onResolve({ filter: /errors\.js$/ }, (args) =>
+      path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === errorsModule
+        ? { path: './index.cjs', external: true }
+        : undefined,
+    );
+  },
 };
 
 export default defineConfig([
   // ESM is split: each resource's validators become a chunk loaded on first use, so an app's
   // bundler ships only the validators of the resources it calls.
-  { ...library, format: ['esm'], splitting: true },
+  { ...library, entry: { ...library.entry, ...realtime }, format: ['esm'], splitting: true },
   { ...library, format: ['cjs'], splitting: false },
+  { ...library, entry: realtime, format: ['cjs'], esbuildPlugins: [shareErrors] },
   // The `fish-audio-api` command: Node only, ESM, run through the package's `bin`.
   {
     entry: { cli: 'src/cli/index.ts' },

@@ -20,6 +20,7 @@ import {
 } from './options.js';
 import { encodeBody } from './body.js';
 import { prepareRequest } from './params.js';
+import { RESOLVED_OPTIONS } from './resolved-options.js';
 import { ASR, TTS } from './speech.js';
 import { AudioResponse, EventStream, guardStream } from './stream.js';
 import { MAX_JSON_DEPTH, jsonDepth, redactor, type Redactor } from './redact.js';
@@ -76,6 +77,11 @@ export class FishAudio {
     this.tts = new TTS(this);
     this.asr = new ASR(this);
     this.voices = new Voices(this);
+  }
+
+  /** @internal For `fish-audio-api/realtime`: the options this client runs with. */
+  [RESOLVED_OPTIONS](): ResolvedOptions {
+    return this.#options;
   }
 
   /**

@@ -229,6 +229,22 @@ export class APIUserAbortError extends FishAudioError {
 }
 
 /**
+ * A realtime session (`fish-audio-api/realtime`) ended badly after its handshake: the server sent
+ * `finish: error`, the connection closed before `finish`, or a frame could not be read.
+ * Failures before the socket opens keep the HTTP classes (`AuthenticationError`,
+ * `APIConnectionError`, …); an idle session is an `APIConnectionTimeoutError`.
+ */
+export class RealtimeError extends FishAudioError {
+  override name = 'RealtimeError';
+  /** The socket's close code when the connection closed (1006: dropped without one). */
+  readonly closeCode: number | undefined;
+  constructor(message: string, info: { closeCode?: number | undefined } = {}) {
+    super(message);
+    this.closeCode = info.closeCode;
+  }
+}
+
+/**
  * A 2xx response whose body is not what the API documents: empty, not JSON, not an object,
  * too large, or (with `validateResponses: 'error'`) not matching the spec's schema.
  */

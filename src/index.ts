@@ -73,6 +73,7 @@ export {
   APIConnectionTimeoutError,
   APIUserAbortError,
   InvalidResponseError,
+  RealtimeError,
   formatMismatches,
   type ResponseMismatch,
   type ResponseInfo,

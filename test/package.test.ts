@@ -154,6 +154,25 @@ describe('the installed package', () => {
     expect((await runNode(consumer, ['testing.cjs'])).stdout.trim()).toBe('function');
   });
 
+  it('loads the realtime entry with import and with require, and asks for ws when a session opens', async () => {
+    // ws is an optional peer: not installed here, so opening a session must say to install it.
+    const open =
+      "openLiveSession(new FishAudio({ apiKey: 'k' })).catch((e) => console.log(e instanceof FishAudioError, e.message.includes('npm install ws')));";
+    await writeFile(
+      path.join(consumer, 'realtime.mjs'),
+      `import { FishAudio, FishAudioError } from 'fish-audio-api'; import { openLiveSession } from 'fish-audio-api/realtime'; ${open}`,
+    );
+    await writeFile(
+      path.join(consumer, 'realtime.cjs'),
+      `const { FishAudio, FishAudioError } = require('fish-audio-api'); const { openLiveSession } = require('fish-audio-api/realtime'); ${open}`,
+    );
+    for (const file of ['realtime.mjs', 'realtime.cjs']) {
+      const result = await runNode(consumer, [file]);
+      expect(result.stderr, file).toBe('');
+      expect(result.stdout.trim(), file).toBe('true true');
+    }
+  });
+
   it('names its one command after the package, so `npx fish-audio-api` runs this package', async () => {
     // `fish-audio` is the npm name of Fish Audio's official SDK: npx would run someone else's code.
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
@@ -190,11 +209,14 @@ describe('the installed package', () => {
       [
         "import { FishAudio, type ApiCredit, RateLimitError } from 'fish-audio-api';",
         "import { startStandIn } from 'fish-audio-api/testing';",
+        "import { liveSpeech, type LiveSession } from 'fish-audio-api/realtime';",
         "const client = new FishAudio({ apiKey: 'k' });",
         'export const credit: Promise<ApiCredit> = client.wallet.getApiCredit({ user_id: "self" });',
         'export const amount = (c: ApiCredit): string => c.credit;',
         'export const retry = (e: RateLimitError): number | undefined => e.retryAfter;',
         'export const helper = startStandIn;',
+        "export const audio: AsyncIterable<Uint8Array> = liveSpeech(client, ['Hi'], { format: 'mp3' });",
+        'export const finished = (s: LiveSession): Promise<void> => s.done;',
         '// @ts-expect-error the parameter is user_id, as the spec names it',
         "export const typo = client.wallet.getApiCredit({ userId: 'self' });",
         '',

@@ -1,0 +1,153 @@
+/**
+ * A stand-in for the live text-to-speech endpoint (`/v1/tts/live`): a real WebSocket server on
+ * 127.0.0.1 that speaks the msgpack protocol, so code using `fish-audio-api/realtime` can be
+ * tested without network, key or credit. Node only; needs the `ws` package, imported when the
+ * stand-in starts.
+ *
+ * ```ts
+ * const live = await startLiveStandIn();
+ * const client = new FishAudio({ apiKey: live.apiKey, baseUrl: live.url });
+ * ```
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decode, encode } from '@msgpack/msgpack';
+import type * as WS from 'ws';
+
+/** What the stand-in does wrong, on purpose, when `faultAt` comes. */
+export type LiveFault = 'finish-error' | 'drop' | 'stall';
+
+/** How the stand-in behaves. */
+export interface LiveStandInOptions {
+  /** The bearer key it accepts (default `'test-key'`); any other gets a 401 that echoes it. */
+  apiKey?: string;
+  /** Audio frames per answered text, which together hold its UTF-8 bytes (default 1). */
+  framesPerText?: number;
+  /**
+   * `false` (default): each `text` is answered at once. `true`: texts are buffered, as the
+   * real server does, and answered together on `flush` or `stop`.
+   */
+  bufferUntilFlush?: boolean;
+  /**
+   * `finish-error`: answers with `finish: error` and closes; `drop`: destroys the connection
+   * without a close frame; `stall`: stays open and silent. Happens at `faultAt`.
+   */
+  fault?: LiveFault;
+  /** The 1-based `text` event at which `fault` happens, before answering it; default: `stop`. */
+  faultAt?: number;
+  /** Sends an event of an unknown kind before every answer, as a newer server might. */
+  unknownEvents?: boolean;
+}
+
+/** One connection the stand-in accepted. */
+export interface LiveConnection {
+  /** The handshake's headers, names in lower case. */
+  headers: IncomingHttpHeaders;
+  /** The client's events, decoded, in arrival order. */
+  events: Record<string, unknown>[];
+  /** Pings received. */
+  pings: number;
+}
+
+/** A running stand-in. */
+export interface LiveStandIn {
+  /** `http://127.0.0.1:PORT`: pass it as the client's `baseUrl`. */
+  url: string;
+  /** The key it accepts. */
+  apiKey: string;
+  /** Every accepted connection, oldest first. */
+  connections: LiveConnection[];
+  /** How many handshakes it refused. */
+  refused: number;
+  /** Stops the server and drops every connection. */
+  close(): Promise<void>;
+}
+
+/** The bytes the stand-in speaks for `text`: its UTF-8, so tests can read the audio back. */
+export function standInAudio(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/** Starts the stand-in on a free port of 127.0.0.1. */
+export async function startLiveStandIn(options: LiveStandInOptions = {}): Promise<LiveStandIn> {
+  const { WebSocketServer } = (await import('ws')) as typeof WS;
+  const apiKey = options.apiKey ?? 'test-key';
+  const framesPerText = options.framesPerText ?? 1;
+  const connections: LiveConnection[] = [];
+  const standIn = { apiKey, connections, refused: 0 };
+  const server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    path: '/v1/tts/live',
+    verifyClient: (info, callback) => {
+      if (info.req.headers.authorization === `Bearer ${apiKey}`) return callback(true);
+      standIn.refused++;
+      // Echoes what it was sent, as careless servers do, so tests can see it is redacted.
+      const sent = info.req.headers.authorization ?? '';
+      const message = `Invalid API key: ${sent.replace(/^Bearer /, '')}`;
+      callback(false, 401, JSON.stringify({ status: 401, message }), {
+        'content-type': 'application/json',
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+
+  server.on('connection', (socket, request) => {
+    const connection: LiveConnection = { headers: request.headers, events: [], pings: 0 };
+    connections.push(connection);
+    let texts = 0;
+    let buffered = '';
+    let stalled = false;
+    const send = (message: Record<string, unknown>) => socket.send(encode(message));
+    const speak = (text: string) => {
+      if (text === '') return;
+      if (options.unknownEvents) send({ event: 'log', message: 'a newer event' });
+      const bytes = standInAudio(text);
+      const size = Math.ceil(bytes.byteLength / framesPerText);
+      for (let at = 0; at < bytes.byteLength; at += size) {
+        send({ event: 'audio', audio: bytes.subarray(at, at + size) });
+      }
+    };
+    const fault = (): boolean => {
+      if (options.fault === 'finish-error') {
+        send({ event: 'finish', reason: 'error' });
+        socket.close(1000);
+      } else if (options.fault === 'drop') socket.terminate();
+      else if (options.fault === 'stall') stalled = true;
+      return options.fault !== undefined;
+    };
+    socket.on('ping', () => connection.pings++);
+    socket.on('message', (data, isBinary) => {
+      if (stalled || !isBinary) return;
+      const message = decode(data as Buffer) as Record<string, unknown>;
+      connection.events.push(message);
+      if (message.event === 'text' && typeof message.text === 'string') {
+        texts++;
+        if (texts === options.faultAt && fault()) return;
+        if (options.bufferUntilFlush) buffered += message.text;
+        else speak(message.text);
+      } else if (message.event === 'flush') {
+        speak(buffered);
+        buffered = '';
+      } else if (message.event === 'stop') {
+        if (options.faultAt === undefined && fault()) return;
+        speak(buffered);
+        send({ event: 'finish', reason: 'stop' });
+        socket.close(1000);
+      }
+    });
+  });
+
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(standIn, {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
+  });
+}

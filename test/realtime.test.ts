@@ -1,0 +1,445 @@
+/**
+ * Realtime speech over a real WebSocket on 127.0.0.1, against the live stand-in: audio comes
+ * back while text is still being written, and every way a session can end badly is a typed
+ * error that never shows the key.
+ */
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  AuthenticationError,
+  FishAudio,
+  FishAudioError,
+  InvalidOptionError,
+  RealtimeError,
+} from '../src/index.js';
+import { liveSpeech, openLiveSession, type LiveOptions } from '../src/realtime/index.js';
+import { loadWebSocket } from '../src/realtime/socket.js';
+import {
+  standInAudio,
+  startLiveStandIn,
+  type LiveStandIn,
+  type LiveStandInOptions,
+} from '../src/testing/live.js';
+
+// Long enough that the redactor treats it as secret wherever it stands.
+const KEY = 'sk-live-0123456789abcdef-SECRET';
+
+const standIns: LiveStandIn[] = [];
+afterEach(async () => {
+  for (const standIn of standIns.splice(0)) await standIn.close();
+});
+
+async function start(options: LiveStandInOptions = {}) {
+  const live = await startLiveStandIn({ apiKey: KEY, ...options });
+  standIns.push(live);
+  const client = new FishAudio({ apiKey: KEY, baseUrl: live.url, maxRetries: 0 });
+  return { live, client };
+}
+
+const text = (bytes: Uint8Array[]) => Buffer.concat(bytes).toString('utf8');
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for await (const chunk of chunks) out.push(chunk);
+  return out;
+}
+
+/** Settles `promise` and returns its error, failing the test if it resolves. */
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Waits until `check` holds, polling; the live server answers asynchronously. */
+async function until(check: () => boolean, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('liveSpeech', () => {
+  it('yields the first audio chunk while the text is still being written', async () => {
+    const { client } = await start();
+    let releaseRest!: () => void;
+    const rest = new Promise<void>((resolve) => (releaseRest = resolve));
+    let textEnded = false;
+    async function* tokens() {
+      yield 'Hello ';
+      await rest; // held open until the first chunk has arrived
+      yield 'world.';
+      textEnded = true;
+    }
+    const chunks: Uint8Array[] = [];
+    const endedAtFirstChunk: boolean[] = [];
+    for await (const chunk of liveSpeech(client, tokens())) {
+      if (chunks.length === 0) {
+        endedAtFirstChunk.push(textEnded);
+        releaseRest();
+      }
+      chunks.push(chunk);
+    }
+    expect(endedAtFirstChunk).toEqual([false]);
+    expect(text(chunks)).toBe('Hello world.');
+  });
+
+  it('speaks a plain array of strings, in order, split into several frames each', async () => {
+    const { client } = await start({ framesPerText: 3 });
+    const chunks = await collect(liveSpeech(client, ['One, ', 'two, ', 'three.']));
+    expect(chunks.length).toBe(9);
+    expect(text(chunks)).toBe('One, two, three.');
+  });
+
+  it('throws the error of its text source and closes the connection', async () => {
+    const { client, live } = await start();
+    async function* broken() {
+      yield 'Hi. ';
+      throw new Error('the model stopped');
+    }
+    const error = await failure(collect(liveSpeech(client, broken())));
+    expect(error.message).toBe('the model stopped');
+    await until(() => live.connections.length === 1);
+    expect(live.connections[0]!.events.map((e) => e.event)).not.toContain('stop');
+  });
+
+  it('closes the session when the loop is left early', async () => {
+    const { client, live } = await start();
+    async function* endless() {
+      for (let i = 0; ; i++) {
+        yield `word ${i} `;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+    for await (const chunk of liveSpeech(client, endless())) {
+      expect(chunk.byteLength).toBeGreaterThan(0);
+      break;
+    }
+    const sent = () => live.connections[0]!.events.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const afterClose = sent();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sent()).toBe(afterClose);
+  });
+});
+
+describe('openLiveSession', () => {
+  it('sends start with the request, then text, flush and stop, each a msgpack map', async () => {
+    const { client, live } = await start();
+    const session = await openLiveSession(client, {
+      reference_id: 'voice-1',
+      format: 'opus',
+      model: 's2.1-pro-free',
+    });
+    session.send('Hello. ');
+    session.flush();
+    session.end();
+    await collect(session);
+    expect(live.connections[0]!.events).toEqual([
+      { event: 'start', request: { text: '', reference_id: 'voice-1', format: 'opus' } },
+      { event: 'text', text: 'Hello. ' },
+      { event: 'flush' },
+      { event: 'stop' },
+    ]);
+  });
+
+  it('sends the model as a handshake header, not in the start request', async () => {
+    const { client, live } = await start();
+    const session = await openLiveSession(client, { model: 's2.1-pro-free' });
+    session.end();
+    await session.done;
+    expect(live.connections[0]!.headers.model).toBe('s2.1-pro-free');
+  });
+
+  it("sends the client's key as a bearer token in the handshake", async () => {
+    const { client, live } = await start();
+    const session = await openLiveSession(client);
+    session.end();
+    await session.done;
+    expect(live.connections[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it("sends the client's default headers and the session's own headers", async () => {
+    const live = await startLiveStandIn({ apiKey: KEY });
+    standIns.push(live);
+    const client = new FishAudio({
+      apiKey: KEY,
+      baseUrl: live.url,
+      defaultHeaders: { 'x-app': 'demo', 'x-trace': 'client' },
+    });
+    const session = await openLiveSession(client, {}, { headers: { 'x-trace': 'session' } });
+    session.end();
+    await session.done;
+    expect(live.connections[0]!.headers).toMatchObject({ 'x-app': 'demo', 'x-trace': 'session' });
+  });
+
+  it('resolves done on finish: stop, after every audio chunk has arrived', async () => {
+    const { client } = await start();
+    const session = await openLiveSession(client);
+    session.send('Bye.');
+    session.end();
+    const chunks = await collect(session);
+    await expect(session.done).resolves.toBeUndefined();
+    expect(text(chunks)).toBe('Bye.');
+  });
+
+  it('answers a flush with the buffered text before the session ends', async () => {
+    const { client } = await start({ bufferUntilFlush: true });
+    const session = await openLiveSession(client);
+    session.send('Buffered ');
+    session.send('text.');
+    session.flush();
+    const iterator = session[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(Buffer.from(first.value as Uint8Array).toString()).toBe('Buffered text.');
+    session.end();
+    await session.done;
+  });
+
+  it('ignores events of kinds it does not know', async () => {
+    const { client } = await start({ unknownEvents: true });
+    const session = await openLiveSession(client);
+    session.send('Still fine.');
+    session.end();
+    expect(text(await collect(session))).toBe('Still fine.');
+  });
+
+  it('refuses more text after end()', async () => {
+    const { client } = await start();
+    const session = await openLiveSession(client);
+    session.end();
+    expect(() => session.send('late')).toThrow(/after end\(\)/);
+    await session.done;
+  });
+
+  it('pings the server every keepalive interval', async () => {
+    const { client, live } = await start();
+    const session = await openLiveSession(client, {}, { keepalive: 20 });
+    await until(() => (live.connections[0]?.pings ?? 0) >= 2);
+    session.end();
+    await session.done;
+    expect(live.connections[0]!.pings).toBeGreaterThanOrEqual(2);
+  });
+
+  it('waits for text as long as it takes: the idle deadline runs only while a frame is owed', async () => {
+    const { client } = await start();
+    const session = await openLiveSession(client, {}, { timeout: 40 });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    session.send('Late but fine.');
+    session.end();
+    expect(text(await collect(session))).toBe('Late but fine.');
+  });
+});
+
+describe('a live session that ends badly', () => {
+  it.each<[string, LiveStandInOptions, number | undefined]>([
+    ['the server finishes with finish: error', { fault: 'finish-error' }, undefined],
+    ['the connection drops before finish', { fault: 'drop' }, 1006],
+    ['the connection drops after the first text', { fault: 'drop', faultAt: 2 }, 1006],
+  ])('fails with RealtimeError when %s', async (_name, options, closeCode) => {
+    const { client } = await start(options);
+    const session = await openLiveSession(client);
+    session.send('One. ');
+    session.send('Two.');
+    session.end();
+    const error = await failure(collect(session));
+    expect(error).toBeInstanceOf(RealtimeError);
+    expect((error as RealtimeError).closeCode).toBe(closeCode);
+    await expect(session.done).rejects.toBe(error);
+  });
+
+  it('delivers the audio that arrived before the connection dropped', async () => {
+    const { client } = await start({ fault: 'drop', faultAt: 2 });
+    const session = await openLiveSession(client);
+    session.send('Kept. ');
+    session.send('Lost.');
+    const chunks: Uint8Array[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const chunk of session) chunks.push(chunk);
+      })(),
+    );
+    expect(error).toBeInstanceOf(RealtimeError);
+    expect(text(chunks)).toBe('Kept. ');
+  });
+
+  it.each<
+    [string, LiveStandInOptions, (s: { send(t: string): void; flush(): void; end(): void }) => void]
+  >([
+    ['the server stalls after end()', { fault: 'stall' }, (s) => s.end()],
+    [
+      'the server stalls after a flush',
+      { fault: 'stall', faultAt: 1 },
+      (s) => {
+        s.send('Anyone?');
+        s.flush();
+      },
+    ],
+  ])('fails with APIConnectionTimeoutError when %s', async (_name, options, act) => {
+    const { client } = await start(options);
+    const session = await openLiveSession(client, {}, { timeout: 60 });
+    act(session);
+    const error = await failure(session.done);
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(error.message).toContain('60 ms');
+  });
+
+  it('fails with APIUserAbortError when its signal aborts mid-session', async () => {
+    const { client } = await start({ fault: 'stall' });
+    const controller = new AbortController();
+    const session = await openLiveSession(client, {}, { signal: controller.signal });
+    session.send('Stop me.');
+    session.end();
+    const reading = failure(collect(session));
+    controller.abort('user left');
+    const error = await reading;
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(error.cause).toBe('user left');
+  });
+
+  it('rejects the opening with APIUserAbortError when the signal has already aborted', async () => {
+    const { client, live } = await start();
+    const error = await failure(
+      openLiveSession(client, {}, { signal: AbortSignal.abort('no longer needed') }),
+    );
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(live.connections).toHaveLength(0);
+  });
+
+  it('rejects the opening with AuthenticationError (401) when the key is refused', async () => {
+    const { live } = await start();
+    const client = new FishAudio({ apiKey: 'sk-wrong-key-0123456789abcdef', baseUrl: live.url });
+    const error = await failure(openLiveSession(client));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as AuthenticationError).status).toBe(401);
+    expect((error as AuthenticationError).body).toEqual({
+      status: 401,
+      message: 'Invalid API key: [redacted]',
+    });
+    expect(live.refused).toBe(1);
+  });
+
+  it('rejects the opening with APIConnectionError when nothing listens', async () => {
+    const { live } = await start();
+    const url = live.url;
+    await live.close();
+    const client = new FishAudio({ apiKey: KEY, baseUrl: url });
+    const error = await failure(openLiveSession(client));
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect((error as APIConnectionError).code).toBe('ECONNREFUSED');
+  });
+});
+
+describe('the API key', () => {
+  it.each<[string, LiveStandInOptions, LiveOptions, string]>([
+    ['a refused handshake', { apiKey: 'other-key' }, {}, 'AuthenticationError'],
+    ['finish: error', { fault: 'finish-error' }, {}, 'RealtimeError'],
+    ['a dropped connection', { fault: 'drop' }, {}, 'RealtimeError'],
+    ['a stalled server', { fault: 'stall' }, { timeout: 50 }, 'APIConnectionTimeoutError'],
+  ])('never appears in the error of %s', async (_name, options, liveOptions, name) => {
+    const live = await startLiveStandIn({ apiKey: KEY, ...options });
+    standIns.push(live);
+    const client = new FishAudio({ apiKey: KEY, baseUrl: live.url });
+    const error = await failure(
+      (async () => {
+        const session = await openLiveSession(client, {}, liveOptions);
+        session.send(`Say ${KEY}`); // even text that holds the key stays out of errors
+        session.end();
+        await collect(session);
+      })(),
+    );
+    expect(error.name).toBe(name);
+    const shown = [error.message, inspect(error, { depth: 5 }), JSON.stringify(error)];
+    for (const text of shown) expect(text).not.toContain(KEY);
+  });
+});
+
+describe('options', () => {
+  it.each<[string, LiveOptions, string]>([
+    ['an unknown option', { idleTimeout: 5 } as LiveOptions, 'idleTimeout'],
+    ['a negative keepalive', { keepalive: -1 }, 'keepalive'],
+    ['a zero timeout', { timeout: 0 }, 'timeout'],
+    ['an authorization header', { headers: { Authorization: 'x' } }, 'headers'],
+  ])('refuses %s before connecting', async (_name, options, option) => {
+    const { client, live } = await start();
+    const error = await failure(openLiveSession(client, {}, options));
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect((error as InvalidOptionError).option).toBe(option);
+    expect(live.connections).toHaveLength(0);
+  });
+
+  it('refuses something that is not a client', async () => {
+    const error = await failure(openLiveSession({} as FishAudio));
+    expect(error).toBeInstanceOf(InvalidOptionError);
+  });
+});
+
+describe('the WebSocket of each runtime', () => {
+  /** A stand-in global WebSocket that records how it was constructed. */
+  class Recording {
+    static made: unknown[][] = [];
+    constructor(...args: unknown[]) {
+      Recording.made.push(args);
+    }
+  }
+
+  it.each([
+    ['Bun', { Bun: {}, WebSocket: Recording }],
+    ['Deno', { Deno: {}, WebSocket: Recording }],
+  ])('uses the global WebSocket with a headers option on %s', async (_name, global) => {
+    Recording.made = [];
+    let imported = false;
+    const open = await loadWebSocket({
+      global,
+      importWs: async () => {
+        imported = true;
+        return {};
+      },
+    });
+    open('wss://x/v1/tts/live', { authorization: 'Bearer k' });
+    expect(Recording.made).toEqual([
+      ['wss://x/v1/tts/live', { headers: { authorization: 'Bearer k' } }],
+    ]);
+    expect(imported).toBe(false);
+  });
+
+  it('imports ws where the global WebSocket cannot send headers (Node)', async () => {
+    Recording.made = [];
+    const { default: WebSocket } = await import('ws');
+    const open = await loadWebSocket({
+      global: { WebSocket: Recording },
+      importWs: () => import('ws'),
+    });
+    const socket = open('ws://127.0.0.1:9/v1/tts/live', {}) as unknown as InstanceType<
+      typeof WebSocket
+    >;
+    socket.on('error', () => {}); // port 9 refuses; only the class matters here
+    expect(socket).toBeInstanceOf(WebSocket);
+    expect(Recording.made).toEqual([]);
+    socket.terminate();
+  });
+
+  it('says to install ws when it is missing', async () => {
+    const error = await failure(
+      loadWebSocket({
+        global: {},
+        importWs: () => Promise.reject(new Error("Cannot find package 'ws'")),
+      }),
+    );
+    expect(error).toBeInstanceOf(FishAudioError);
+    expect(error.message).toContain('npm install ws');
+  });
+});
+
+describe('the live stand-in', () => {
+  it('speaks the UTF-8 bytes of the text, so a test can read the audio back', () => {
+    expect(Buffer.from(standInAudio('héllo')).toString('utf8')).toBe('héllo');
+  });
+});
