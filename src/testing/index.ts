@@ -16,3 +16,11 @@ export {
   type StandIn,
   type StandInOptions,
 } from './stand-in.js';
+export {
+  startLiveStandIn,
+  standInAudio,
+  type LiveStandIn,
+  type LiveStandInOptions,
+  type LiveConnection,
+  type LiveFault,
+} from './live.js';

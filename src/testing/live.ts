@@ -9,7 +9,6 @@
  * const client = new FishAudio({ apiKey: live.apiKey, baseUrl: live.url });
  * ```
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decode, encode } from '@msgpack/msgpack';
 import type * as WS from 'ws';
@@ -42,7 +41,8 @@ export interface LiveStandInOptions {
 /** One connection the stand-in accepted. */
 export interface LiveConnection {
   /** The handshake's headers, names in lower case. */
-  headers: IncomingHttpHeaders;
+  // A plain record rather than node:http's type, so the declarations need no Node types.
+  headers: Record<string, string | string[] | undefined>;
   /** The client's events, decoded, in arrival order. */
   events: Record<string, unknown>[];
   /** Pings received. */
