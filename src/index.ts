@@ -18,7 +18,7 @@ export {
 } from './speech.js';
 export { AudioResponse, EventStream } from './stream.js';
 export type { Uploadable } from './body.js';
-// A type only: construct it through the client's methods, not `new` or `APIPromise.resolve`.
+// An interface: the client's methods make these; there is no class to construct or test against.
 export type { APIPromise } from './api-promise.js';
 export {
   DEFAULTS,
