@@ -1,102 +1,458 @@
 /**
- * `npm run check:runtimes`: an opt-in smoke test of the built package in other JavaScript
- * runtimes. Each runtime runs the same probe (a call that retries past a 503, a typed 401, `.withResponse()`)
- * against the stand-in server on 127.0.0.1. Runtimes are found on PATH or through the BUN,
- * DENO and NODE22 environment variables; a missing one is reported as skipped, not failed.
- * Not part of `npm test`: CI machines carry only the project's Node.
+ * `npm run check:runtimes`: the packed, installed package in every runtime the project
+ * supports. The tarball from `npm pack` is installed offline into a temporary project; then
+ *
+ * - each JavaScript runtime (this Node, Node 22, Node 24, Bun, Deno) runs the probe of
+ *   `lib/runtime-probe.ts` twice, as an ES module (`import`) and as CommonJS (`require`);
+ *   Deno also builds a client without `--allow-env`;
+ * - Chromium opens a page bundled with esbuild that calls the stand-in through the CORS proxy
+ *   printed in the README ("Use in a browser"), on another origin. The screenshot goes to
+ *   `artifacts/runtimes/` (git-ignored); the verdict is read from the page's text.
+ *
+ * Each runtime comes from an environment variable (NODE22, NODE24, BUN, DENO, CHROMIUM: the
+ * binary's path) or from PATH. One line per runtime: PASS or FAIL, its version, and the `code`
+ * a refused connection gets there. Exit 1 when any runtime fails or is missing
+ * (`--allow-missing` skips absent ones, for local use). `--write-readme` rewrites the README's
+ * runtime table from this run.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startStandIn } from '../src/testing/index.js';
+import { build } from 'esbuild';
+import { format } from 'prettier';
+import { runPage } from './lib/chromium.js';
+import { installPackedProject } from './lib/consumer.js';
 import { runMain } from './lib/main.js';
 import { runProcess } from './lib/process.js';
+import { CJS_PROBE, ESM_PROBE, NO_ENV_PROBE, PROBE_CHECKS } from './lib/runtime-probe.js';
+import { PAGE_CHECKS, PAGE_HTML, PAGE_SOURCE } from './lib/browser-page.js';
 import { ROOT } from './lib/root.js';
 
-const ENTRY = pathToFileURL(path.join(ROOT, 'dist', 'index.js')).href;
+/** Where the screenshot goes; git-ignored. */
+export const OUTPUT_DIR = path.join(ROOT, 'artifacts', 'runtimes');
+const README = path.join(ROOT, 'README.md');
+const TABLE_START =
+  '<!-- runtimes:start — written by `npm run check:runtimes -- --write-readme` -->';
+const TABLE_END = '<!-- runtimes:end -->';
+const TTS_FIRST = 'ID3-first-chunk;';
+const TTS_REST = 'the-rest-of-the-audio';
 
-const PROBE = `
-import { FishAudio, AuthenticationError } from ${JSON.stringify(ENTRY)};
-const env = globalThis.Deno ? Deno.env.toObject() : process.env;
-const client = new FishAudio({ apiKey: env.PROBE_KEY, baseUrl: env.PROBE_URL, backoff: { initialDelayMs: 5 } });
-const credit = await client.wallet.getApiCredit();
-const wrong = new FishAudio({ apiKey: 'wrong-key', baseUrl: env.PROBE_URL });
-const error = await wrong.wallet.getApiCredit().catch((e) => e);
-const { response } = await client.wallet.getApiCredit({ team_id: 't1' }).withResponse();
-console.log(JSON.stringify({
-  credit: credit.credit,
-  auth: error instanceof AuthenticationError && error.status === 401,
-  status: response.status,
-}));
-`;
-
-interface Runtime {
+/** One runtime of the matrix. */
+export interface RuntimeSpec {
+  /** Its name in the report and the README. */
   name: string;
-  /** The environment variable that can point at it. */
+  /** The environment variable that can point at its binary. */
   variable?: string;
-  command: string | undefined;
-  args: (probe: string) => string[];
+  /** Names to look for on PATH. */
+  onPath: string[];
+  /** The Node major a `node` binary must have, when it is one. */
+  nodeMajor?: number;
+  kind: 'node' | 'bun' | 'deno' | 'chromium';
 }
 
-function onPath(name: string): string | undefined {
-  try {
-    return execFileSync('which', [name], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const runtimes: Runtime[] = [
-  { name: `node ${process.version}`, command: process.execPath, args: (p) => [p] },
-  { name: 'node 22', variable: 'NODE22', command: process.env.NODE22, args: (p) => [p] },
-  { name: 'bun', variable: 'BUN', command: process.env.BUN ?? onPath('bun'), args: (p) => [p] },
+/** The matrix, in report order. The first is the Node running this script. */
+export const RUNTIMES: RuntimeSpec[] = [
+  { name: 'node', onPath: [], kind: 'node' },
+  { name: 'node22', variable: 'NODE22', onPath: ['node22'], nodeMajor: 22, kind: 'node' },
+  { name: 'node24', variable: 'NODE24', onPath: ['node24'], nodeMajor: 24, kind: 'node' },
+  { name: 'bun', variable: 'BUN', onPath: ['bun'], kind: 'bun' },
+  { name: 'deno', variable: 'DENO', onPath: ['deno'], kind: 'deno' },
   {
-    name: 'deno',
-    variable: 'DENO',
-    command: process.env.DENO ?? onPath('deno'),
-    args: (p) => [
-      'run',
-      '--node-modules-dir=manual',
-      '--allow-net=127.0.0.1',
-      '--allow-read',
-      '--allow-env',
-      p,
-    ],
+    name: 'chromium',
+    variable: 'CHROMIUM',
+    onPath: ['chromium', 'chromium-browser'],
+    kind: 'chromium',
   },
 ];
 
+/** What one runtime did. */
+export interface RuntimeResult {
+  name: string;
+  status: 'PASS' | 'FAIL' | 'missing';
+  version: string;
+  /** The `code` of a refused connection there, or a note for Chromium. */
+  refusedCode: string;
+  /** What failed, one line each. */
+  problems: string[];
+}
+
+/** The report line for one runtime, as printed. */
+export function reportLine(r: RuntimeResult): string {
+  const checks = r.name === 'chromium' ? PAGE_CHECKS.length : PROBE_CHECKS.length;
+  return `${r.status.padEnd(7)} ${r.name.padEnd(9)} ${r.version.padEnd(12)} ${checks} checks${
+    r.name === 'chromium' ? '' : ' × import, require'
+  }; refused connection code: ${r.refusedCode}`;
+}
+
+/** The README's runtime table for a run, as prettier formats it. */
+export async function renderTable(results: RuntimeResult[]): Promise<string> {
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.version} | ${r.status} | ${r.refusedCode === '—' ? '—' : `\`${r.refusedCode}\``} |`,
+  );
+  const table = [
+    '| runtime | version | result | `APIConnectionError.code` of a refused connection |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+  return (await format(table, { parser: 'markdown', proseWrap: 'preserve' })).trim();
+}
+
+/** The table between the README's markers. */
+export function readmeTable(readme: string): string | undefined {
+  const start = readme.indexOf(TABLE_START);
+  const end = readme.indexOf(TABLE_END);
+  if (start < 0 || end < start) return undefined;
+  return readme.slice(start + TABLE_START.length, end).trim();
+}
+
+/** Parses the README table back into results (the inverse of {@link renderTable}). */
+export function parseTable(table: string): RuntimeResult[] {
+  return table
+    .split('\n')
+    .slice(2)
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
+    .map(([name = '', version = '', status = '', code = '']) => ({
+      name,
+      version,
+      status: status as RuntimeResult['status'],
+      refusedCode: code.replace(/`/g, ''),
+      problems: [],
+    }));
+}
+
+/** The code the `which` of PATH gives for the first of `names` found. */
+function findOnPath(names: string[]): string | undefined {
+  for (const name of names) {
+    try {
+      const found = execFileSync('which', [name], { encoding: 'utf8' }).trim();
+      if (found) return found;
+    } catch {
+      // not on PATH: try the next name
+    }
+  }
+  return undefined;
+}
+
+function locate(spec: RuntimeSpec): string | undefined {
+  if (spec.name === 'node') return process.execPath;
+  const fromEnv = spec.variable ? process.env[spec.variable] : undefined;
+  return fromEnv ? fromEnv : findOnPath(spec.onPath);
+}
+
+async function versionOf(spec: RuntimeSpec, binary: string): Promise<string> {
+  const result = await runProcess(binary, ['--version']);
+  const text = (result.stdout + result.stderr).trim();
+  // `v22.23.3`, `1.4.5`, `deno 2.9.6 (stable, …)`, `Chromium 156.0.8078.108 built on …`
+  const match = /(\d+\.\d+\.\d+(?:\.\d+)?)/.exec(text);
+  if (result.code !== 0 || !match) throw new Error(`${binary} --version: ${text.split('\n')[0]}`);
+  return match[1]!;
+}
+
+/** The command line that runs `file` in a JavaScript runtime. */
+function commandFor(spec: RuntimeSpec, file: string, { env = true } = {}): string[] {
+  if (spec.kind === 'deno') {
+    return [
+      'run',
+      '--no-prompt',
+      '--node-modules-dir=manual',
+      '--allow-net=127.0.0.1',
+      '--allow-read',
+      ...(env ? ['--allow-env'] : []),
+      file,
+    ];
+  }
+  return [file];
+}
+
+/** Small local servers the probes need besides the stand-in: a stalled API and a TTS one. */
+async function startFixtures() {
+  const sockets = new Set<import('node:net').Socket>();
+  const server = http.createServer((req, res) => {
+    req.resume();
+    if (req.url?.startsWith('/slow/')) return; // never answers: for the abort and the timeout
+    if (req.url === '/v1/tts' && req.method === 'POST') {
+      res.writeHead(200, { 'content-type': 'audio/mpeg' });
+      res.write(TTS_FIRST);
+      // The rest comes later, so the first chunk reaches the caller on its own.
+      setTimeout(() => res.end(TTS_REST), 50);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"not here"}');
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // A port that was free a moment ago: connecting to it is refused.
+  const probe = http.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const refused = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return {
+    env: { SLOW_URL: `${url}/slow`, TTS_URL: url, REFUSED_URL: refused, TTS_FIRST, TTS_REST },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+type Checks = Record<string, true | string>;
+
+/** Runs one probe file; the checks it reported, or one `run` entry saying why it could not. */
+async function runProbe(
+  binary: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ checks: Checks; code?: string; crossed?: boolean }> {
+  const result = await runProcess(binary, args, { cwd, env });
+  const line = result.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    const parsed = JSON.parse(line) as { checks: Checks; code?: string; crossed?: boolean };
+    if (result.code !== 0) parsed.checks.exit = `exit ${result.code}: ${result.stderr.trim()}`;
+    return parsed;
+  } catch {
+    const output = (result.stdout + result.stderr).trim().split('\n').slice(0, 6).join(' | ');
+    return { checks: { run: `exit ${result.code}: ${output}` } };
+  }
+}
+
+async function checkJsRuntime(
+  spec: RuntimeSpec,
+  binary: string,
+  consumer: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Omit<RuntimeResult, 'name' | 'version'>> {
+  const problems: string[] = [];
+  const codes = new Set<string>();
+  let crossedCopies = false;
+  for (const [label, file] of [
+    ['import', 'probe.mjs'],
+    ['require', 'probe.cjs'],
+  ] as const) {
+    const { checks, code, crossed } = await runProbe(binary, commandFor(spec, file), consumer, env);
+    codes.add(code ?? 'none');
+    crossedCopies ||= crossed === true;
+    for (const name of PROBE_CHECKS) if (!(name in checks)) checks[name] = 'did not run';
+    for (const [name, outcome] of Object.entries(checks)) {
+      if (outcome !== true) problems.push(`${label}: ${name}: ${outcome}`);
+    }
+  }
+  // The brand check means something only if some probe held two copies of the package.
+  if (!crossedCopies) problems.push('no probe loaded two copies (ESM and CJS) of the package');
+  if (spec.kind === 'deno') {
+    const { checks } = await runProbe(
+      binary,
+      commandFor(spec, 'no-env.mjs', { env: false }),
+      consumer,
+      {
+        ...env,
+      },
+    );
+    for (const [name, outcome] of Object.entries(checks)) {
+      if (outcome !== true) problems.push(`no --allow-env: ${name}: ${outcome}`);
+    }
+  }
+  return {
+    status: problems.length === 0 ? 'PASS' : 'FAIL',
+    refusedCode: [...codes].join(' / '),
+    problems,
+  };
+}
+
+/** A static server for the page (one origin) and the README's proxy (another). */
+async function checkChromium(
+  binary: string,
+  consumer: string,
+  stage: string,
+): Promise<Omit<RuntimeResult, 'name' | 'version'>> {
+  const testing = (await import(
+    pathToFileURL(
+      path.join(consumer, 'node_modules', 'fish-audio-api', 'dist', 'testing', 'index.js'),
+    ).href
+  )) as typeof import('../src/testing/index.js');
+  const bundle = await build({
+    stdin: { contents: PAGE_SOURCE, resolveDir: consumer, loader: 'js' },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const script = bundle.outputFiles[0]!.text;
+  const pages = http.createServer((req, res) => {
+    if (req.url?.startsWith('/page.js')) {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    } else res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE_HTML);
+  });
+  await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
+  const api = await testing.startStandIn({ credit: '7.2500' });
+  const proxyFile = path.join(stage, 'cors-proxy.mjs');
+  await writeFile(proxyFile, await readmeProxy());
+  const proxy = await startProxy(proxyFile, {
+    ...process.env,
+    PORT: '0',
+    UPSTREAM: api.url,
+    ALLOW_ORIGIN: origin,
+    FISH_API_KEY: api.apiKey,
+  });
+  try {
+    await mkdir(OUTPUT_DIR, { recursive: true });
+    const page = `${origin}/?proxy=${encodeURIComponent(proxy.url)}&direct=${encodeURIComponent(api.url)}`;
+    const outcome = await runPage(binary, page, {
+      screenshot: path.join(OUTPUT_DIR, 'chromium.png'),
+      doneTitles: ['PASS', 'FAIL'],
+    });
+    const lines = outcome.text.split('\n').filter(Boolean);
+    const problems = lines.filter((line) => !line.startsWith('PASS '));
+    for (const name of PAGE_CHECKS) {
+      if (!lines.some((line) => line.includes(name))) problems.push(`${name}: did not run`);
+    }
+    if (outcome.title !== 'PASS' && problems.length === 0) problems.push(`title ${outcome.title}`);
+    return {
+      status: problems.length === 0 ? 'PASS' : 'FAIL',
+      refusedCode: '—',
+      problems,
+    };
+  } finally {
+    await proxy.close();
+    await api.close().catch(() => {});
+    await new Promise<void>((resolve) => pages.close(() => resolve()));
+  }
+}
+
+/** The README's proxy example, the first `js` block after "## Use in a browser". */
+export async function readmeProxy(): Promise<string> {
+  const readme = await readFile(README, 'utf8');
+  const section = readme.slice(readme.indexOf('## Use in a browser'));
+  const match = /```js\n([\s\S]*?)```/.exec(section);
+  if (!match?.[1]) throw new Error('README: no js block after "## Use in a browser"');
+  return match[1];
+}
+
+/** Starts the proxy file with Node and waits for the URL it prints. */
+async function startProxy(file: string, env: NodeJS.ProcessEnv) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`proxy did not start: ${output}`)), 10_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => reject(new Error(`proxy exited ${code}: ${output}`)));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.on('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}
+
 async function main(): Promise<number> {
+  const allowMissing = process.argv.includes('--allow-missing');
+  const writeReadme = process.argv.includes('--write-readme');
+  const started = Date.now();
   if (!existsSync(path.join(ROOT, 'dist', 'index.js'))) {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   }
-  const dir = await mkdtemp(path.join(tmpdir(), 'fish-audio-runtimes-'));
-  const probe = path.join(dir, 'probe.mjs');
-  await writeFile(probe, PROBE);
-  const api = await startStandIn({ credit: '7.2500' });
-  const env = { ...process.env, PROBE_KEY: api.apiKey, PROBE_URL: api.url };
-  const expected = JSON.stringify({ credit: '7.2500', auth: true, status: 200 });
-  let failed = 0;
-  for (const runtime of runtimes) {
-    if (!runtime.command) {
-      console.log(`skipped  ${runtime.name}: not found (set ${runtime.variable}=/path/to/it)`);
-      continue;
+  const stage = await mkdtemp(path.join(tmpdir(), 'fish-audio-runtimes-'));
+  const consumer = path.join(stage, 'consumer');
+  await mkdir(consumer);
+  await installPackedProject(consumer);
+  await writeFile(path.join(consumer, 'probe.mjs'), ESM_PROBE);
+  await writeFile(path.join(consumer, 'probe.cjs'), CJS_PROBE);
+  await writeFile(path.join(consumer, 'no-env.mjs'), NO_ENV_PROBE);
+  const fixtures = await startFixtures();
+  const env = { ...process.env, ...fixtures.env, FISH_API_KEY: 'probe-key' };
+  const results: RuntimeResult[] = [];
+  try {
+    for (const spec of RUNTIMES) {
+      const binary = locate(spec);
+      let result: RuntimeResult;
+      if (!binary) {
+        result = {
+          name: spec.name,
+          status: 'missing',
+          version: '—',
+          refusedCode: '—',
+          problems: [`not found: set ${spec.variable}=/path/to/it or put it on PATH`],
+        };
+      } else {
+        try {
+          const version = await versionOf(spec, binary);
+          if (spec.nodeMajor !== undefined && Number(version.split('.')[0]) !== spec.nodeMajor) {
+            throw new Error(`${binary} is Node ${version}, not ${spec.nodeMajor}`);
+          }
+          const outcome =
+            spec.kind === 'chromium'
+              ? await checkChromium(binary, consumer, stage)
+              : await checkJsRuntime(spec, binary, consumer, env);
+          result = { name: spec.name, version, ...outcome };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          result = {
+            name: spec.name,
+            status: 'FAIL',
+            version: '?',
+            refusedCode: '—',
+            problems: [message],
+          };
+        }
+      }
+      results.push(result);
+      console.log(reportLine(result));
+      for (const problem of result.problems) console.log(`          ${problem}`);
     }
-    // The first call of each probe meets a 503 and must retry past it.
-    api.failNext(503);
-    // From the project folder, so that Deno resolves openapi-fetch through its package.json.
-    const result = await runProcess(runtime.command, runtime.args(probe), { env, cwd: ROOT });
-    const { code } = result;
-    const out = (result.stdout + result.stderr).trim();
-    const ok = code === 0 && out === expected;
-    if (!ok) failed += 1;
-    console.log(`${ok ? 'ok      ' : 'FAILED  '} ${runtime.name}${ok ? '' : `: ${out}`}`);
+  } finally {
+    await fixtures.close();
+    await rm(stage, { recursive: true, force: true });
   }
-  await api.close();
-  await rm(dir, { recursive: true, force: true });
-  return failed === 0 ? 0 : 1;
+  const failed = results.filter((r) => r.status === 'FAIL').length;
+  const missing = results.filter((r) => r.status === 'missing').length;
+  console.log(
+    `${results.length - failed - missing} passed, ${failed} failed, ${missing} missing` +
+      `${missing > 0 && allowMissing ? ' (allowed)' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  if (writeReadme) {
+    if (failed + missing > 0) {
+      console.log('README not written: every runtime must be present and PASS.');
+      return 1;
+    }
+    const readme = await readFile(README, 'utf8');
+    const current = readmeTable(readme);
+    if (current === undefined) throw new Error('README: no runtime table markers');
+    const next = readme.replace(current, await renderTable(results));
+    await writeFile(README, next);
+    console.log(next === readme ? 'README table unchanged' : 'README table written');
+  }
+  return failed > 0 || (missing > 0 && !allowMissing) ? 1 : 0;
 }
 
 runMain(import.meta.url, 'check:runtimes', main);

@@ -1,7 +1,9 @@
 import type { WithResponse } from './types.js';
 
 /**
- * The promise every API method returns. Await it for the data, or call `.withResponse()` for
+ * The promise every API method returns: a `Promise` with one more method. Declared as an
+ * interface, not a class, because the package exports no value of this name: the type must not
+ * promise a constructor (or `instanceof`) that the JavaScript does not have. Await it for the data, or call `.withResponse()` for
  * the data together with the response's status, headers and URL:
  *
  * ```ts
@@ -10,7 +12,13 @@ import type { WithResponse } from './types.js';
  * console.log(response.status, response.headers.get('x-request-id'), data.credit);
  * ```
  */
-export class APIPromise<T> extends Promise<T> {
+export interface APIPromise<T> extends Promise<T> {
+  /** Resolves to the data and the response it came from. */
+  withResponse(): Promise<WithResponse<T>>;
+}
+
+/** The one implementation of {@link APIPromise}, internal: only the client constructs it. */
+export class CallPromise<T> extends Promise<T> implements APIPromise<T> {
   readonly #result: Promise<WithResponse<T>>;
 
   constructor(result: Promise<WithResponse<T>>) {

@@ -1,4 +1,4 @@
-import { APIPromise } from './api-promise.js';
+import { CallPromise } from './api-promise.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -66,12 +66,14 @@ export class FishAudio {
   constructor(options: ClientOptions = {}) {
     this.#options = resolveOptions(options);
     this.baseUrl = this.#options.baseUrl;
-    this.#redact = redactor(this.#options.apiKey);
+    const { apiKey } = this.#options;
+    this.#redact = redactor(apiKey);
     this.#headers = {
       accept: 'application/json',
+      // Browsers drop it silently (a forbidden header there); Node, Bun and Deno send it.
       'user-agent': `fish-audio-api/${VERSION}`,
       ...this.#options.defaultHeaders,
-      authorization: `Bearer ${this.#options.apiKey}`,
+      ...(apiKey === null ? {} : { authorization: `Bearer ${apiKey}` }),
     };
     this.wallet = new Wallet(this);
     this.tts = new TTS(this);
@@ -94,7 +96,7 @@ export class FishAudio {
    */
   request<K extends OperationKey>(key: K, ...[params, options]: RequestArgs<K>): ResultOf<K> {
     const pagination = operationFor(key).pagination;
-    if (!pagination) return new APIPromise(this.#call(key, params, options)) as ResultOf<K>;
+    if (!pagination) return new CallPromise(this.#call(key, params, options)) as ResultOf<K>;
     // A list: the same call, able to walk its pages when iterated.
     const first = { ...(params as object | undefined) };
     return new PagePromise(
@@ -317,8 +319,13 @@ export class FishAudio {
       status === undefined
         ? `Could not reach ${this.baseUrl}`
         : `The connection to ${this.baseUrl} broke after it answered ${status}, while the body was read`;
+    // A browser reports a CORS refusal as a bare TypeError ("Failed to fetch"), with no code.
+    const hint =
+      isBrowser() && status === undefined && error instanceof TypeError && code === undefined
+        ? ' In a browser this may be CORS: the API sends no CORS headers; use a proxy (see "Use in a browser" in the README).'
+        : '';
     return new APIConnectionError(
-      `${what} (${detail}). Check the network and the baseUrl option.`,
+      `${what} (${detail}). Check the network and the baseUrl option.${hint}`,
       { attempts, code },
       { cause: safeCause },
     );
@@ -398,10 +405,32 @@ function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
   return controller.signal;
 }
 
-/** The system's code for a failure: Node puts it on the cause, Bun and Deno on the error. */
+/**
+ * The system's code for a failure. Node puts it on the cause, Bun on the error itself; Deno
+ * gives none, only a message such as `… tcp connect error: Connection refused (os error 111)`,
+ * so its wording is mapped to the code Node would give.
+ */
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code;
-  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  if (typeof message !== 'string') return undefined;
+  return MESSAGE_CODES.find(([pattern]) => pattern.test(message))?.[1];
+}
+
+// Deno's (hyper's and the OS's) wording for the failures Node reports with a code.
+const MESSAGE_CODES: readonly [RegExp, string][] = [
+  [/connection refused/i, 'ECONNREFUSED'],
+  [/connection reset/i, 'ECONNRESET'],
+  [/dns error|failed to lookup address|name or service not known/i, 'ENOTFOUND'],
+  [/network is unreachable/i, 'ENETUNREACH'],
+  [/host is unreachable|no route to host/i, 'EHOSTUNREACH'],
+];
+
+/** Whether this runs in a browser page or worker, where a failed fetch may be CORS. */
+function isBrowser(): boolean {
+  const g = globalThis as { document?: unknown; importScripts?: unknown; process?: unknown };
+  return (g.document !== undefined || g.importScripts !== undefined) && g.process === undefined;
 }
 
 function describe(error: unknown): string {

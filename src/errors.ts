@@ -14,9 +14,43 @@
  */
 // This module imports nothing of the package, so every other module may import it.
 
+// A registry symbol, the same in every copy of the package (ESM and CJS builds, two versions):
+// an error carries its class-name chain under it, which `is()` reads instead of `instanceof`.
+const BRAND = Symbol.for('fish-audio-api.error');
+
 /** Base class of every error this package throws. */
 export class FishAudioError extends Error {
   override name = 'FishAudioError';
+  /** The name `is()` looks for; a string, since minifiers rename classes. */
+  static readonly errorName: string = 'FishAudioError';
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    // Non-enumerable: JSON.stringify and util.inspect of an error stay as they were.
+    Object.defineProperty(this, BRAND, { value: brandChain(new.target) });
+  }
+
+  /**
+   * Whether `value` is an error of this class (or a subclass), thrown by any copy of this
+   * package. `instanceof` fails across copies: an error from the `require`d build is not an
+   * instance of the `import`ed classes (the dual-package hazard). `AuthenticationError.is(e)`
+   * holds for both.
+   */
+  static is<E>(this: { readonly errorName: string; prototype: E }, value: unknown): value is E {
+    if (typeof value !== 'object' || value === null) return false;
+    const chain = (value as { [BRAND]?: unknown })[BRAND];
+    return Array.isArray(chain) && chain.includes(this.errorName);
+  }
+}
+
+/** The `errorName`s from `type` up to FishAudioError, e.g. `['AuthenticationError', 'APIError', 'FishAudioError']`. */
+function brandChain(type: unknown): readonly string[] {
+  const chain: string[] = [];
+  for (let c = type as { errorName?: unknown } | null; c && c !== Function.prototype;) {
+    if (Object.hasOwn(c, 'errorName') && typeof c.errorName === 'string') chain.push(c.errorName);
+    c = Object.getPrototypeOf(c) as { errorName?: unknown } | null;
+  }
+  return Object.freeze(chain);
 }
 
 /**
@@ -26,6 +60,7 @@ export class FishAudioError extends Error {
  */
 export class InvalidOptionError extends FishAudioError {
   override name = 'InvalidOptionError';
+  static override readonly errorName: string = 'InvalidOptionError';
   constructor(
     /** The option's name as you pass it, such as `'baseUrl'` or `'defaultHeaders'`. */
     readonly option: string,
@@ -57,6 +92,7 @@ export function formatMismatches(mismatches: readonly ResponseMismatch[]): strin
 /** A parameter was refused before any request was sent. */
 export class InvalidParameterError extends FishAudioError {
   override name = 'InvalidParameterError';
+  static override readonly errorName: string = 'InvalidParameterError';
   constructor(
     /** The parameter's name as the spec spells it. */
     readonly parameter: string,
@@ -81,6 +117,7 @@ export interface ResponseInfo {
 /** The server answered with a non-2xx status. */
 export class APIError extends FishAudioError {
   override name = 'APIError';
+  static override readonly errorName: string = 'APIError';
   /** The HTTP status of the response. */
   readonly status: number;
   /** The response headers, e.g. `x-request-id` or `retry-after`. */
@@ -113,11 +150,13 @@ export class APIError extends FishAudioError {
 /** 400: the request was malformed. Fix the parameters before trying again. */
 export class BadRequestError extends APIError {
   override name = 'BadRequestError';
+  static override readonly errorName: string = 'BadRequestError';
 }
 
 /** 401: the API key is missing, wrong or revoked. */
 export class AuthenticationError extends APIError {
   override name = 'AuthenticationError';
+  static override readonly errorName: string = 'AuthenticationError';
   constructor(info: ResponseInfo) {
     super(info, 'Check the API key (FISH_API_KEY or the apiKey option).');
   }
@@ -126,6 +165,7 @@ export class AuthenticationError extends APIError {
 /** 402: not enough API credit. API credit is a separate balance from platform credit. */
 export class PaymentRequiredError extends APIError {
   override name = 'PaymentRequiredError';
+  static override readonly errorName: string = 'PaymentRequiredError';
   constructor(info: ResponseInfo) {
     super(
       info,
@@ -137,16 +177,19 @@ export class PaymentRequiredError extends APIError {
 /** 403: the key is valid but may not do this. */
 export class PermissionDeniedError extends APIError {
   override name = 'PermissionDeniedError';
+  static override readonly errorName: string = 'PermissionDeniedError';
 }
 
 /** 404: no such resource (for the wallet: check `user_id`). */
 export class NotFoundError extends APIError {
   override name = 'NotFoundError';
+  static override readonly errorName: string = 'NotFoundError';
 }
 
 /** 409: the request conflicts with the current state. */
 export class ConflictError extends APIError {
   override name = 'ConflictError';
+  static override readonly errorName: string = 'ConflictError';
 }
 
 /** One item of the documented 422 body. */
@@ -163,6 +206,7 @@ export interface ValidationIssue {
 /** 422: the server rejected a parameter. `details` holds its per-field explanation. */
 export class UnprocessableEntityError extends APIError {
   override name = 'UnprocessableEntityError';
+  static override readonly errorName: string = 'UnprocessableEntityError';
   /** The documented `[{loc, type, msg}]` items, or `[]` when the body has another shape. */
   readonly details: ValidationIssue[];
   constructor(info: ResponseInfo) {
@@ -174,6 +218,7 @@ export class UnprocessableEntityError extends APIError {
 /** 429: too many concurrent requests. `retryAfter` is the server's wait in seconds, if given. */
 export class RateLimitError extends APIError {
   override name = 'RateLimitError';
+  static override readonly errorName: string = 'RateLimitError';
   /** Seconds the server asked to wait (`Retry-After` or `retry-after-ms`), when it said so. */
   readonly retryAfter: number | undefined;
   constructor(info: ResponseInfo) {
@@ -185,6 +230,7 @@ export class RateLimitError extends APIError {
 /** 5xx: the server or the network edge in front of it failed. Usually worth retrying. */
 export class InternalServerError extends APIError {
   override name = 'InternalServerError';
+  static override readonly errorName: string = 'InternalServerError';
 }
 
 /**
@@ -193,6 +239,7 @@ export class InternalServerError extends APIError {
  */
 export class APIConnectionError extends FishAudioError {
   override name = 'APIConnectionError';
+  static override readonly errorName: string = 'APIConnectionError';
   /** How many requests were made, retries included. */
   readonly attempts: number;
   /** The system's code for the failure when there is one, such as `'ECONNREFUSED'`. */
@@ -212,6 +259,7 @@ export class APIConnectionError extends FishAudioError {
 /** No complete response arrived within the `timeout` option. */
 export class APIConnectionTimeoutError extends APIConnectionError {
   override name = 'APIConnectionTimeoutError';
+  static override readonly errorName: string = 'APIConnectionTimeoutError';
   constructor(timeoutMs: number, info: { attempts: number }) {
     super(
       `The request timed out after ${timeoutMs} ms. Raise the timeout option or retry later.`,
@@ -223,6 +271,7 @@ export class APIConnectionTimeoutError extends APIConnectionError {
 /** The caller's `signal` aborted the request. Its `cause` is the signal's `reason`. */
 export class APIUserAbortError extends FishAudioError {
   override name = 'APIUserAbortError';
+  static override readonly errorName: string = 'APIUserAbortError';
   constructor(reason?: unknown) {
     super('The request was aborted by its signal.', { cause: reason });
   }
@@ -250,6 +299,7 @@ export class RealtimeError extends FishAudioError {
  */
 export class InvalidResponseError extends FishAudioError {
   override name = 'InvalidResponseError';
+  static override readonly errorName: string = 'InvalidResponseError';
   /** The (2xx) HTTP status of the response. */
   readonly status: number;
   /** The response headers. */

@@ -29,7 +29,7 @@ export {
   type VoiceCandidate,
 } from './voices.js';
 export type { Uploadable } from './body.js';
-// A type only: construct it through the client's methods, not `new` or `APIPromise.resolve`.
+// An interface: the client's methods make these; there is no class to construct or test against.
 export type { APIPromise } from './api-promise.js';
 export {
   DEFAULTS,

@@ -20,8 +20,10 @@ export interface ClientOptions {
    * The API key, sent as `Authorization: Bearer <key>`.
    * Default: the `FISH_API_KEY` environment variable, where the runtime has one.
    * It cannot be given as an `Authorization` header instead: headers are refused with that name.
+   * `null` sends no `Authorization` at all, for a proxy that adds the key itself (a browser app
+   * must not hold the key); it is never the default, so a missing key is still an error.
    */
-  apiKey?: string;
+  apiKey?: string | null;
   /**
    * Where the API lives. Default `https://api.fish.audio`. Browsers need a proxy of their own
    * here, because the API sends no CORS headers. A trailing slash is fine.
@@ -126,7 +128,8 @@ export function readEnv(name: string): string | undefined {
 
 /** The client's options after defaults and checks: what the client actually runs with. */
 export interface ResolvedOptions {
-  apiKey: string;
+  /** `null`: send no `Authorization` (a proxy adds it). */
+  apiKey: string | null;
   baseUrl: string;
   fetch: Fetch;
   /** `defaultHeaders` as header-name → value pairs, names in lower case. */
@@ -167,14 +170,15 @@ const VALIDATION_MODES: readonly ValidationMode[] = ['error', 'warn', 'off'];
  */
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   const given = ownOptions('options', options, CLIENT_OPTIONS);
-  const apiKey = given.apiKey ?? readEnv(DEFAULTS.apiKeyEnvVar);
+  // `null` is the deliberate keyless mode; only `undefined` falls back to the environment.
+  const apiKey = given.apiKey === null ? null : (given.apiKey ?? readEnv(DEFAULTS.apiKeyEnvVar));
   if (apiKey === undefined || apiKey === '') {
     throw new InvalidOptionError(
       'apiKey',
       `No API key. Pass { apiKey } to new FishAudio() or set the ${DEFAULTS.apiKeyEnvVar} environment variable.`,
     );
   }
-  if (typeof apiKey !== 'string' || !isUsableApiKey(apiKey)) {
+  if (apiKey !== null && (typeof apiKey !== 'string' || !isUsableApiKey(apiKey))) {
     // Said without echoing the key: fetch's own error would quote the header value.
     throw new InvalidOptionError(
       'apiKey',

@@ -3,7 +3,7 @@
  * (`pagination` in the manifest): by page number (`GET /model`) or by cursor (the agent lists).
  * Nothing here is written per operation.
  */
-import { APIPromise } from './api-promise.js';
+import { CallPromise } from './api-promise.js';
 import type { PaginationEntry } from './operations.js';
 import type { WithResponse } from './types.js';
 
@@ -19,7 +19,7 @@ export type PageFetcher<Page> = (params: Record<string, unknown>) => Promise<Wit
  * for await (const voice of client.voices.list({ self: true })) console.log(voice.title);
  * ```
  */
-export class PagePromise<Page, Item> extends APIPromise<Page> implements AsyncIterable<Item> {
+export class PagePromise<Page, Item> extends CallPromise<Page> implements AsyncIterable<Item> {
   readonly #first: Promise<WithResponse<Page>>;
   readonly #fetch: PageFetcher<Page>;
   readonly #params: Record<string, unknown>;

@@ -29,8 +29,11 @@ export interface Redactor {
   headers(headers: Headers): Headers;
 }
 
-/** Makes the redactor for `secret`. */
-export function redactor(secret: string): Redactor {
+/** Makes the redactor for `secret`; with no secret (`null`, a keyless client) it changes nothing. */
+export function redactor(secret: string | null): Redactor {
+  if (secret === null || secret === '') {
+    return { text: (text) => text, value: (value) => value, headers: (headers) => headers };
+  }
   const forms = [...new Set([secret, encodeURIComponent(secret)])];
   const alternatives = forms.map(escapeRegExp).join('|');
   const pattern =

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { installPackedProject, npm } from '../scripts/lib/consumer.js';
 import { ROOT, runNode } from './helpers/project-copy.js';
 import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
 
 const exec = promisify(execFile);
-const npm = (args: string[], cwd: string) =>
-  exec('npm', args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' } });
 
 let consumer: string;
 let tarball: string;
@@ -24,19 +24,7 @@ let server: TestServer;
 beforeAll(async () => {
   if (!existsSync(path.join(ROOT, 'dist', 'index.js'))) await npm(['run', 'build'], ROOT);
   consumer = await mkdtemp(path.join(tmpdir(), 'fish-audio-consumer-'));
-  const { stdout } = await npm(['pack', '--json', '--pack-destination', consumer], ROOT);
-  tarball = path.join(consumer, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
-  await writeFile(
-    path.join(consumer, 'package.json'),
-    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
-  );
-  // Offline, and with nothing from the npm cache: `npm ci` on a fresh machine stores no registry
-  // metadata, so the runtime dependencies are packed from node_modules and installed beside it.
-  const dependencies = await packRuntimeDependencies(consumer);
-  await npm(
-    ['install', '--offline', '--no-audit', '--no-fund', tarball, ...dependencies],
-    consumer,
-  );
+  ({ tarball } = await installPackedProject(consumer));
   server = await startServer();
   server.reply(200, apiCreditBody({ credit: '7.5000' }));
 }, 120_000);
@@ -45,36 +33,6 @@ afterAll(async () => {
   await server?.close();
   if (consumer) await rm(consumer, { recursive: true, force: true });
 });
-
-/** Packs every runtime dependency of the package, transitively, from ROOT's node_modules. */
-async function packRuntimeDependencies(destination: string): Promise<string[]> {
-  const seen = new Set<string>();
-  const queue = Object.keys(await readManifest(ROOT));
-  while (queue.length > 0) {
-    const name = queue.shift()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    queue.push(...Object.keys(await readManifest(path.join(ROOT, 'node_modules', name))));
-  }
-  const tarballs: string[] = [];
-  for (const name of seen) {
-    const dir = path.join(ROOT, 'node_modules', name);
-    // --ignore-scripts: a folder's `prepare` script would try to rebuild the dependency.
-    const { stdout } = await npm(
-      ['pack', '--json', '--ignore-scripts', '--pack-destination', destination, dir],
-      ROOT,
-    );
-    tarballs.push(
-      path.join(destination, (JSON.parse(stdout) as { filename: string }[])[0]!.filename),
-    );
-  }
-  return tarballs;
-}
-
-async function readManifest(dir: string): Promise<Record<string, string>> {
-  const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
-  return pkg.dependencies ?? {};
-}
 
 const env = () => ({ FISH_API_KEY: 'sk-consumer', BASE_URL: server.url });
 
@@ -191,6 +149,61 @@ describe('the installed package', () => {
     expect(JSON.parse(credit.stdout)).toEqual(apiCreditBody({ credit: '7.5000' }));
   });
 
+  it('gives errors a brand check that holds between the import and require copies', async () => {
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "import * as esm from 'fish-audio-api';",
+      "const cjs = createRequire(import.meta.url)('fish-audio-api');",
+      "const client = new cjs.FishAudio({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9', maxRetries: 0, fetch: () => Promise.resolve(new Response('no', { status: 401 })) });",
+      'const error = await client.wallet.getApiCredit().catch((e) => e);',
+      'console.log(JSON.stringify([cjs.FishAudio !== esm.FishAudio, error instanceof esm.AuthenticationError, esm.AuthenticationError.is(error), esm.APIError.is(error), esm.RateLimitError.is(error)]));',
+    ].join('\n');
+    await writeFile(path.join(consumer, 'brand.mjs'), script);
+    const result = await runNode(consumer, ['brand.mjs']);
+    expect(result.stderr).toBe('');
+    // Two copies; instanceof fails across them, the brand check does not.
+    expect(JSON.parse(result.stdout)).toEqual([true, false, true, true, false]);
+  });
+
+  it.each([
+    ['fish-audio-api', 'index'],
+    ['fish-audio-api/testing', 'testing/index'],
+  ])(
+    'exports from %s at run time exactly the values its declarations export',
+    async (specifier, base) => {
+      const installed = path.join(consumer, 'node_modules', 'fish-audio-api', 'dist');
+      const script = [
+        `const esm = Object.keys(await import(${JSON.stringify(specifier)})).sort();`,
+        "const { createRequire } = await import('node:module');",
+        `const cjs = Object.keys(createRequire(import.meta.url)(${JSON.stringify(specifier)})).sort();`,
+        'console.log(JSON.stringify({ esm, cjs }));',
+      ].join('\n');
+      await writeFile(path.join(consumer, 'exports.mjs'), script);
+      const runtime = JSON.parse((await runNode(consumer, ['exports.mjs'])).stdout);
+      for (const [format, dts] of [
+        ['esm', `${base}.d.ts`],
+        ['cjs', `${base}.d.cts`],
+      ] as const) {
+        expect(runtime[format], `${format} vs ${dts}`).toEqual(
+          declaredValues(path.join(installed, dts)),
+        );
+      }
+    },
+  );
+
+  it('is installed under the file name the README gives for the tarball', async () => {
+    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+    const install = readme.slice(readme.indexOf('## Install'));
+    const block = /```sh\n([\s\S]*?)```/.exec(install)![1]!;
+    expect(block).toContain('npm pack');
+    expect(block).toContain(`npm install ../fish-audio-api/${path.basename(tarball)}`);
+    const installed = JSON.parse(
+      await readFile(path.join(consumer, 'node_modules', 'fish-audio-api', 'package.json'), 'utf8'),
+    );
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(installed.version).toBe(pkg.version);
+  });
+
   it.each([
     ['node16', { module: 'node16', moduleResolution: 'node16' }],
     ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
@@ -228,3 +241,21 @@ describe('the installed package', () => {
     expect(result.code).toBe(0);
   });
 });
+
+/** The names a declaration file exports as values (classes, functions, constants), sorted. */
+function declaredValues(file: string): string[] {
+  const program = ts.createProgram([file], { noEmit: true, skipLibCheck: true, types: [] });
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+  return checker
+    .getExportsOfModule(module)
+    .filter((symbol) => {
+      // `export { type X }` exports no value, whatever X is.
+      if (symbol.declarations?.some((d) => ts.isTypeOnlyImportOrExportDeclaration(d))) return false;
+      const target =
+        symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      return (target.flags & ts.SymbolFlags.Value) !== 0;
+    })
+    .map((symbol) => symbol.name)
+    .sort();
+}
