@@ -3,9 +3,10 @@
  * serves is collected and checked against the checked-in spec after each test, so the client
  * is only ever exercised with bodies the API is documented to send.
  */
+import http from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { isDecimal } from '../src/decimal.js';
 import {
@@ -680,6 +681,25 @@ describe("the stand-in's options and queued failures", () => {
     } finally {
       await expect(api.close()).rejects.toThrow(/\/status/);
     }
+  });
+});
+
+describe('the stand-in and an abandoned upload', () => {
+  it('still closes cleanly after a client gave up halfway through a body', async () => {
+    const api = await startStandIn();
+    const { port } = new URL(api.url);
+    const request = http.request({
+      port,
+      method: 'POST',
+      path: '/v1/asr',
+      headers: { 'content-length': '1000' },
+    });
+    request.on('error', () => {});
+    request.write(Buffer.alloc(10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    request.destroy();
+    await vi.waitFor(() => expect(api.requests).toHaveLength(0));
+    await expect(api.close()).resolves.toBeUndefined();
   });
 });
 

@@ -191,6 +191,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       const context = { apiKey, bodies, customised, failures, pace };
       await answer(res, respond(request, req.method ?? '', context));
     } catch (error) {
+      if (error instanceof Abandoned) return void res.destroy();
       if (error instanceof TooLarge) {
         return write(res, { status: 413, body: { status: 413, message: error.message } });
       }
@@ -750,25 +751,33 @@ function checkDecimal(what: string, value: unknown): void {
   }
 }
 
-/** The request body, whole; a body past {@link MAX_REQUEST_BYTES} is refused. */
-async function readRequestBody(req: http.IncomingMessage): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BYTES) {
-      req.resume(); // let the rest drain so the 413 can be read
-      throw new TooLarge(`The request body is larger than ${MAX_REQUEST_BYTES} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+/**
+ * The request body, whole. A body past {@link MAX_REQUEST_BYTES} is drained and refused (413);
+ * an upload the client abandons rejects with {@link Abandoned}, which is no stand-in bug.
+ */
+function readRequestBody(req: http.IncomingMessage): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new TooLarge(`The request body is larger than ${MAX_REQUEST_BYTES} bytes`));
+      } else resolve(new Uint8Array(Buffer.concat(chunks)));
+    });
+    req.on('error', () => reject(new Abandoned()));
+    req.on('aborted', () => reject(new Abandoned()));
+  });
 }
 
 // Far above any test upload, yet bounded, so a runaway test cannot exhaust memory.
 const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
 class TooLarge extends Error {}
+class Abandoned extends Error {}
 
 async function record(req: http.IncomingMessage, rawBody: Uint8Array): Promise<RecordedRequest> {
   const target = req.url ?? '';
