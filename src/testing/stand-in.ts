@@ -2,11 +2,13 @@
  * A local stand-in for the Fish Audio API, driven by the checked-in spec: it routes by the
  * operation manifest (`src/generated/operations.ts`), refuses requests the spec would not
  * accept, and checks every body it serves against the generated response validators. When the
- * spec gains an operation, a parameter or a status, the stand-in follows without an edit; only
- * the default 200 bodies below are written by hand.
+ * spec gains an operation, a parameter or a status, the stand-in follows without an edit: the
+ * default bodies are built from the validators (`bodies.ts`), and only speech (audio, events,
+ * transcripts) is answered by code of its own.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decode as decodeMsgpack } from '@msgpack/msgpack';
 import { isDecimal } from '../decimal.js';
 import { formatMismatches, InvalidOptionError } from '../errors.js';
 import {
@@ -16,12 +18,15 @@ import {
   isOperationKey,
   loadAllValidators,
   validatorFor,
+  type BodyEncoding,
   type OperationEntry,
   type OperationKey,
 } from '../operations.js';
 import { isPlainObject, isUsableApiKey } from '../options.js';
 import { validateLoadedResponse as validateResponse } from '../validate.js';
-import { API_CREDIT, defaultBodies, defaultErrorBody } from './bodies.js';
+import { API_CREDIT, ASR, defaultBodies, defaultErrorBody, TTS, TTS_TIMESTAMPS } from './bodies.js';
+import { buildValidBody } from './minimal.js';
+import { AUDIO_FORMATS, audioChunks, timestampEvents, transcriptOf } from './speech.js';
 
 /** Options for {@link startStandIn}. */
 export interface StandInOptions {
@@ -29,6 +34,16 @@ export interface StandInOptions {
   apiKey?: string;
   /** The initial API credit, a decimal string. Default `'100.0000'`. */
   credit?: string;
+  /**
+   * How many chunks `POST /v1/tts` sends its audio in, and at most how many events
+   * `POST /v1/tts/stream/with-timestamp` sends. An integer from 1 to 1000. Default `4`.
+   */
+  ttsChunks?: number;
+  /**
+   * The pause before each chunk or event after the first, in milliseconds, so a test can
+   * watch audio arrive while the rest is still being sent. 0 to 60000. Default `0`.
+   */
+  ttsChunkDelayMs?: number;
 }
 
 /** One request the stand-in received, whatever it answered. */
@@ -41,6 +56,14 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** The request headers with lower-case names; repeated headers are joined with `', '`. */
   headers: Record<string, string | undefined>;
+  /** The request body exactly as received; empty when there was none. */
+  rawBody: Uint8Array;
+  /**
+   * The body decoded by its `Content-Type`: JSON and msgpack as values; multipart and form
+   * bodies as an object of fields, a file part as a `Uint8Array` of its exact bytes, a
+   * repeated field as an array. `undefined` when there was no body or it could not be decoded.
+   */
+  body?: unknown;
 }
 
 /** A running stand-in; see {@link startStandIn}. */
@@ -58,10 +81,12 @@ export interface StandIn {
    */
   setBalance(credit: string): void;
   /**
-   * Merges `body` over the 200 body an operation currently serves (a property set to
+   * Merges `body` over the success body a JSON operation currently serves (a property set to
    * `undefined` is removed). Throws when the result would not match the spec, so a test can
    * never be built on a body the real API is not documented to send, and throws an
-   * `InvalidOptionError` (`option: 'body'`) for a body JSON cannot carry (a BigInt, a cycle).
+   * `InvalidOptionError` (`option: 'body'`) for a body JSON cannot carry (a BigInt, a cycle),
+   * or (`option: 'operationKey'`) for an operation whose success has no JSON body. After
+   * `setResponse`, `POST /v1/asr` serves the stored body instead of describing the upload.
    * @param operationKey A manifest key such as `'GET /wallet/{user_id}/api-credit'`.
    */
   setResponse(operationKey: string, body: Record<string, unknown>): void;
@@ -71,7 +96,10 @@ export interface StandIn {
    * @param body Sent as JSON. When omitted: a body that matches the spec when the spec
    *   documents the status (such as `{status, message}`), otherwise `{status, message}`.
    *   A string is sent as is, as `text/plain`, like the network edge's plain-text 401 or
-   *   HTML 502. A JSON body for a documented status must match the spec, or this throws.
+   *   HTML 502. A JSON body is checked when it is served, against what the spec documents
+   *   for `status` of the operation that serves it (operations differ: most 422s are
+   *   `[{loc, type, msg}]`, the agents' are objects). When it does not match, that request
+   *   gets a 500 naming the mismatch instead, and `close()` rejects.
    * @param headers Extra response headers, such as `{ 'Retry-After': '2' }`.
    * @throws InvalidOptionError naming the argument (`status`, `body` or `headers`) for what
    *   cannot be sent: a status outside 400–599, a body JSON cannot carry (a BigInt, a cycle),
@@ -84,12 +112,17 @@ export interface StandIn {
   reset(): void;
   /**
    * Closes the server and every open connection. Rejects when a served body failed the
-   * stand-in's own check against the spec, so that such a bug cannot go unnoticed.
+   * stand-in's own check against the spec (or a queued failure's body did not fit the
+   * operation that served it), so that such a bug cannot go unnoticed.
    */
   close(): Promise<void>;
 }
 
-const OK = 200;
+/** How TTS is paced; see {@link StandInOptions}. */
+interface Pace {
+  chunks: number;
+  delayMs: number;
+}
 
 /**
  * Starts a stand-in for the Fish Audio API on 127.0.0.1 (an ephemeral port), so code that
@@ -107,9 +140,13 @@ const OK = 200;
  * await api.close();
  * ```
  *
- * It answers 404 for a path the spec does not have, 405 for a method it does not document,
- * 401 without `Authorization: Bearer <apiKey>`, and 422 (`[{loc, type, msg}]`) for a query
- * parameter the spec does not list, a missing required one, or a value of the wrong type.
+ * It serves every operation of the spec: JSON operations with a body built to match their
+ * schema, `empty` ones with no body, `POST /v1/tts` with streamed audio, the timestamp stream
+ * with server-sent events and `POST /v1/asr` with a transcript of the upload. It answers 404
+ * for a path the spec does not have, 405 for a method it does not document, 401 without
+ * `Authorization: Bearer <apiKey>`, 422 (`[{loc, type, msg}]`) for a parameter the spec does
+ * not list, a missing required one, a value of the wrong type, or a missing required body,
+ * and 415 for a body in an encoding the operation does not offer.
  */
 export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
   const apiKey = options.apiKey ?? 'test-key';
@@ -118,30 +155,46 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     throw new TypeError('apiKey must be a non-empty string of printable ASCII without spaces.');
   }
   checkDecimal('credit', initialCredit);
-  let bodies = defaultBodies(initialCredit);
+  const pace: Pace = {
+    chunks: checkCount('ttsChunks', options.ttsChunks ?? 4, 1, 1000),
+    delayMs: checkCount('ttsChunkDelayMs', options.ttsChunkDelayMs ?? 0, 0, 60_000),
+  };
   await loadAllValidators(); // so that every check below can stay synchronous
+  let bodies = defaultBodies(initialCredit);
   selfCheckDefaults(bodies);
+  /** JSON operations whose body a test set, which then wins over a computed one. */
+  const customised = new Set<string>();
   const failures: Failure[] = [];
   const requests: RecordedRequest[] = [];
   const selfCheckFailures: string[] = [];
 
-  const answer = (res: http.ServerResponse, reply: Reply): void => {
+  const answer = async (res: http.ServerResponse, reply: Reply): Promise<void> => {
     const problem = reply.key && checkServed(reply.key, reply.status, reply.body);
     if (problem) {
-      // A bug in the stand-in or a spec it no longer matches: fail this call and close().
-      selfCheckFailures.push(problem);
-      return write(res, { status: 500, body: { status: 500, message: problem } });
+      // A bug in the stand-in, a spec it no longer matches, or a queued body that does not fit
+      // this operation: fail this call and close().
+      const message = reply.queued
+        ? `failNext: the queued ${reply.status} body does not fit ${reply.key}: ${problem}`
+        : `stand-in self-check: ${problem}`;
+      selfCheckFailures.push(message);
+      return write(res, { status: 500, body: { status: 500, message } });
     }
+    if (reply.pieces) return writePaced(res, reply, pace.delayMs);
     write(res, reply);
   };
 
-  const server = http.createServer((req, res) => {
-    req.resume();
-    const request = record(req);
-    requests.push(withoutForeignKey(request, apiKey));
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     try {
-      answer(res, respond(request, req.method ?? '', apiKey, bodies, failures));
+      const raw = await readRequestBody(req);
+      const request = await record(req, raw);
+      requests.push(withoutForeignKey(request, apiKey));
+      const context = { apiKey, bodies, customised, failures, pace };
+      await answer(res, respond(request, req.method ?? '', context));
     } catch (error) {
+      if (error instanceof Abandoned) return void res.destroy();
+      if (error instanceof TooLarge) {
+        return write(res, { status: 413, body: { status: 413, message: error.message } });
+      }
       // What the setters let through is sendable, so this is a stand-in bug: the client gets a
       // 500 at once instead of waiting for its timeout, and close() reports it.
       const problem = `stand-in failure: ${error instanceof Error ? error.message : String(error)}`;
@@ -149,7 +202,9 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       if (!res.headersSent) write(res, { status: 500, body: { status: 500, message: problem } });
       else res.destroy();
     }
-  });
+  };
+
+  const server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
@@ -162,18 +217,26 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
         `setResponse: the spec has no operation ${JSON.stringify(operationKey)} (it has: ${operationKeys.join(', ')}).`,
       );
     }
+    const { success } = operationFor(operationKey);
+    if (success.kind !== 'json') {
+      throw new InvalidOptionError(
+        'operationKey',
+        `setResponse: ${operationKey} answers ${success.kind === 'empty' ? 'with no body' : `a ${success.kind} stream`}, not a JSON body.`,
+      );
+    }
     if (!isRecord(body)) throw new TypeError('setResponse: body must be a plain object.');
     checkJson('setResponse', body);
     const merged = Object.fromEntries(
       Object.entries({ ...bodies.get(operationKey), ...body }).filter(([, v]) => v !== undefined),
     );
-    const mismatches = validateResponse(operationKey as OperationKey, OK, merged);
+    const mismatches = validateResponse(operationKey as OperationKey, success.status, merged);
     if (mismatches.length > 0) {
       throw new TypeError(
-        `setResponse: the 200 body of ${operationKey} would not match the spec: ${formatMismatches(mismatches)}`,
+        `setResponse: the ${success.status} body of ${operationKey} would not match the spec: ${formatMismatches(mismatches)}`,
       );
     }
     bodies.set(operationKey, merged);
+    customised.add(operationKey);
   };
 
   return {
@@ -194,12 +257,12 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       }
       if (body !== undefined && typeof body !== 'string') {
         checkJson('failNext', body);
-        checkFailureBody(status, body);
       }
       failures.push({ status, body, headers: checkResponseHeaders(headers) });
     },
     reset() {
       bodies = defaultBodies(initialCredit);
+      customised.clear();
       failures.length = 0;
       // Emptied in place: callers may hold on to `requests`.
       requests.length = 0;
@@ -227,24 +290,31 @@ interface Failure {
 interface Reply {
   key?: string;
   status: number;
-  body: unknown;
+  /** JSON (or, as a string, plain text); `undefined` sends no body at all. */
+  body?: unknown;
   headers?: Record<string, string>;
+  /** Whether the body came from `failNext`, so a mismatch is reported as the caller's. */
+  queued?: boolean;
+  /** Sent instead of `body`, piece by piece at the configured pace. */
+  pieces?: { contentType: string; chunks: (Uint8Array | string)[] };
 }
 
 interface Issue {
-  loc: string[];
+  loc: (string | number)[];
   type: string;
   msg: string;
 }
 
+interface Context {
+  apiKey: string;
+  bodies: ReadonlyMap<string, Record<string, unknown>>;
+  customised: ReadonlySet<string>;
+  failures: Failure[];
+  pace: Pace;
+}
+
 /** Decides the answer to one request, in the order the checks are documented. */
-function respond(
-  request: RecordedRequest,
-  method: string,
-  apiKey: string,
-  bodies: ReadonlyMap<string, Record<string, unknown>>,
-  failures: Failure[],
-): Reply {
+function respond(request: RecordedRequest, method: string, context: Context): Reply {
   const candidates = matchPath(request.path);
   if (candidates.length === 0) {
     return errorReply(404, `No operation in the spec has the path ${request.path}`);
@@ -259,23 +329,183 @@ function respond(
     return { ...reply, headers: { Allow: allowed.join(', ') } };
   }
   const { key } = match;
-  const failure = failures.shift();
+  const operation = operationFor(key);
+  const failure = context.failures.shift();
   if (failure) {
-    const body = failure.body === undefined ? defaultErrorBody(key, failure.status) : failure.body;
-    return { key, status: failure.status, body, headers: failure.headers };
+    const queued = failure.body !== undefined;
+    const body = queued ? failure.body : defaultErrorBody(key, failure.status);
+    return { key, status: failure.status, body, headers: failure.headers, queued };
   }
-  const auth = checkAuthorization(request.headers.authorization, apiKey);
-  if (auth) return { key, ...errorReply(401, auth) };
-  const { issues, pathValues } = checkParameters(operationFor(key), match.rawParams, request.query);
+  if (operation.auth === 'bearer') {
+    const auth = checkAuthorization(request.headers.authorization, context.apiKey);
+    if (auth) return { key, ...errorReply(401, auth) };
+  }
+  const { issues, pathValues } = checkParameters(operation, match.rawParams, request);
   if (issues.length > 0) return { key, status: 422, body: issues };
-  const body = bodies.get(key);
+  const refused = checkBody(operation, request);
+  if (refused) return { key, ...refused };
+
+  const { status, kind } = operation.success;
+  if (key === TTS) return speech(key, request, context.pace.chunks);
+  if (key === TTS_TIMESTAMPS) return timestamps(key, request, context.pace.chunks);
+  if (key === ASR && !context.customised.has(key)) return transcript(key, request);
+  if (kind === 'empty') return { key, status };
+  const body = context.bodies.get(key);
   if (!body) {
-    return errorReply(
-      501,
-      `The stand-in has no 200 body for ${key} yet; give it one with setResponse()`,
-    );
+    // Only a binary or event stream of an operation the stand-in has no code for ends here.
+    return errorReply(501, `The stand-in cannot serve the ${kind} answer of ${key} yet`);
   }
-  return { key, status: OK, body: echoPathValues(operationFor(key), body, pathValues) };
+  return { key, status, body: echoPathValues(operation, body, pathValues) };
+}
+
+/** The 415 or 422 for a request body the operation would not take, or `undefined`. */
+function checkBody(operation: OperationEntry, request: RecordedRequest): Reply | undefined {
+  const spec = operation.body;
+  if (!spec) return undefined;
+  const contentType = request.headers['content-type'];
+  if (request.rawBody.byteLength === 0 && contentType === undefined) {
+    if (!spec.required) return undefined;
+    return { status: 422, body: [{ loc: ['body'], type: 'missing', msg: 'Field required' }] };
+  }
+  const encoding = encodingOf(contentType);
+  if (!encoding || !spec.encodings.includes(encoding)) {
+    const offered = spec.encodings.map((e) => MEDIA_TYPES[e]).join(', ');
+    return errorReply(415, `Unsupported Content-Type ${contentType ?? '(none)'}; send ${offered}`);
+  }
+  if (request.body === undefined) {
+    const msg = `The body is not valid ${MEDIA_TYPES[encoding]}`;
+    return { status: 422, body: [{ loc: ['body'], type: 'value_error', msg }] };
+  }
+  return undefined;
+}
+
+const MEDIA_TYPES: Record<BodyEncoding, string> = {
+  json: 'application/json',
+  multipart: 'multipart/form-data',
+  msgpack: 'application/msgpack',
+  form: 'application/x-www-form-urlencoded',
+};
+
+/** The body encoding a `Content-Type` names, or `undefined` for one the spec never offers. */
+function encodingOf(contentType: string | undefined): BodyEncoding | undefined {
+  const type = contentType?.split(';')[0]!.trim().toLowerCase() ?? '';
+  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (type === 'multipart/form-data') return 'multipart';
+  if (/^application\/(x-|vnd\.)?msgpack$/.test(type)) return 'msgpack';
+  if (type === 'application/x-www-form-urlencoded') return 'form';
+  return undefined;
+}
+
+/** See {@link RecordedRequest.body}. */
+async function decodeBody(contentType: string | undefined, raw: Uint8Array): Promise<unknown> {
+  if (raw.byteLength === 0) return undefined;
+  try {
+    switch (encodingOf(contentType)) {
+      case 'json':
+        return JSON.parse(new TextDecoder().decode(raw)) as unknown;
+      case 'msgpack':
+        return decodeMsgpack(raw);
+      case 'form':
+        return fields(new URLSearchParams(new TextDecoder().decode(raw)));
+      case 'multipart': {
+        // The platform's own parser, so the stand-in reads uploads exactly as a server would.
+        const form = await new Response(new Uint8Array(raw), {
+          headers: { 'content-type': contentType! },
+        }).formData();
+        const entries: [string, string | Uint8Array][] = [];
+        for (const [name, value] of form) {
+          entries.push([
+            name,
+            typeof value === 'string' ? value : new Uint8Array(await value.arrayBuffer()),
+          ]);
+        }
+        return fields(entries);
+      }
+    }
+  } catch {
+    // Recorded as undecodable; checkBody answers 422 when the operation takes a body.
+  }
+  return undefined;
+}
+
+/** Fields by name; a repeated name keeps every value, in order, as an array. */
+function fields<T>(entries: Iterable<[string, T]>): Record<string, T | T[]> {
+  const out: Record<string, T | T[]> = {};
+  for (const [name, value] of entries) {
+    const seen = out[name];
+    if (!Object.hasOwn(out, name)) out[name] = value;
+    else out[name] = Array.isArray(seen) ? [...seen, value] : [seen as T, value];
+  }
+  return out;
+}
+
+/** The requested `format` of a speech request, or a 422 for one the spec does not list. */
+function audioFormat(request: RecordedRequest): string | Reply {
+  const body = isRecord(request.body) ? request.body : {};
+  const format = body.format ?? 'mp3';
+  if (typeof format === 'string' && Object.hasOwn(AUDIO_FORMATS, format)) return format;
+  const msg = `Input should be ${Object.keys(AUDIO_FORMATS).join(', ')}`;
+  return { status: 422, body: [{ loc: ['body', 'format'], type: 'enum', msg }] };
+}
+
+function textOf(request: RecordedRequest): string {
+  const text = isRecord(request.body) ? request.body.text : undefined;
+  return typeof text === 'string' ? text : '';
+}
+
+/** `POST /v1/tts`: audio made from the text, streamed in the configured number of chunks. */
+function speech(key: string, request: RecordedRequest, chunks: number): Reply {
+  const format = audioFormat(request);
+  if (typeof format !== 'string') return { key, ...format };
+  const { contentType } = AUDIO_FORMATS[format]!;
+  return {
+    key,
+    status: operationFor(key).success.status,
+    pieces: { contentType, chunks: audioChunks(textOf(request), format, chunks) },
+  };
+}
+
+/** The timestamp stream: one checked server-sent event per chunk of words. */
+function timestamps(key: string, request: RecordedRequest, chunks: number): Reply {
+  const format = audioFormat(request);
+  if (typeof format !== 'string') return { key, ...format };
+  const { status } = operationFor(key).success;
+  const events = timestampEvents(textOf(request), format, chunks);
+  for (const event of events) {
+    // Checked before the first byte goes out: a 500 can still be sent instead.
+    const problem = checkServed(key, status, event);
+    if (problem) return { key, status, body: event };
+  }
+  const texts = events.map((event) => `data: ${JSON.stringify(event)}\n\n`);
+  return { key, status, pieces: { contentType: 'text/event-stream', chunks: texts } };
+}
+
+/** `POST /v1/asr`: a transcript naming the size of the `audio` part, or 422 without one. */
+function transcript(key: string, request: RecordedRequest): Reply {
+  const body = isRecord(request.body) ? request.body : {};
+  const audio = body.audio;
+  if (!(audio instanceof Uint8Array)) {
+    const msg = 'Field required: an audio file part';
+    return { key, status: 422, body: [{ loc: ['body', 'audio'], type: 'missing', msg }] };
+  }
+  const { status } = operationFor(key).success;
+  const ignore = body.ignore_timestamps === true || body.ignore_timestamps === 'true';
+  const seed = transcriptOf(audio, ignore);
+  const validate = validatorFor(key, status);
+  // Completed from the validator, so a property the spec adds later is there too.
+  return { key, status, body: validate ? buildValidBody(validate, seed) : seed };
+}
+
+/** Sends `reply.pieces` one at a time, `delayMs` apart; stops when the client goes away. */
+async function writePaced(res: http.ServerResponse, reply: Reply, delayMs: number): Promise<void> {
+  const { contentType, chunks } = reply.pieces!;
+  res.writeHead(reply.status, { 'content-type': contentType, ...reply.headers });
+  for (const [i, chunk] of chunks.entries()) {
+    if (i > 0 && delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (res.destroyed) return;
+    res.write(chunk);
+  }
+  res.end();
 }
 
 function errorReply(status: number, message: string): Reply {
@@ -311,11 +541,11 @@ function checkAuthorization(header: string | undefined, apiKey: string): string 
   return token === apiKey ? undefined : 'Invalid API key';
 }
 
-/** Checks path and query values against the operation's parameter list. */
+/** Checks path, query and header values against the operation's parameter list. */
 function checkParameters(
   operation: OperationEntry,
   rawParams: Record<string, string>,
-  query: Record<string, string>,
+  { query, headers }: RecordedRequest,
 ): { issues: Issue[]; pathValues: Record<string, string> } {
   const issues: Issue[] = [];
   const pathValues: Record<string, string> = {};
@@ -329,7 +559,13 @@ function checkParameters(
     }
   }
   for (const [name, spec] of Object.entries(operation.parameters)) {
-    let value = spec.in === 'path' ? rawParams[name] : query[name];
+    // Header parameters keep their wire name in the manifest; Node lower-cases header names.
+    let value =
+      spec.in === 'path'
+        ? rawParams[name]
+        : spec.in === 'header'
+          ? headers[name.toLowerCase()]
+          : query[name];
     if (value === undefined) {
       if (spec.required)
         issues.push({ loc: [spec.in, name], type: 'missing', msg: 'Field required' });
@@ -393,8 +629,11 @@ function echoPathValues(
 ): Record<string, unknown> {
   const echoed = { ...body };
   for (const [name, value] of Object.entries(pathValues)) {
-    if (Object.hasOwn(body, name) && value !== operation.parameters[name]?.default) {
-      echoed[name] = value;
+    const spec = operation.parameters[name];
+    if (Object.hasOwn(body, name) && value !== spec?.default) {
+      // A number in the path is a number in the body (an agent's `version_number`).
+      const numeric = spec?.types?.some((t) => t === 'integer' || t === 'number');
+      echoed[name] = numeric && SPELLINGS.number!.pattern.test(value) ? Number(value) : value;
     }
   }
   return echoed;
@@ -402,11 +641,12 @@ function echoPathValues(
 
 /** A description of how a served body fails its documented schema, or `undefined`. */
 function checkServed(key: string, status: number, body: unknown): string | undefined {
-  // A string body is the edge's non-JSON answer; the spec documents JSON bodies only.
-  if (typeof body === 'string') return undefined;
+  // A string body is the edge's non-JSON answer; the spec documents JSON bodies only. No
+  // body at all is an `empty` success, or a stream whose pieces were checked as they were made.
+  if (typeof body === 'string' || body === undefined) return undefined;
   const mismatches = validateResponse(key as OperationKey, status, body);
   if (mismatches.length === 0) return undefined;
-  return `stand-in self-check: its ${status} body for ${key} does not match the spec: ${formatMismatches(mismatches)}`;
+  return `its ${status} body for ${key} does not match the spec: ${formatMismatches(mismatches)}`;
 }
 
 /**
@@ -416,29 +656,21 @@ function checkServed(key: string, status: number, body: unknown): string | undef
 function selfCheckDefaults(bodies: ReadonlyMap<string, Record<string, unknown>>): void {
   const problems: string[] = [];
   for (const key of operationKeys) {
+    const { status, kind } = operationFor(key).success;
     const body = bodies.get(key);
-    const problem = body && checkServed(key, OK, body);
-    if (problem) problems.push(problem);
+    if (kind === 'json' && !body && validatorFor(key, status)) {
+      problems.push(`no ${status} body could be built for ${key}`);
+    }
+    const problem = body && checkServed(key, status, body);
+    if (problem) problems.push(`stand-in self-check: ${problem}`);
     for (const status of documentedStatuses(key)) {
       if (!(status >= 400)) continue;
       const problem = checkServed(key, status, defaultErrorBody(key, status));
-      if (problem) problems.push(problem);
+      if (problem) problems.push(`stand-in self-check: ${problem}`);
     }
   }
   if (problems.length > 0) {
     throw new Error(`Update the default bodies in src/testing/bodies.ts:\n${problems.join('\n')}`);
-  }
-}
-
-/** Throws unless a JSON `failNext` body matches every documented schema for `status`. */
-function checkFailureBody(status: number, body: unknown): void {
-  for (const key of operationKeys) {
-    const mismatches = validateResponse(key as OperationKey, status, body);
-    if (mismatches.length > 0) {
-      throw new TypeError(
-        `failNext: the ${status} body would not match the spec for ${key}: ${formatMismatches(mismatches)}`,
-      );
-    }
   }
 }
 
@@ -500,6 +732,17 @@ function checkResponseHeaders(headers: unknown): Record<string, string> {
   return out;
 }
 
+/** An integer option from `min` to `max`, or an InvalidOptionError naming it. */
+function checkCount(option: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(
+      option,
+      `startStandIn: ${option} must be an integer from ${min} to ${max}, got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
 function checkDecimal(what: string, value: unknown): void {
   if (!isDecimal(value)) {
     throw new TypeError(
@@ -508,7 +751,35 @@ function checkDecimal(what: string, value: unknown): void {
   }
 }
 
-function record(req: http.IncomingMessage): RecordedRequest {
+/**
+ * The request body, whole. A body past {@link MAX_REQUEST_BYTES} is drained and refused (413);
+ * an upload the client abandons rejects with {@link Abandoned}, which is no stand-in bug.
+ */
+function readRequestBody(req: http.IncomingMessage): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new TooLarge(`The request body is larger than ${MAX_REQUEST_BYTES} bytes`));
+      } else resolve(new Uint8Array(Buffer.concat(chunks)));
+    });
+    req.on('error', () => reject(new Abandoned()));
+    req.on('aborted', () => reject(new Abandoned()));
+  });
+}
+
+// Far above any test upload, yet bounded, so a runaway test cannot exhaust memory.
+const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+class TooLarge extends Error {}
+class Abandoned extends Error {}
+
+async function record(req: http.IncomingMessage, rawBody: Uint8Array): Promise<RecordedRequest> {
   const target = req.url ?? '';
   const mark = target.indexOf('?');
   const query = new URLSearchParams(mark === -1 ? '' : target.slice(mark + 1));
@@ -522,6 +793,8 @@ function record(req: http.IncomingMessage): RecordedRequest {
     path: mark === -1 ? target : target.slice(0, mark),
     query: Object.fromEntries(query),
     headers,
+    rawBody,
+    body: await decodeBody(headers['content-type'], rawBody),
   };
 }
 
@@ -539,6 +812,11 @@ function withoutForeignKey(request: RecordedRequest, apiKey: string): RecordedRe
 }
 
 function write(res: http.ServerResponse, { status, body, headers = {} }: Reply): void {
+  if (body === undefined) {
+    // A 204 carries no framing at all; any other empty answer says its length is 0.
+    res.writeHead(status, status === 204 ? headers : { 'content-length': '0', ...headers }).end();
+    return;
+  }
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res
     .writeHead(status, {

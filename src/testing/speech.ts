@@ -1,0 +1,85 @@
+/**
+ * What the stand-in answers for speech, made deterministically from the request: audio bytes
+ * that look like the requested format, timestamp events and a transcript of an upload.
+ */
+
+/** The audio formats of `POST /v1/tts`, with their content type and a header that looks right. */
+export const AUDIO_FORMATS: Readonly<Record<string, { contentType: string; magic: string }>> = {
+  mp3: { contentType: 'audio/mpeg', magic: 'ID3\u0004\u0000\u0000\u0000\u0000\u0000\u0000' },
+  wav: { contentType: 'audio/wav', magic: 'RIFF\u0000\u0000\u0000\u0000WAVE' },
+  pcm: { contentType: 'audio/pcm', magic: '' },
+  opus: { contentType: 'audio/ogg', magic: 'OggS' },
+};
+
+const encoder = new TextEncoder();
+
+/**
+ * The audio for `text`, in `count` chunks: the format's header, then `<i>:<text>;` for each
+ * chunk `i`, so a test can see the text it sent in the bytes it got back.
+ */
+export function audioChunks(text: string, format: string, count: number): Uint8Array[] {
+  return Array.from({ length: count }, (_, i) => chunkBytes(text, format, i));
+}
+
+function chunkBytes(text: string, format: string, i: number): Uint8Array {
+  const magic = i === 0 ? (AUDIO_FORMATS[format]?.magic ?? '') : '';
+  return encoder.encode(`${magic}${i}:${text};`);
+}
+
+// A steady speaking rate keeps the timestamps plausible and easy to check.
+const SECONDS_PER_WORD = 0.25;
+
+/** One event of the timestamp stream (the spec's `TTSTimestampEvent`). */
+export interface TimestampEventBody {
+  audio_base64: string;
+  content: string;
+  alignment: { audio_duration: number; segments: { text: string; start: number; end: number }[] };
+  chunk_seq: number;
+  chunk_audio_offset_sec: number;
+}
+
+/**
+ * The timestamp events for `text`: its words in up to `count` consecutive chunks, one event
+ * each, with the chunk's audio made as {@link audioChunks} makes it and a segment per word.
+ */
+export function timestampEvents(text: string, format: string, count: number): TimestampEventBody[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const perChunk = Math.max(1, Math.ceil(words.length / count));
+  const groups: string[][] = [];
+  for (let i = 0; i < words.length; i += perChunk) groups.push(words.slice(i, i + perChunk));
+  if (groups.length === 0) groups.push([]);
+  let offset = 0;
+  return groups.map((group, seq) => {
+    const content = group.join(' ');
+    const event = {
+      audio_base64: Buffer.from(chunkBytes(content, format, seq)).toString('base64'),
+      content,
+      alignment: {
+        audio_duration: group.length * SECONDS_PER_WORD,
+        segments: group.map((word, i) => ({
+          text: word,
+          start: i * SECONDS_PER_WORD,
+          end: (i + 1) * SECONDS_PER_WORD,
+        })),
+      },
+      chunk_seq: seq,
+      chunk_audio_offset_sec: offset,
+    };
+    offset += event.alignment.audio_duration;
+    return event;
+  });
+}
+
+// 16 kHz, 16-bit mono: a common speech format, so a byte count reads as a duration.
+const BYTES_PER_SECOND = 32_000;
+
+/** A transcript that names how many bytes of audio arrived, with one segment covering it. */
+export function transcriptOf(audio: Uint8Array, ignoreTimestamps: boolean) {
+  const duration = Math.round((audio.byteLength / BYTES_PER_SECOND) * 1000) / 1000;
+  const text = `Stand-in transcript of ${audio.byteLength} bytes of audio`;
+  return {
+    text,
+    duration,
+    segments: ignoreTimestamps ? [] : [{ text, start: 0, end: duration }],
+  };
+}
