@@ -116,6 +116,8 @@ function checkType(name: string, value: unknown, spec: ParameterEntry): void {
 }
 
 function checkPathSegment(name: string, value: unknown): string {
+  // A number the spec allows here (`version_number`, say) is written in its decimal form.
+  if (typeof value === 'number') value = String(value);
   if (typeof value !== 'string') {
     throw new InvalidParameterError(name, `"${name}" must be a string, got ${describe(value)}.`);
   }

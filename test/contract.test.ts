@@ -47,7 +47,7 @@ function minimalParams(key: string): Record<string, unknown> {
   const { parameters, body } = operationFor(key);
   const params: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(parameters)) {
-    if (spec.in === 'path') params[name] = 'x';
+    if (spec.in === 'path') params[name] = spec.types?.includes('integer') ? 1 : 'x';
     if (spec.in === 'header' && spec.required) params[name] = 's1';
   }
   if (key === TTS || key === TTS_TIMESTAMPS) params.text = 'hello there';
@@ -174,22 +174,7 @@ describe('the client against the stand-in', () => {
     });
   });
 
-  // The client cannot send an integer path parameter yet (it checks the value is an integer,
-  // then that it is a string); until it can, those operations are called over raw HTTP.
-  const integerPath = operationKeys.filter((key) =>
-    Object.values(operationFor(key).parameters).some(
-      (p) => p.in === 'path' && p.types?.includes('integer'),
-    ),
-  );
-  for (const key of integerPath) {
-    const { method, path, success } = operationFor(key);
-    it(`gets ${key} answered over raw HTTP with the documented ${success.status} body`, async () => {
-      const response = await rawFetch(path.replace(/\{[^}]+\}/g, '1'), { method });
-      expect(response.status).toBe(success.status);
-      expect(validateLoadedResponse(key, success.status, await response.json())).toEqual([]);
-    });
-  }
-  for (const key of operationKeys.filter((k) => !integerPath.includes(k))) {
+  for (const key of operationKeys) {
     const { status, kind } = operationFor(key).success;
     it(`gets ${key} answered with the documented ${status} ${kind} answer`, async () => {
       const call = clientFor().request(key, minimalParams(key) as never);
