@@ -248,6 +248,21 @@ describe.concurrent('fish-audio-api tts', () => {
     expect(run.stderr).toBe('');
   });
 
+  it('exits 0 and stops the download when the reader of -o - closes the pipe early', async (ctx) => {
+    const api = await serve(ctx, (_req, res) => {
+      res.writeHead(200, AUDIO);
+      // Never ends: a command that kept downloading would never exit.
+      const timer = setInterval(() => res.write(Buffer.alloc(16_384)), 5);
+      res.on('close', () => clearInterval(timer));
+    });
+    const { child, done } = start(['tts', 'hi', '-o', '-', '--base-url', api.url]);
+    child.stdin.end();
+    await firstStdout(child);
+    // As `| head -c 100` does once it has what it wants.
+    child.stdout.destroy();
+    expect(await done).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('keeps an existing file and leaves no partial one when the audio breaks off', async (ctx) => {
     const dir = await tempDir(ctx);
     const out = path.join(dir, 'out.mp3');
