@@ -656,7 +656,7 @@ describe.concurrent('configuration and usage', () => {
 
   it('documents the 15 s default timeout and the retries in --help', async () => {
     const { stdout } = await fish(['credit', '--help']);
-    expect(stdout).toMatch(/--timeout MS +Milliseconds one attempt may take \(default: 15000\)/);
+    expect(stdout).toMatch(/--timeout MS +Milliseconds one attempt may take \(default: 15000;/);
     expect(stdout).toMatch(/retried 2 times, with a line on\s+stderr each time/);
   });
 
@@ -751,7 +751,7 @@ describe.concurrent('colour, in-process with a pretend terminal', () => {
           throw new TypeError('stdout is gone');
         },
       },
-      stderr: { write: (text) => written.push(text) },
+      stderr: { write: (text) => written.push(String(text)) },
     };
     const code = await main(['credit'], { FISH_API_KEY: KEY, FISH_BASE_URL: api.url }, io);
     seenExitCodes.add(code);

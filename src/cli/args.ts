@@ -23,6 +23,18 @@ export const KEY_ENV = DEFAULTS.apiKeyEnvVar;
  */
 export const CLI_TIMEOUT_MS = 15_000;
 
+/**
+ * The default `--timeout` of `asr`: the library's 60 s, because uploading a long recording and
+ * transcribing it takes longer than a balance check, and a POST is not retried anyway.
+ */
+export const ASR_TIMEOUT_MS = DEFAULTS.timeout;
+
+/** The models the API knows; `--model` sends any name, and warns about others. */
+export const KNOWN_MODELS = ['s2.1-pro', 's2.1-pro-free', 's2-pro', 's1'] as const;
+
+/** The audio formats `tts --format` takes, as the spec lists them. */
+export const FORMATS = ['mp3', 'wav', 'pcm', 'opus'] as const;
+
 /** The commands, with what `--help` says about them. */
 export const COMMANDS = {
   credit: {
@@ -40,13 +52,47 @@ export const COMMANDS = {
       [`${PROGRAM} package --json`, 'the exact response body'],
     ],
   },
+  tts: {
+    summary: 'Text to speech: streams the audio to a file, or to stdout with -o -.',
+    operand: 'TEXT',
+    operandHelp: "The text to speak; '-' reads it from stdin.",
+    required: ['output'],
+    examples: [
+      [`${PROGRAM} tts "Hello!" --voice ID -o hello.mp3`, 'one voice, in mp3 (the default)'],
+      [`${PROGRAM} tts "Hi" --model s2.1-pro-free -o hi.wav`, 'free dev model; wav from the name'],
+      [`cat story.txt | ${PROGRAM} tts - --voice ID -o story.opus`, 'the text from stdin'],
+      [`${PROGRAM} tts "Hi" -o - | mpv -`, 'the audio to a player as it arrives'],
+    ],
+  },
+  asr: {
+    summary: 'Speech to text: uploads an audio file and prints its transcript.',
+    operand: 'FILE',
+    operandHelp: 'The audio file to transcribe (mp3, wav, ...).',
+    required: [],
+    examples: [
+      [`${PROGRAM} asr meeting.mp3`, 'the transcript as text'],
+      [`${PROGRAM} asr clip.wav --language en --json`, 'the body: text, duration, segments'],
+    ],
+  },
 } as const;
 
 /** A command name. */
 export type Command = keyof typeof COMMANDS;
+
+/** What `COMMANDS` says of one command, with the optional fields spelt out. */
+export interface CommandSpec {
+  summary: string;
+  /** The name of its one positional argument, for commands that take one. */
+  operand?: string;
+  operandHelp?: string;
+  /** Flags it cannot run without. */
+  required?: readonly Flag[];
+  examples: ReadonlyArray<readonly [string, string]>;
+}
 const COMMAND_NAMES = Object.keys(COMMANDS) as Command[];
 
-interface FlagSpec {
+/** How `FLAGS` declares one flag. */
+export interface FlagSpec {
   type: 'string' | 'boolean';
   short?: string;
   /** The value's placeholder in help, for string flags. */
@@ -81,9 +127,40 @@ export const FLAGS = {
     commands: ['credit'],
     help: `Exit ${EXIT_CODES.BELOW_MIN} unless the API credit is at least AMOUNT, a decimal such as 5, 0.30 or .5, compared exactly; write a negative one as --min=-1.`,
   },
+  voice: {
+    type: 'string',
+    value: 'ID',
+    commands: ['tts'],
+    help: "The voice model's ID (the API's reference_id); without it the API picks a voice.",
+  },
+  model: {
+    type: 'string',
+    value: 'MODEL',
+    commands: ['tts'],
+    help: `The model header: ${KNOWN_MODELS.join(', ')}, or any newer name. Without it (or with a name it does not know) the API uses the paid s2.1-pro; use s2.1-pro-free in development.`,
+  },
+  format: {
+    type: 'string',
+    value: 'FORMAT',
+    commands: ['tts'],
+    help: `${FORMATS.join(', ')} (default: from the -o file's extension, else the API's mp3).`,
+  },
+  output: {
+    type: 'string',
+    short: 'o',
+    value: 'FILE',
+    commands: ['tts'],
+    help: "Where the audio goes (required); '-' for stdout, refused when stdout is a terminal. The file is written only when the whole audio has arrived.",
+  },
+  language: {
+    type: 'string',
+    value: 'LANG',
+    commands: ['asr'],
+    help: "The recording's language, such as en or zh (default: detected).",
+  },
   json: {
     type: 'boolean',
-    commands: ['credit', 'package'],
+    commands: ['credit', 'package', 'asr'],
     help: 'Print the response body as JSON instead of a summary.',
   },
   'base-url': {
@@ -94,7 +171,7 @@ export const FLAGS = {
   timeout: {
     type: 'string',
     value: 'MS',
-    help: `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}). A failed attempt is retried ${DEFAULTS.maxRetries} times, with a line on stderr each time.`,
+    help: `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}; asr: ${ASR_TIMEOUT_MS}). A failed attempt is retried ${DEFAULTS.maxRetries} times, with a line on stderr each time; tts and asr are never retried, since each call spends credit.`,
   },
   help: { type: 'boolean', short: 'h', help: 'Show help; after a command, help for that command.' },
   version: { type: 'boolean', short: 'v', help: 'Show the version.' },
@@ -124,7 +201,7 @@ export type FlagValues = Partial<Record<Flag, string | boolean>>;
 export type Parsed =
   | { kind: 'help'; command?: Command }
   | { kind: 'version' }
-  | { kind: 'run'; command: Command; values: FlagValues };
+  | { kind: 'run'; command: Command; values: FlagValues; operand?: string };
 
 /** Parses the arguments after the program name; a usage mistake throws a {@link CliError}. */
 export function parseCommandLine(argv: readonly string[]): Parsed {
@@ -158,10 +235,18 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (values.help || first === 'help') return { kind: 'help', command: word };
   if (values.version) return { kind: 'version' };
   if (word === undefined) throw new CliError(EXIT_CODES.USAGE, `No command given. ${seeHelp()}`);
-  if (rest.length > 0) {
+  const spec: CommandSpec = COMMANDS[word];
+  const operands = spec.operand ? 1 : 0;
+  if (rest.length > operands) {
     throw new CliError(
       EXIT_CODES.USAGE,
-      `Unexpected argument ${JSON.stringify(rest[0])} after '${word}'. ${seeHelp(word)}`,
+      `Unexpected argument ${JSON.stringify(rest[operands])} after '${word}'. ${seeHelp(word)}`,
+    );
+  }
+  if (spec.operand && rest.length === 0) {
+    throw new CliError(
+      EXIT_CODES.USAGE,
+      `'${word}' needs ${spec.operand}: ${spec.operandHelp} ${seeHelp(word)}`,
     );
   }
   const allowed = flagsOf(word);
@@ -173,7 +258,16 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
       );
     }
   }
-  return { kind: 'run', command: word, values };
+  for (const flag of spec.required ?? []) {
+    if (values[flag] === undefined) {
+      const { short, value }: FlagSpec = FLAGS[flag];
+      throw new CliError(
+        EXIT_CODES.USAGE,
+        `'${word}' needs ${short ? `-${short}/` : ''}--${flag} ${value}. ${seeHelp(word)}`,
+      );
+    }
+  }
+  return { kind: 'run', command: word, values, ...(spec.operand ? { operand: rest[0] } : {}) };
 }
 
 function isCommand(word: string): word is Command {
@@ -184,9 +278,15 @@ function isCommand(word: string): word is Command {
 function describeParseError(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
   const text = String(message);
-  const flag = /'(-[^' ]+)/.exec(text)?.[1] ?? '';
+  // `'-o, --output <value>'` names both forms: the long one says more.
+  const flag = /'(?:-\w, )?(-[^' ,]+)/.exec(text)?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const near = flag.startsWith('--') ? nearest(flag.slice(2), FLAG_NAMES) : undefined;
+    const name = flag.slice(2);
+    // A unique prefix (`--lang`) is what a person shortens a long name to.
+    const prefixed = FLAG_NAMES.filter((known) => known.startsWith(name));
+    const near = !flag.startsWith('--')
+      ? undefined
+      : (nearest(name, FLAG_NAMES) ?? (prefixed.length === 1 ? prefixed[0] : undefined));
     return `Unknown flag ${flag}.${near ? ` Did you mean --${near}?` : ''}`;
   }
   if (/ambiguous/.test(text))
@@ -229,7 +329,7 @@ export function sourcesOf(values: FlagValues, env: CliEnv): Sources {
  * `isUsableApiKey`), so the command accepts exactly what the client accepts; their
  * `InvalidOptionError`s are mapped to exit codes by `errors.ts`.
  */
-export function readSettings(values: FlagValues, env: CliEnv): Settings {
+export function readSettings(values: FlagValues, env: CliEnv, command?: Command): Settings {
   const min = values.min;
   if (typeof min === 'string' && !isDecimal(min)) {
     throw new CliError(
@@ -237,7 +337,10 @@ export function readSettings(values: FlagValues, env: CliEnv): Settings {
       `--min ${JSON.stringify(min)} is not a decimal amount; write it like 5, 0.30 or --min=-1. ${seeHelp('credit')}`,
     );
   }
-  const timeout = checkTimeout(readWholeNumber('--timeout', values.timeout) ?? CLI_TIMEOUT_MS);
+  const timeout = checkTimeout(
+    readWholeNumber('--timeout', values.timeout) ??
+      (command === 'asr' ? ASR_TIMEOUT_MS : CLI_TIMEOUT_MS),
+  );
   const flagUrl = values['base-url'];
   // Environment values are trimmed, as the library trims FISH_API_KEY; a flag is taken as typed.
   const envUrl = env[BASE_URL_ENV]?.trim();

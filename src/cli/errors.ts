@@ -15,7 +15,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
 } from '../errors.js';
-import { BASE_URL_ENV, KEY_ENV, PROGRAM, seeHelp, type Sources } from './args.js';
+import { BASE_URL_ENV, KEY_ENV, PROGRAM, seeHelp, type Command, type Sources } from './args.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { clip, displayUrl } from './render.js';
 
@@ -31,7 +31,16 @@ export interface Context {
   /** The client's base URL, once the client exists. */
   baseUrl?: string;
   timeout: number;
+  /** The command that ran, once known: advice names its own flags. */
+  command?: Command;
 }
+
+/** The flags a spec parameter comes from, where their names differ. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  reference_id: '--voice',
+  text: 'TEXT',
+  audio: 'FILE',
+};
 
 /** Maps any thrown value to its exit code and one line saying what happened and what to do. */
 export function explain(error: unknown, context: Context): Explanation {
@@ -40,10 +49,13 @@ export function explain(error: unknown, context: Context): Explanation {
     return explainOption(error, context.sources);
   }
   if (error instanceof InvalidParameterError) {
-    const flag = `--${error.parameter.replaceAll('_', '-')}`;
-    return { code: EXIT_CODES.USAGE, message: `Invalid ${flag}: ${error.message} ${seeHelp()}` };
+    const flag = FLAG_OF[error.parameter] ?? `--${error.parameter.replaceAll('_', '-')}`;
+    return {
+      code: EXIT_CODES.USAGE,
+      message: `Invalid ${flag}: ${error.message} ${seeHelp(context.command)}`,
+    };
   }
-  if (error instanceof APIError) return explainStatus(error);
+  if (error instanceof APIError) return explainStatus(error, context.command);
   const where = context.baseUrl === undefined ? 'the API' : displayUrl(context.baseUrl);
   if (error instanceof APIConnectionTimeoutError) {
     return {
@@ -97,7 +109,28 @@ function attempts(count: number, open = '', close = ''): string {
   return count > 1 ? `${open}after ${count} attempts${close}` : '';
 }
 
-function explainStatus(error: APIError): Explanation {
+/** What to check after a 403 or 404: the flags of the command that ran. */
+const CHECK: Readonly<Record<Command, { forbidden: string; missing: string }>> = {
+  credit: {
+    forbidden: 'Check --user-id and --team-id, or use a key that has access.',
+    missing: 'Check --user-id, and that --base-url points at the Fish Audio API.',
+  },
+  package: {
+    forbidden: 'Check --user-id, or use a key that has access.',
+    missing: 'Check --user-id, and that --base-url points at the Fish Audio API.',
+  },
+  tts: {
+    forbidden: 'Check --voice and --model, or use a key that has access.',
+    missing: 'Check --voice, and that --base-url points at the Fish Audio API.',
+  },
+  asr: {
+    forbidden: 'Use a key that has access to speech to text.',
+    missing: 'Check that --base-url points at the Fish Audio API.',
+  },
+};
+
+function explainStatus(error: APIError, command: Command = 'credit'): Explanation {
+  const check = CHECK[command];
   const said = serverMessage(error.body);
   const tried = attempts(error.attempts);
   const status = `HTTP ${error.status}${said ? `: ${said}` : ''}${tried ? `, ${tried}` : ''}`;
@@ -110,7 +143,7 @@ function explainStatus(error: APIError): Explanation {
   if (error instanceof PermissionDeniedError) {
     return {
       code: EXIT_CODES.AUTH,
-      message: `The key may not do this (${status}). Check --user-id and --team-id, or use a key that has access.`,
+      message: `The key may not do this (${status}). ${check.forbidden}`,
     };
   }
   if (error instanceof PaymentRequiredError) {
@@ -122,7 +155,7 @@ function explainStatus(error: APIError): Explanation {
   if (error instanceof NotFoundError) {
     return {
       code: EXIT_CODES.API,
-      message: `Not found (${status}). Check --user-id, and that --base-url points at the Fish Audio API.`,
+      message: `Not found (${status}). ${check.missing}`,
     };
   }
   if (error instanceof RateLimitError) {

@@ -9,7 +9,7 @@ export const EXIT_CODES = {
   OK: 0,
   /** `credit --min AMOUNT`: the balance is below AMOUNT. */
   BELOW_MIN: 1,
-  /** Unknown command or flag, or a flag value that is not valid. */
+  /** Unknown command or flag, a flag value that is not valid, a file that cannot be read or written. */
   USAGE: 2,
   /** `FISH_API_KEY` is missing or unusable, or `FISH_BASE_URL` is not a usable URL. */
   CONFIG: 3,
@@ -19,7 +19,7 @@ export const EXIT_CODES = {
   PAYMENT: 5,
   /** Any other error status from the API: 404, 429, 5xx, … */
   API: 6,
-  /** No response: connection refused or reset, DNS failure, timeout. */
+  /** No response (connection refused or reset, DNS failure, timeout), or a stream cut short. */
   NETWORK: 7,
   /** The API answered 2xx with a body that is not what it documents. */
   INVALID_RESPONSE: 8,
@@ -34,12 +34,12 @@ export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
   0: 'success (with --min: the credit is at least AMOUNT)',
   1: 'the credit is below --min AMOUNT',
-  2: 'usage error: unknown command or flag, or a bad flag value (--base-url too)',
+  2: 'usage error: unknown command or flag, a bad flag value (--base-url too), or a missing or unwritable file',
   3: 'configuration error: FISH_API_KEY missing or unusable, bad FISH_BASE_URL',
   4: 'the API refused the key (401) or its permission (403)',
   5: 'payment required (402): not enough API credit, which is separate from platform credit',
   6: 'other API error (404, 429, 5xx, ...)',
-  7: 'network error or timeout: no response from the API',
+  7: 'network error or timeout: no response from the API, or audio that broke off',
   8: 'invalid response: the API answered something it does not document',
   9: 'internal error (a bug; please report it)',
 };

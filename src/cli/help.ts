@@ -8,7 +8,9 @@ import {
   KEY_ENV,
   PROGRAM,
   type Command,
+  type CommandSpec,
   type Flag,
+  type FlagSpec,
 } from './args.js';
 import { EXIT_CODE_MEANINGS } from './exit-codes.js';
 
@@ -24,7 +26,7 @@ export function helpText(command?: Command): string {
 function overviewSections(): string[] {
   const names = Object.keys(COMMANDS) as Command[];
   return [
-    `${PROGRAM} ${VERSION}: Fish Audio credit from the command line.`,
+    `${PROGRAM} ${VERSION}: Fish Audio credit and speech from the command line.`,
     section('Usage', [
       ...names.map(usageLine),
       `${PROGRAM} <command> --help`,
@@ -45,9 +47,13 @@ function overviewSections(): string[] {
 }
 
 function commandSections(command: Command): string[] {
+  const spec: CommandSpec = COMMANDS[command];
   return [
-    `${PROGRAM} ${command}: ${COMMANDS[command].summary}`,
+    `${PROGRAM} ${command}: ${spec.summary}`,
     section('Usage', [usageLine(command)]),
+    ...(spec.operand
+      ? [section('Arguments', [wrap(spec.operand.padEnd(INDENT - 2), spec.operandHelp ?? '')])]
+      : []),
     section(
       'Flags',
       flagsOf(command).map((flag) => flagLine(flag, false)),
@@ -58,14 +64,19 @@ function commandSections(command: Command): string[] {
   ];
 }
 
-/** `fish-audio-api credit [--user-id ID] ...`: the command's own flags, not the global ones. */
+/**
+ * `fish-audio-api tts TEXT -o FILE [--voice ID] ...`: the operand, the required flags, then the
+ * command's own optional flags, not the global ones.
+ */
 function usageLine(command: Command): string {
+  const spec: CommandSpec = COMMANDS[command];
+  const required: readonly Flag[] = spec.required ?? [];
   const own = flagsOf(command).filter((flag) => 'commands' in FLAGS[flag]);
-  const flags = own.map((flag) => {
-    const spec = FLAGS[flag];
-    return `[--${flag}${'value' in spec ? ` ${spec.value}` : ''}]`;
-  });
-  const head = `${PROGRAM} ${command}`;
+  const flags = [
+    ...required.map((flag) => flagUsage(flag, true)),
+    ...own.filter((flag) => !required.includes(flag)).map((flag) => flagUsage(flag, false)),
+  ];
+  const head = `${PROGRAM} ${command}${spec.operand ? ` ${spec.operand}` : ''}`;
   // Continuation lines start under the first flag, as man pages do.
   const lines = [head];
   for (const flag of [...flags, '[--base-url URL]', '[--timeout MS]']) {
@@ -74,6 +85,14 @@ function usageLine(command: Command): string {
     lines[lines.length - 1] += ` ${flag}`;
   }
   return lines.join('\n  ');
+}
+
+/** `[--min AMOUNT]`, or `-o FILE` for a required flag with a short form. */
+function flagUsage(flag: Flag, required: boolean): string {
+  const spec: FlagSpec = FLAGS[flag];
+  const name = required && spec.short ? `-${spec.short}` : `--${flag}`;
+  const text = `${name}${spec.value ? ` ${spec.value}` : ''}`;
+  return required ? text : `[${text}]`;
 }
 
 function flagLine(flag: Flag, markCommands: boolean): string {

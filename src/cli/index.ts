@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * The `fish-audio-api` command: API credit and platform-credit package from a shell or a
- * script. `main()` does all the work and is what tests call; the last lines run it only when
+ * The `fish-audio-api` command: API credit, platform-credit package, text to speech and speech
+ * to text from a shell or a script. `main()` does all the work and is what tests call; the last lines run it only when
  * this file is executed, so importing it has no side effects.
  *
  * One concern per file: `args.ts` (commands, flags, settings), `help.ts`, `render.ts` (output),
- * `errors.ts` (error → exit code and line), `exit-codes.ts`, `retry-notice.ts`.
+ * `errors.ts` (error → exit code and line), `exit-codes.ts`, `retry-notice.ts`, `speech.ts`
+ * (`tts` and `asr`).
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -28,13 +29,23 @@ import { CliError, EXIT_CODES, EXIT_CODE_MEANINGS, type ExitCode } from './exit-
 import { helpText } from './help.js';
 import { announceRetries } from './retry-notice.js';
 import { clip, oneLine, show, styles, table, type CliOutput } from './render.js';
+import { planAsr, planTts, runAsr, runTts, type CliInput } from './speech.js';
 
-export { EXIT_CODES, EXIT_CODE_MEANINGS, type CliEnv, type CliOutput, type ExitCode };
+export {
+  EXIT_CODES,
+  EXIT_CODE_MEANINGS,
+  type CliEnv,
+  type CliInput,
+  type CliOutput,
+  type ExitCode,
+};
 
-/** Where `main()` writes. */
+/** Where `main()` writes, and where `tts -` reads its text. */
 export interface CliIO {
   stdout: CliOutput;
   stderr: CliOutput;
+  /** Read only by `tts -`; without it that text is empty. */
+  stdin?: CliInput;
 }
 
 interface Printer {
@@ -139,7 +150,12 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
       return EXIT_CODES.OK;
     }
     context.sources = sourcesOf(parsed.values, env);
-    const settings = readSettings(parsed.values, env);
+    context.command = parsed.command;
+    const { command, values, operand = '' } = parsed;
+    // Checked before the settings, so that a wrong file is a usage error even without a key.
+    const tts = command === 'tts' ? await planTts(values, operand, io.stdout) : undefined;
+    const asr = command === 'asr' ? await planAsr(values, operand) : undefined;
+    const settings = readSettings(values, env, command);
     redact = redactor(settings.apiKey).text;
     context.timeout = settings.timeout;
     const client = new FishAudio({
@@ -155,8 +171,13 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
     });
     context.baseUrl = client.baseUrl;
     const print: Printer = { out: (text) => io.stdout.write(text), bold: out.bold };
-    const run = parsed.command === 'credit' ? runCredit : runPackage;
-    return await run(client, parsed.values, print);
+    if (tts) {
+      const warn = (text: string) => io.stderr.write(`${line(text)}\n`);
+      return await runTts(client, tts, { stdout: io.stdout, stdin: io.stdin, warn });
+    }
+    if (asr) return await runAsr(client, asr, print.out);
+    const run = command === 'credit' ? runCredit : runPackage;
+    return await run(client, values, print);
   } catch (error) {
     const { code, message } = explain(error, context);
     io.stderr.write(`${err.red('error:')} ${line(message)}\n`);
@@ -178,7 +199,11 @@ function isDirectRun(): boolean {
 if (isDirectRun()) {
   // `fish-audio-api credit | head -1` closes the pipe early: that is not worth a stack trace.
   process.stdout.on('error', () => {});
-  main(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr })
+  main(process.argv.slice(2), process.env, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+  })
     .catch(() => EXIT_CODES.INTERNAL)
     .then((code) => {
       // exitCode, not exit(): a pipe still receiving the output gets all of it.

@@ -2,7 +2,8 @@
 
 /** A stream `main()` writes to: `process.stdout` or a test's stand-in. */
 export interface CliOutput {
-  write(text: string): unknown;
+  /** Text, or audio bytes from `tts -o -`. */
+  write(chunk: string | Uint8Array): unknown;
   /** Colour is used only when this is `true`. */
   isTTY?: boolean;
 }

@@ -1,0 +1,274 @@
+/**
+ * `tts` and `asr`: checking what they were given before anything is sent, streaming audio to a
+ * file or stdout without holding it in memory, and uploading a file without reading it first.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, openAsBlob } from 'node:fs';
+import { access, open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { FishAudio } from '../client.js';
+import { APIConnectionError, APIConnectionTimeoutError } from '../errors.js';
+import { nearest } from '../options.js';
+import type { TTSRequest } from '../speech.js';
+import { FORMATS, KNOWN_MODELS, seeHelp, type FlagValues } from './args.js';
+import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { clip, displayUrl, type CliOutput } from './render.js';
+
+/** Where the command reads piped text from: `process.stdin` or a test's stand-in. */
+export type CliInput = AsyncIterable<string | Uint8Array>;
+
+/** A `tts` run, checked. */
+export interface TtsPlan {
+  /** The text, or `undefined` to read it from stdin. */
+  text: string | undefined;
+  /** A file path, or `'-'` for stdout. */
+  output: string;
+  voice?: string;
+  model?: string;
+  format?: (typeof FORMATS)[number];
+}
+
+/**
+ * Checks a `tts` command line against the terminal and the file system, so that a mistake is a
+ * usage error before the key is read or any credit is spent.
+ */
+export async function planTts(
+  values: FlagValues,
+  operand: string,
+  stdout: CliOutput,
+): Promise<TtsPlan> {
+  const output = String(values.output);
+  if (output === '-' && stdout.isTTY === true) {
+    throw new CliError(
+      EXIT_CODES.USAGE,
+      `Refusing to write audio to a terminal: pipe -o - into a player or a file, or give -o FILE. ${seeHelp('tts')}`,
+    );
+  }
+  if (output === '')
+    throw new CliError(EXIT_CODES.USAGE, `-o needs a file name. ${seeHelp('tts')}`);
+  if (output !== '-' && (await stat(output).catch(() => undefined))?.isDirectory()) {
+    throw new CliError(
+      EXIT_CODES.USAGE,
+      `-o ${JSON.stringify(output)} is a directory; give a file name such as ${path.join(output, 'speech.mp3')}. ${seeHelp('tts')}`,
+    );
+  }
+  const plan: TtsPlan = { text: operand === '-' ? undefined : operand, output };
+  if (typeof values.voice === 'string') plan.voice = values.voice;
+  if (typeof values.model === 'string') plan.model = values.model;
+  const format = typeof values.format === 'string' ? values.format : formatOf(output);
+  if (format !== undefined) {
+    if (!isFormat(format)) {
+      const near = nearest(format, FORMATS);
+      throw new CliError(
+        EXIT_CODES.USAGE,
+        `--format ${JSON.stringify(format)} is not one of ${FORMATS.join(', ')}.${near ? ` Did you mean ${near}?` : ''} ${seeHelp('tts')}`,
+      );
+    }
+    plan.format = format;
+  }
+  if (plan.text !== undefined && plan.text.trim() === '') throw noText();
+  return plan;
+}
+
+/** The format an output name asks for (`hi.WAV` → `wav`); none for stdout or other names. */
+function formatOf(output: string): string | undefined {
+  const ext = path.extname(output).slice(1).toLowerCase();
+  return isFormat(ext) ? ext : undefined;
+}
+
+function isFormat(value: string): value is (typeof FORMATS)[number] {
+  return (FORMATS as readonly string[]).includes(value);
+}
+
+function noText() {
+  return new CliError(EXIT_CODES.USAGE, `There is no text to speak. ${seeHelp('tts')}`);
+}
+
+/** What `runTts` needs besides the plan. */
+export interface TtsIO {
+  stdout: CliOutput;
+  stdin: CliInput | undefined;
+  /** Writes one warning line on stderr. */
+  warn(line: string): void;
+}
+
+/**
+ * Synthesises and streams the audio as it arrives: to stdout, or to a temporary file beside
+ * `-o FILE` that is renamed onto it only once the whole audio has arrived, so a failure never
+ * leaves a truncated file (nor replaces a good one).
+ */
+export async function runTts(client: FishAudio, plan: TtsPlan, io: TtsIO): Promise<ExitCode> {
+  const text = plan.text ?? (await readAll(io.stdin));
+  if (text.trim() === '') throw noText();
+  if (plan.model !== undefined && !(KNOWN_MODELS as readonly string[]).includes(plan.model)) {
+    const near = nearest(plan.model, KNOWN_MODELS);
+    io.warn(
+      `warning: --model ${JSON.stringify(plan.model)} is not one of ${KNOWN_MODELS.join(', ')}; the API uses the paid s2.1-pro for a name it does not know.${near ? ` Did you mean ${near}?` : ''}`,
+    );
+  }
+  const request: TTSRequest = { text };
+  if (plan.voice !== undefined) request.reference_id = plan.voice;
+  if (plan.model !== undefined) request.model = plan.model;
+  if (plan.format !== undefined) request.format = plan.format;
+
+  const toStdout = plan.output === '-';
+  // Opened before the call: an unwritable -o must not cost a synthesis.
+  const temp = toStdout ? undefined : await openTemp(plan.output);
+  let bytes = 0;
+  try {
+    const audio = await client.tts.convert(request);
+    // A proxy's error page or a JSON body with a 200 must not be saved as out.mp3.
+    if (/^text\/|json|html|xml/i.test(audio.contentType)) {
+      await audio.body.cancel().catch(() => {});
+      throw new CliError(
+        EXIT_CODES.INVALID_RESPONSE,
+        `The API answered ${clip(audio.contentType)} instead of audio; nothing was written. Check that --base-url points at the Fish Audio API.`,
+      );
+    }
+    const sink = temp ? temp.handle.createWriteStream() : writableOf(io.stdout);
+    await pipeline(
+      Readable.fromWeb(audio.body as NodeReadableStream<Uint8Array>),
+      async function* count(chunks: AsyncIterable<Uint8Array>) {
+        for await (const chunk of chunks) {
+          bytes += chunk.byteLength;
+          yield chunk;
+        }
+      },
+      sink,
+      // stdout stays open for the error line's neighbours and for the process to flush.
+      { end: !toStdout },
+    );
+    if (temp) await rename(temp.path, plan.output);
+    return EXIT_CODES.OK;
+  } catch (error) {
+    // `… | head -c 100` closing the pipe is the reader's choice, not a failure.
+    if (toStdout && (error as { code?: unknown }).code === 'EPIPE') return EXIT_CODES.OK;
+    throw describeBreak(error, bytes, plan.output, client.baseUrl);
+  } finally {
+    if (temp) {
+      await temp.handle.close().catch(() => {});
+      await rm(temp.path, { force: true });
+    }
+  }
+}
+
+/** A stream failure after the headers, said as what happened to the audio. */
+function describeBreak(error: unknown, bytes: number, output: string, baseUrl: string): unknown {
+  if (!(error instanceof APIConnectionError) || bytes === 0) return error;
+  const kept = output === '-' ? 'stdout got only part of the audio' : `${output} was not written`;
+  const where = displayUrl(baseUrl);
+  if (error instanceof APIConnectionTimeoutError) {
+    return new CliError(
+      EXIT_CODES.NETWORK,
+      `The audio from ${where} stalled after ${bytes} bytes; ${kept}. Retry, or raise --timeout.`,
+    );
+  }
+  return new CliError(
+    EXIT_CODES.NETWORK,
+    `The connection to ${where} broke after ${bytes} bytes of audio; ${kept}. Check the network and retry.`,
+  );
+}
+
+/** A new file beside `output` (same directory, so the final rename is atomic). */
+async function openTemp(output: string) {
+  const dir = path.dirname(path.resolve(output));
+  const tempPath = path.join(
+    dir,
+    `.${path.basename(output)}.${randomBytes(4).toString('hex')}.part`,
+  );
+  try {
+    return { path: tempPath, handle: await open(tempPath, 'wx') };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new CliError(
+      EXIT_CODES.USAGE,
+      `Cannot write -o ${JSON.stringify(output)}: ${code === 'ENOENT' ? `no directory ${dir}` : String(code ?? error)}. ${seeHelp('tts')}`,
+    );
+  }
+}
+
+/** `process.stdout` as it is; a test's stand-in wrapped, writing each chunk as it comes. */
+function writableOf(out: CliOutput): Writable {
+  if (out instanceof Writable) return out;
+  return new Writable({
+    write(chunk: Uint8Array, _encoding, done) {
+      out.write(chunk);
+      done();
+    },
+  });
+}
+
+/** Piped text, decoded as UTF-8 across chunk boundaries. */
+async function readAll(input: CliInput | undefined): Promise<string> {
+  if (!input) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of input) {
+    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** An `asr` run, checked. */
+export interface AsrPlan {
+  file: string;
+  language?: string;
+  json: boolean;
+}
+
+/** Checks that FILE is a readable file before the key is read or anything is sent. */
+export async function planAsr(values: FlagValues, operand: string): Promise<AsrPlan> {
+  const info = await stat(operand).catch(() => undefined);
+  const problem = !info
+    ? 'no such file'
+    : !info.isFile()
+      ? 'not a file'
+      : await access(operand, constants.R_OK).then(
+          () => undefined,
+          () => 'not readable',
+        );
+  if (problem) {
+    throw new CliError(
+      EXIT_CODES.USAGE,
+      `Cannot read ${JSON.stringify(operand)}: ${problem}. ${seeHelp('asr')}`,
+    );
+  }
+  const plan: AsrPlan = { file: operand, json: values.json === true };
+  if (typeof values.language === 'string') plan.language = values.language;
+  return plan;
+}
+
+/** Uploads the file as it is read from disk and prints the transcript, or the body. */
+export async function runAsr(
+  client: FishAudio,
+  plan: AsrPlan,
+  out: (text: string) => void,
+): Promise<ExitCode> {
+  // A Blob backed by the file: the upload streams it from disk instead of a copy in memory.
+  const blob = await openAsBlob(plan.file);
+  const audio = new File([blob], path.basename(plan.file));
+  const body: Record<string, unknown> = await client.asr.transcribe({
+    audio,
+    ...(plan.language === undefined ? {} : { language: plan.language }),
+  });
+  if (plan.json) {
+    out(`${JSON.stringify(body, null, 2)}\n`);
+    return EXIT_CODES.OK;
+  }
+  if (typeof body.text !== 'string') {
+    throw new CliError(
+      EXIT_CODES.INVALID_RESPONSE,
+      `The API answered without a "text" string (got ${clip(JSON.stringify(body.text) ?? 'nothing')}). Check that --base-url points at the Fish Audio API.`,
+    );
+  }
+  out(`${plainText(body.text)}\n`);
+  return EXIT_CODES.OK;
+}
+
+/** Server text for a terminal: line breaks and tabs kept, every other control character gone. */
+function plainText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '');
+}
