@@ -25,15 +25,38 @@ export function isUploadable(value: unknown): value is Uploadable {
   );
 }
 
-/** Whether bytes appear anywhere inside `value` (iterative: depth is no danger). */
+/**
+ * Whether bytes appear anywhere inside `value`. Iterative, so depth is no danger, and each
+ * object is visited once; a body that contains itself cannot be sent and is refused.
+ */
 export function holdsBytes(value: unknown): boolean {
-  const stack = [value];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isUploadable(node)) return true;
-    if (typeof node === 'object' && node !== null) stack.push(...Object.values(node));
+  const seen = new WeakSet<object>();
+  const path = new WeakSet<object>();
+  let found = false;
+  // Depth-first with an explicit "leave" marker, so that a cycle (an object inside itself) can
+  // be told from an object that is merely shared by two properties.
+  const LEAVE = Symbol('leave');
+  const work: unknown[] = [value];
+  while (work.length > 0) {
+    const node = work.pop();
+    if (node === LEAVE) {
+      path.delete(work.pop() as object);
+      continue;
+    }
+    if (isUploadable(node)) found = true;
+    if (typeof node !== 'object' || node === null || isUploadable(node)) continue;
+    if (path.has(node)) {
+      throw new InvalidParameterError(
+        'body',
+        'The request body contains itself (a circular reference).',
+      );
+    }
+    if (seen.has(node)) continue;
+    seen.add(node);
+    path.add(node);
+    work.push(node, LEAVE, ...Object.values(node));
   }
-  return false;
+  return found;
 }
 
 /** The encoding a body is sent in, by the one rule above. */
@@ -55,7 +78,7 @@ export async function encodeBody(entry: RequestBodyEntry, value: unknown): Promi
       const { encode } = await import('@msgpack/msgpack');
       const plain = await bytesToUint8Arrays(value);
       return {
-        body: encode(plain, { ignoreUndefined: true }),
+        body: refuseUnencodable(() => encode(plain, { ignoreUndefined: true })),
         contentType: 'application/msgpack',
       };
     }
@@ -68,7 +91,10 @@ export async function encodeBody(entry: RequestBodyEntry, value: unknown): Promi
         );
       }
       if (encoding === 'json') {
-        return { body: JSON.stringify(value), contentType: 'application/json' };
+        return {
+          body: refuseUnencodable(() => JSON.stringify(value)),
+          contentType: 'application/json',
+        };
       }
       const form = new URLSearchParams();
       for (const [name, item] of Object.entries(value as Record<string, unknown>)) {
@@ -98,6 +124,16 @@ function toFormData(value: Record<string, unknown>): FormData {
     }
   }
   return form;
+}
+
+/** Runs an encoder, turning its complaint (a BigInt, say) into a typed error. */
+function refuseUnencodable<T>(encode: () => T): T {
+  try {
+    return encode();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidParameterError('body', `The request body cannot be encoded: ${reason}.`);
+  }
 }
 
 function formText(value: unknown): string {

@@ -125,12 +125,15 @@ export class FishAudio {
       url: prepared.url,
       init: {
         method: operation.method,
+        // Later wins: defaults, then this call's headers, then what the client computed (the
+        // body's content type), then the operation's own header parameters (`model`): an
+        // explicit argument is never overridden by a default header.
         headers: {
           ...this.#headers,
           ...(operation.success.kind === 'json' ? {} : { accept: '*/*' }),
+          ...call.headers,
           ...(encoded?.contentType ? { 'content-type': encoded.contentType } : {}),
           ...prepared.headers,
-          ...call.headers,
         },
         body: (encoded?.body ?? null) as BodyInit | null,
       },
@@ -208,7 +211,9 @@ export class FishAudio {
       headers: this.#redact.headers(response.headers),
       attempts: attempt,
     };
-    const raw: RawResponse = { status: response.status, headers: info.headers, url: response.url };
+    // The final URL too: a redirect may have put anything in it, the key included.
+    const url = this.#redact.text(response.url);
+    const raw: RawResponse = { status: response.status, headers: info.headers, url };
 
     // 2. A 2xx stream is handed over as it arrives: the deadline stops at the headers, and an
     // idle timeout bounds each wait for a chunk from here on.
@@ -218,10 +223,13 @@ export class FishAudio {
       const context = {
         idleTimeout: call.timeout,
         signal,
+        abortOn: signal ? abortable : undefined,
         attempts: attempt,
         baseUrl: this.baseUrl,
       };
-      const body = guardStream(response.body ?? new ReadableStream(), context);
+      // A 2xx with no body (a 204 from a proxy, say) is an empty stream that ends at once.
+      const empty = new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+      const body = guardStream(response.body ?? empty, context);
       if (kind === 'binary') return { data: new AudioResponse(body, raw), response: raw };
       const events = new EventStream(body, raw, {
         ...context,
@@ -239,6 +247,10 @@ export class FishAudio {
     try {
       text = await Promise.race([readText(response, this.#options.maxResponseBytes), stopped]);
     } catch (error) {
+      if (signal?.aborted) throw new APIUserAbortError(signal.reason);
+      // An error status that arrived is reported as itself, whatever happened to its body
+      // (cut short, stalled past the deadline): it keeps the class and retry rule of its status.
+      if (!response.ok) throw APIError.from({ ...info, body: '' });
       if (error instanceof FishAudioError) throw error;
       if (error instanceof BodyTooLarge) {
         throw new InvalidResponseError(
@@ -246,9 +258,6 @@ export class FishAudio {
           `the body is larger than ${this.#options.maxResponseBytes} bytes, so it was not read (raise maxResponseBytes if this is expected)`,
         );
       }
-      if (signal?.aborted) throw new APIUserAbortError(signal.reason);
-      // An error status is known without its body: keep the class the status gives.
-      if (!response.ok) throw APIError.from({ ...info, body: '' });
       throw this.#connectionError(error, attempt, response.status);
     } finally {
       done();

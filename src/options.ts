@@ -305,6 +305,7 @@ const RESERVED_HEADERS: Readonly<Record<string, string>> = {
   upgrade: 'fetch cannot upgrade a connection',
   expect: 'fetch does not support it',
   'content-length': 'fetch computes it from the body',
+  'content-type': 'the client sets it from the body it encodes',
   host: 'it comes from baseUrl',
 };
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -21,6 +21,11 @@ export interface StreamContext {
   idleTimeout: number;
   /** The caller's signal: aborting it cancels the body. */
   signal: AbortSignal | undefined;
+  /**
+   * What to listen on for that abort: a signal of the call's own that follows the caller's
+   * (`AbortSignal.any`), so a caller's signal shared by many streams gains no listener per stream.
+   */
+  abortOn: AbortSignal | undefined;
   /** The attempt that produced the response, for errors. */
   attempts: number;
   /** Where the body came from, for messages. */
@@ -38,22 +43,26 @@ export function guardStream(
   context: StreamContext,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
-  const { signal, idleTimeout, attempts } = context;
-  // One timer for the whole stream rather than one per chunk: each read only notes when it
-  // started, and the timer, when it fires, re-arms itself for whatever time is left. Only a
-  // wait for the server counts: a caller that reads slowly is not the server stalling.
+  const { signal, abortOn, idleTimeout, attempts } = context;
+  // One timer at a time rather than one per chunk: each read only notes when it started, and
+  // the timer, when it fires, re-arms itself for whatever time is left. Only a wait for the
+  // server counts, and no timer runs while nobody reads, so an unread stream holds nothing
+  // that keeps a process alive.
   let waitingSince: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let fail: (error: Error) => void = () => {};
   const check = () => {
-    const waited = waitingSince === undefined ? 0 : Date.now() - waitingSince;
+    timer = undefined;
+    if (waitingSince === undefined) return;
+    const waited = Date.now() - waitingSince;
     if (waited >= idleTimeout) fail(new APIConnectionTimeoutError(idleTimeout, { attempts }));
     else timer = setTimeout(check, idleTimeout - waited);
   };
-  const onAbort = () => fail(new APIUserAbortError(signal!.reason));
+  const onAbort = () => fail(new APIUserAbortError(signal?.reason));
   const stop = () => {
     clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    timer = undefined;
+    abortOn?.removeEventListener('abort', onAbort);
   };
   return new ReadableStream<Uint8Array>(
     {
@@ -64,11 +73,11 @@ export function guardStream(
           reader.cancel().catch(() => {});
         };
         if (signal?.aborted) return onAbort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        timer = setTimeout(check, idleTimeout);
+        abortOn?.addEventListener('abort', onAbort, { once: true });
       },
       async pull(controller) {
         waitingSince = Date.now();
+        timer ??= setTimeout(check, idleTimeout);
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
           result = await reader.read();

@@ -122,8 +122,8 @@ describe('spec:update on the 2026-08-19 upstream document, as a process', () => 
     expect(first.stdout).toMatch(/POST \/v1\/tts\n\s+ok\s+callers\s+operation added/);
   });
 
-  it("adds the report to the project's CHANGELOG.md as a markdown section", () => {
-    const changelog = afterFirst['CHANGELOG.md']!.toString();
+  it("adds the report to the project's CHANGELOG.md as a markdown section", async () => {
+    const changelog = await readFile(path.join(project.dir, 'CHANGELOG.md'), 'utf8');
     expect(changelog).toMatch(
       /^# Changelog\n\n## Unreleased\n\n### Spec update from openapi-2026-08-19\.json \(\d{4}-\d{2}-\d{2}\)/,
     );

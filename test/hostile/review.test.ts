@@ -1,0 +1,138 @@
+/**
+ * Findings of a hostile review of the speech path, each held by a test: a body that contains
+ * itself, unread streams, an error status whose body stalls, header precedence, a redirect that
+ * puts the key in the URL, and a 2xx stream with no body.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  FishAudio,
+  InvalidOptionError,
+  InvalidParameterError,
+  type ClientOptions,
+} from '../../src/index.js';
+
+const KEY = 'sk-review-0123456789abcdef';
+const servers: http.Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function serve(handler: http.RequestListener) {
+  const seen: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req.headers);
+    req.resume();
+    req.on('end', () => handler(req, res));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = (options: ClientOptions = {}) =>
+    new FishAudio({ apiKey: KEY, baseUrl: url, timeout: 300, ...options });
+  return { url, seen, client };
+}
+
+describe('what the review found', () => {
+  it('refuses a body that contains itself, sending nothing', async () => {
+    const { client, seen } = await serve((_req, res) => res.end());
+    const prosody: Record<string, unknown> = { speed: 1 };
+    prosody.self = prosody;
+    const call = client().tts.convert({ text: 'hi', prosody } as never);
+    await expect(call).rejects.toBeInstanceOf(InvalidParameterError);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('accepts an object shared by two fields, which is not a cycle', async () => {
+    const { client, seen } = await serve((_req, res) =>
+      res.writeHead(200, { 'content-type': 'audio/mpeg' }).end('x'),
+    );
+    const shared = { speed: 1, volume: 0 };
+    await (
+      await client().tts.convert({ text: 'hi', prosody: shared, references: [] })
+    ).arrayBuffer();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('refuses a BigInt in a body with a typed error', async () => {
+    const { client } = await serve((_req, res) => res.end());
+    const call = client().tts.convert({ text: 'hi', temperature: 1n } as never);
+    await expect(call).rejects.toBeInstanceOf(InvalidParameterError);
+  });
+
+  it('holds no timer and adds no listener to a shared signal for streams nobody reads', async () => {
+    const { client } = await serve((_req, res) =>
+      res.writeHead(200, { 'content-type': 'audio/mpeg' }).end('abcd'),
+    );
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      const before = timers();
+      const c = client();
+      for (let i = 0; i < 12; i++)
+        await c.tts.convert({ text: 'x' }, { signal: controller.signal });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(timers()).toBeLessThanOrEqual(before);
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('reports a 401 whose body stalls as AuthenticationError, not a retried timeout', async () => {
+    const { client, seen } = await serve((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.write('{"message":"bad');
+    });
+    const error = await client()
+      .wallet.getApiCredit()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('sends the model the call names, not one from defaultHeaders', async () => {
+    const { client, seen } = await serve((_req, res) =>
+      res.writeHead(200, { 'content-type': 'audio/mpeg' }).end('x'),
+    );
+    const c = client({ defaultHeaders: { model: 's2.1-pro' } });
+    await (await c.tts.convert({ text: 'hi', model: 's2.1-pro-free' })).arrayBuffer();
+    expect(seen[0]!.model).toBe('s2.1-pro-free');
+  });
+
+  it('refuses a content-type in defaultHeaders, since the client sets it from the body', () => {
+    expect(() => new FishAudio({ apiKey: KEY, defaultHeaders: { 'Content-Type': 'x' } })).toThrow(
+      InvalidOptionError,
+    );
+  });
+
+  it('redacts the key from the final URL after a redirect that puts it there', async () => {
+    const { client } = await serve((req, res) => {
+      if (req.url!.startsWith('/echo')) {
+        res.writeHead(200, { 'content-type': 'audio/mpeg' }).end('x');
+        return;
+      }
+      const key = String(req.headers.authorization).slice('Bearer '.length);
+      res.writeHead(307, { location: `/echo?k=${key}` }).end();
+    });
+    const { response } = await client().tts.convert({ text: 'hi' }).withResponse();
+    expect(response.url).toContain('/echo?k=[redacted]');
+    expect(response.url).not.toContain(KEY);
+  });
+
+  it('ends at once a 2xx audio stream that has no body', async () => {
+    const { client } = await serve((_req, res) => res.writeHead(204).end());
+    const audio = await client({ timeout: 5000 }).tts.convert({ text: 'hi' });
+    const started = performance.now();
+    expect((await audio.arrayBuffer()).byteLength).toBe(0);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
