@@ -42,15 +42,26 @@ export class PagePromise<Page, Item> extends CallPromise<Page> implements AsyncI
   async *[Symbol.asyncIterator](): AsyncIterator<Item> {
     let page = (await this.#first).data;
     let params = this.#params;
+    const progress: PageProgress = { received: 0, cursors: new Set(), previous: undefined };
     for (;;) {
       const items = itemsOf(page, this.#pagination);
       yield* items as Item[];
-      const next = nextParams(this.#pagination, params, page, items.length);
+      const next = nextParams(this.#pagination, params, page, items, progress);
       if (!next) return;
       params = next;
       page = (await this.#fetch(params)).data;
     }
   }
+}
+
+/** What the pager remembers across pages, so a server cannot make it loop. */
+export interface PageProgress {
+  /** Items received so far, counted, not computed from the page size asked for. */
+  received: number;
+  /** Cursors already followed. */
+  cursors: Set<string>;
+  /** The previous page's items as JSON, to notice a server that repeats a page. */
+  previous: string | undefined;
 }
 
 function itemsOf(page: unknown, pagination: PaginationEntry): unknown[] {
@@ -60,31 +71,35 @@ function itemsOf(page: unknown, pagination: PaginationEntry): unknown[] {
 
 /**
  * The parameters of the page after `page`, or `undefined` when it was the last: an empty page;
- * `has_more: false`; no `next_cursor` (cursor style); or, by page number, when the pages so far
- * cover `total` or the API's discovery window (`accessible_upper_bound`, `max_offset`) ends.
+ * `has_more: false`; a page identical to the one before; by cursor, no `next_cursor` or one
+ * already followed; by page number, once the items received cover `total` or the API's
+ * discovery window (`accessible_upper_bound`, `max_offset`) ends.
  */
 export function nextParams(
   pagination: PaginationEntry,
   params: Record<string, unknown>,
   page: unknown,
-  count: number,
+  items: readonly unknown[],
+  progress: PageProgress,
 ): Record<string, unknown> | undefined {
   const answer = (page ?? {}) as Record<string, unknown>;
-  if (count === 0 || answer.has_more === false) return undefined;
+  if (items.length === 0 || answer.has_more === false) return undefined;
+  const fingerprint = JSON.stringify(items);
+  if (fingerprint === progress.previous) return undefined;
+  progress.previous = fingerprint;
+  progress.received += items.length;
   if (pagination.style === 'cursor') {
     const cursor = answer[pagination.next];
-    return typeof cursor === 'string' && cursor !== '' && cursor !== params[pagination.param]
-      ? { ...params, [pagination.param]: cursor }
-      : undefined;
+    if (typeof cursor !== 'string' || cursor === '' || progress.cursors.has(cursor))
+      return undefined;
+    progress.cursors.add(cursor);
+    return { ...params, [pagination.param]: cursor };
   }
   const given = params[pagination.param];
   const number = typeof given === 'number' ? given : 1;
-  const requested = params[pagination.size];
-  const size = typeof requested === 'number' ? requested : count;
-  // How many items the pages so far cover, which is also the next page's offset.
-  const seen = number * size;
-  const below = (limit: unknown) => typeof limit === 'number' && seen >= limit;
-  if (below(answer[pagination.total]) || below(answer.accessible_upper_bound)) return undefined;
-  if (typeof answer.max_offset === 'number' && seen > answer.max_offset) return undefined;
+  const covers = (limit: unknown) => typeof limit === 'number' && progress.received >= limit;
+  if (covers(answer[pagination.total]) || covers(answer.accessible_upper_bound)) return undefined;
+  if (typeof answer.max_offset === 'number' && progress.received > answer.max_offset)
+    return undefined;
   return { ...params, [pagination.param]: number + 1 };
 }

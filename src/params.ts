@@ -156,5 +156,7 @@ function hasJsonType(value: unknown, type: string): boolean {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `the string ${JSON.stringify(value)}` : typeof value;
+  // A string is described, not quoted: a value in the wrong place may be a secret (a key
+  // pasted into the wrong field), and a long one would flood the message.
+  return typeof value === 'string' ? `a string of ${value.length} characters` : typeof value;
 }

@@ -169,7 +169,9 @@ describe('user_id as a path segment', () => {
 describe('other invalid parameters', () => {
   it('refuses a query value of the wrong type before any request', async () => {
     const call = client.wallet.getApiCredit({ check_free_credit: 'yes' as unknown as boolean });
-    await expect(call).rejects.toThrow(/"check_free_credit" must be boolean, got the string "yes"/);
+    await expect(call).rejects.toThrow(
+      /"check_free_credit" must be boolean, got a string of 3 characters/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 

@@ -124,16 +124,49 @@ describe('when the pager stops', () => {
     next: 'next_cursor',
     items: 'agents',
   } as const;
+  /** `n` distinct items, and what the pager remembers: `received` items and the cursors seen. */
+  const items = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ i: from + i }));
+  const progress = (received = 0, cursors: string[] = []) => ({
+    received,
+    cursors: new Set(cursors),
+    previous: undefined as string | undefined,
+  });
   it.each([
-    ['an empty page', byPage, {}, { total: 100, items: [] }, 0, undefined],
-    ['has_more: false', byPage, { page_size: 2 }, { total: 100, has_more: false }, 2, undefined],
-    ['pages covering total', byPage, { page_size: 2, page_number: 3 }, { total: 6 }, 2, undefined],
+    ['an empty page', byPage, {}, { total: 100 }, items(0), progress(), undefined],
+    [
+      'has_more: false',
+      byPage,
+      { page_size: 2 },
+      { total: 100, has_more: false },
+      items(2),
+      progress(),
+      undefined,
+    ],
+    [
+      'items covering total',
+      byPage,
+      { page_size: 2, page_number: 3 },
+      { total: 6 },
+      items(2),
+      progress(4),
+      undefined,
+    ],
+    [
+      'a server that caps page_size, so page numbers alone would skip items',
+      byPage,
+      { page_size: 100 },
+      { total: 50 },
+      items(20),
+      progress(),
+      { page_size: 100, page_number: 2 },
+    ],
     [
       'the discovery window',
       byPage,
       { page_size: 10, page_number: 2 },
       { total: 900, accessible_upper_bound: 20 },
-      10,
+      items(10),
+      progress(10),
       undefined,
     ],
     [
@@ -141,14 +174,46 @@ describe('when the pager stops', () => {
       byPage,
       { page_size: 10, page_number: 2 },
       { total: 900, accessible_upper_bound: 40 },
-      10,
+      items(10),
+      progress(10),
       { page_size: 10, page_number: 3 },
     ],
-    ['no next cursor', byCursor, {}, { has_more: true, next_cursor: null }, 1, undefined],
-    ['the same cursor again', byCursor, { cursor: 'c' }, { next_cursor: 'c' }, 1, undefined],
-    ['a new cursor', byCursor, { cursor: 'c' }, { next_cursor: 'd' }, 1, { cursor: 'd' }],
-  ])('%s', (_what, pagination, params, page, count, expected) => {
-    expect(nextParams(pagination, params, page, count)).toEqual(expected);
+    [
+      'no next cursor',
+      byCursor,
+      {},
+      { has_more: true, next_cursor: null },
+      items(1),
+      progress(),
+      undefined,
+    ],
+    [
+      'a cursor already followed (a cycle)',
+      byCursor,
+      { cursor: 'b' },
+      { next_cursor: 'a' },
+      items(1),
+      progress(1, ['a', 'b']),
+      undefined,
+    ],
+    [
+      'a new cursor',
+      byCursor,
+      { cursor: 'c' },
+      { next_cursor: 'd' },
+      items(1),
+      progress(1, ['c']),
+      { cursor: 'd' },
+    ],
+  ])('%s', (_what, pagination, params, page, list, state, expected) => {
+    expect(nextParams(pagination, params, page, list, state)).toEqual(expected);
+  });
+
+  it('stops when the server repeats the page it just sent', () => {
+    const state = progress();
+    const page = { total: 1000 };
+    expect(nextParams(byPage, {}, page, items(3), state)).toEqual({ page_number: 2 });
+    expect(nextParams(byPage, { page_number: 2 }, page, items(3), state)).toBeUndefined();
   });
 });
 

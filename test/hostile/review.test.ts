@@ -136,3 +136,13 @@ describe('what the review found', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });
+
+describe('a refused parameter value', () => {
+  it('is described, never quoted, so a key in the wrong field does not reach the message', async () => {
+    const c = new FishAudio({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9' });
+    const error = await c.voices.list({ page_size: KEY as never }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect((error as Error).message).toContain(`a string of ${KEY.length} characters`);
+    expect((error as Error).message).not.toContain(KEY);
+  });
+});
