@@ -34,8 +34,9 @@ export function redactor(secret: string | null): Redactor {
   if (secret === null || secret === '') {
     return { text: (text) => text, value: (value) => value, headers: (headers) => headers };
   }
-  const forms = [...new Set([secret, encodeURIComponent(secret)])];
-  const alternatives = forms.map(escapeRegExp).join('|');
+  // Each character of the key may stand as itself, percent-encoded (either case of hex) or as
+  // a JSON `\u00XX` escape, in any mix: an echo that encodes the key is still the key.
+  const alternatives = [...secret].map(encodedChar).join('');
   const pattern =
     secret.length >= ANYWHERE_LENGTH
       ? new RegExp(alternatives, 'g')
@@ -44,8 +45,9 @@ export function redactor(secret: string | null): Redactor {
           `(?:(?<=%[0-9A-Fa-f]{2})|(?<!${TOKEN_CHAR}))(?:${alternatives})(?!${TOKEN_CHAR})`,
           'g',
         );
-  // A cheap test first: most text does not contain even the raw characters.
-  const mayContain = (text: string) => forms.some((form) => text.includes(form));
+  // A cheap test first: most text holds neither the raw key nor any escape.
+  const mayContain = (text: string) =>
+    text.includes(secret) || text.includes('%') || text.includes('\\u');
   const text = (input: string): string =>
     mayContain(input) ? input.replace(pattern, REDACTED) : input;
   return {
@@ -127,6 +129,13 @@ function containsChange(value: object, map: (text: string) => string): boolean {
     }
   }
   return false;
+}
+
+/** A pattern for one character of the key: itself, `%XX` or `\u00XX`, hex in either case. */
+function encodedChar(char: string): string {
+  const hex = char.charCodeAt(0).toString(16).padStart(2, '0');
+  const anyCase = [...hex].map((h) => (/[a-f]/.test(h) ? `[${h}${h.toUpperCase()}]` : h)).join('');
+  return `(?:${escapeRegExp(char)}|%${anyCase}|\\\\u00${anyCase})`;
 }
 
 function escapeRegExp(text: string): string {

@@ -209,6 +209,8 @@ export class EventStream<T> implements AsyncIterable<T> {
     let broken: Error | undefined;
     const parser = createParser({
       onEvent: (event) => {
+        // Keep-alives (no data) and events of another type carry nothing for the caller.
+        if (event.data.trim() === '' || (event.event && event.event !== 'message')) return;
         const text = context.redact.text(event.data);
         try {
           ready.push(context.redact.value(JSON.parse(text) as unknown));
@@ -230,7 +232,8 @@ export class EventStream<T> implements AsyncIterable<T> {
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }));
+        // At the end, a blank line completes an event the server did not terminate.
+        parser.feed(done ? `${decoder.decode()}\n\n` : decoder.decode(value, { stream: true }));
         for (const data of ready.splice(0)) {
           await this.#check(data);
           yield data as T;

@@ -310,3 +310,18 @@ describe('client.asr.transcribe', () => {
     expect(name).toBe('clip.wav');
   });
 });
+
+describe('server-sent events at the edges', () => {
+  it('yields a last event the server did not end with a blank line, and skips keep-alives', async () => {
+    const { client } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': comment\n\ndata:\n\n');
+      res.write('event: ping\ndata: {"x":1}\n\n');
+      res.end(EVENT(0, 'ab', ['Hi']).trimEnd());
+    });
+    const events = await client({ validateResponses: 'error' }).tts.withTimestamps({ text: 'Hi' });
+    const seqs: number[] = [];
+    for await (const event of events) seqs.push(event.chunk_seq);
+    expect(seqs).toEqual([0]);
+  });
+});

@@ -146,3 +146,28 @@ describe('a refused parameter value', () => {
     expect((error as Error).message).not.toContain(KEY);
   });
 });
+
+describe('an encoded echo of the key', () => {
+  const percent = [...KEY].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+  const escaped = [...KEY]
+    .map((c) => `\\u00${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .join('');
+  it.each([
+    [
+      'every byte percent-encoded, lower-case hex, in a truncated 401',
+      `{"message":"bad ${percent}`,
+    ],
+    ['JSON \\u escapes in a truncated 401', `{"message":"bad key ${escaped}`],
+  ])('is redacted: %s', async (_what, body) => {
+    const { client } = await serve((_req, res) =>
+      res.writeHead(401, { 'content-type': 'application/json' }).end(body),
+    );
+    const error = (await client()
+      .wallet.getApiCredit()
+      .catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.message).toContain('[redacted]');
+    expect(error.message).not.toContain(percent);
+    expect(error.message).not.toContain(escaped);
+  });
+});
