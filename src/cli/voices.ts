@@ -10,6 +10,9 @@ import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { clip, oneLine, show, table } from './render.js';
 import { checkReadable, fileOf } from './speech.js';
 
+/** Voices per page of `voices list`: the API's default. */
+const PAGE_SIZE = 10;
+
 /** Writes to stdout. */
 type Out = (text: string) => void;
 
@@ -19,7 +22,9 @@ export async function runVoicesList(
   values: FlagValues,
   out: Out,
 ): Promise<ExitCode> {
-  const params: VoiceListParams = {};
+  // Asked for explicitly, the spec's default: the pager takes an unasked size from the page it
+  // got, so a short last page would look like a smaller size and ask for one page more.
+  const params: VoiceListParams = { page_size: PAGE_SIZE };
   if (values.self) params.self = true;
   for await (const voice of client.voices.list(params)) {
     const fields = voice as Record<string, unknown>;
