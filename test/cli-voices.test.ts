@@ -126,7 +126,7 @@ describe.concurrent('fish-audio-api voices', () => {
       else answer();
     });
     const run = start(['voices', 'list', '--self', '--base-url', api.url]);
-    await expect.poll(() => run.stdout().split('\n').length - 1, { timeout: 20_000 }).toBe(20);
+    await ctx.expect.poll(() => run.stdout().split('\n').length - 1, { timeout: 20_000 }).toBe(20);
     expect(api.requests).toHaveLength(3);
     expect(run.stdout()).not.toContain('v21');
     release();
