@@ -252,7 +252,7 @@ export const FLAGS = {
   timeout: {
     type: 'string',
     value: 'MS',
-    help: `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}; asr and voices create: ${ASR_TIMEOUT_MS}; tts --live: the longest silence while audio is owed). A failed GET is retried ${DEFAULTS.maxRetries} times, with a line on stderr each time; tts, asr and voices create are never retried.`,
+    help: `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}; asr: ${ASR_TIMEOUT_MS}, voices create too; tts --live: the longest silence while audio is owed). A failed GET is retried ${DEFAULTS.maxRetries} times, with a line on stderr each time; tts, asr and voices create are never retried.`,
   },
   help: { type: 'boolean', short: 'h', help: 'Show help; after a command, help for that command.' },
   version: { type: 'boolean', short: 'v', help: 'Show the version.' },

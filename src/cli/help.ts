@@ -94,19 +94,12 @@ function commandSections(command: Command): string[] {
 function usageLine(command: Command): string {
   const spec: CommandSpec = COMMANDS[command];
   const required: readonly Flag[] = spec.required ?? [];
-  const own = flagsOf(command).filter(
-    (flag) => 'commands' in FLAGS[flag] && flag !== spec.operandOptionalWith,
-  );
+  const own = flagsOf(command).filter((flag) => 'commands' in FLAGS[flag]);
   const flags = [
     ...required.map((flag) => flagUsage(flag, true)),
     ...own.filter((flag) => !required.includes(flag)).map((flag) => flagUsage(flag, false)),
   ];
-  const operand = spec.operandOptionalWith
-    ? ` ${spec.operand}|--${spec.operandOptionalWith}`
-    : spec.operand
-      ? ` ${spec.operand}`
-      : '';
-  const head = `${PROGRAM} ${command}${operand}`;
+  const head = `${PROGRAM} ${command}${spec.operand ? ` ${spec.operand}` : ''}`;
   // Continuation lines start under the first flag, as man pages do.
   const lines = [head];
   for (const flag of [...flags, '[--base-url URL]', '[--timeout MS]']) {
