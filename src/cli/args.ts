@@ -35,6 +35,9 @@ export const KNOWN_MODELS = ['s2.1-pro', 's2.1-pro-free', 's2-pro', 's1'] as con
 /** The audio formats `tts --format` takes, as the spec lists them. */
 export const FORMATS = ['mp3', 'wav', 'pcm', 'opus'] as const;
 
+/** Who may see a new voice, as the spec lists it. */
+export const VISIBILITIES = ['private', 'unlist', 'public'] as const;
+
 /** The commands, with what `--help` says about them. */
 export const COMMANDS = {
   credit: {
@@ -55,14 +58,16 @@ export const COMMANDS = {
   tts: {
     summary: 'Text to speech: streams the audio to a file, or to stdout with -o -.',
     operand: 'TEXT',
-    operandHelp: "The text to speak; '-' reads it from stdin.",
+    operandHelp: "The text to speak; '-' reads it from stdin. With --live, leave it out (or '-').",
     required: ['output'],
     examples: [
       [`${PROGRAM} tts "Hello!" --voice ID -o hello.mp3`, 'one voice, in mp3 (the default)'],
       [`${PROGRAM} tts "Hi" --model s2.1-pro-free -o hi.wav`, 'free dev model; wav from the name'],
       [`cat story.txt | ${PROGRAM} tts - --voice ID -o story.opus`, 'the text from stdin'],
       [`${PROGRAM} tts "Hi" -o - | mpv -`, 'the audio to a player as it arrives'],
+      [`llm-chat | ${PROGRAM} tts --live -o - | mpv -`, 'live: each stdin line spoken as it comes'],
     ],
+    operandOptionalWith: 'live',
   },
   asr: {
     summary: 'Speech to text: uploads an audio file and prints its transcript.',
@@ -74,7 +79,48 @@ export const COMMANDS = {
       [`${PROGRAM} asr clip.wav --language en --json`, 'the body: text, duration, segments'],
     ],
   },
+  'voices list': {
+    summary: 'Lists voices, one line each (id, title, state, visibility), page by page.',
+    examples: [
+      [`${PROGRAM} voices list --self`, 'your own voices'],
+      [`${PROGRAM} voices list --json | jq -r .title`, 'JSON Lines: one voice per line'],
+    ],
+  },
+  'voices get': {
+    summary: 'One voice: its title, state, languages, samples, ...',
+    operand: 'ID',
+    operandHelp: "The voice's id (the first column of 'voices list').",
+    examples: [
+      [`${PROGRAM} voices get ID`, 'a summary'],
+      [`${PROGRAM} voices get ID --json`, 'the exact response body'],
+    ],
+  },
+  'voices create': {
+    summary: 'Clones a voice from audio samples (fast training) and prints its id.',
+    operand: 'FILE...',
+    operandHelp: 'One or more audio samples of the voice, each uploaded as its own part.',
+    variadic: true,
+    required: ['title'],
+    examples: [
+      [`${PROGRAM} voices create --title Me a.mp3 b.mp3`, 'a private voice from two samples'],
+      [`${PROGRAM} voices create --title Me a.wav --text "What a.wav says"`, 'with its text'],
+    ],
+  },
+  'voices delete': {
+    summary: 'Deletes one of your voices.',
+    operand: 'ID',
+    operandHelp: "The voice's id.",
+    examples: [[`${PROGRAM} voices delete ID`, 'gone for good']],
+  },
 } as const;
+
+/** Commands made of two words, by their first: `voices` → `list`, `get`, ... */
+export const GROUPS = {
+  voices: 'Voices: list, inspect, clone and delete the voice models that tts speaks with.',
+} as const;
+
+/** A word that only leads to a subcommand, such as `voices`. */
+export type Group = keyof typeof GROUPS;
 
 /** A command name. */
 export type Command = keyof typeof COMMANDS;
@@ -82,9 +128,13 @@ export type Command = keyof typeof COMMANDS;
 /** What `COMMANDS` says of one command, with the optional fields spelt out. */
 export interface CommandSpec {
   summary: string;
-  /** The name of its one positional argument, for commands that take one. */
+  /** The name of its positional argument, for commands that take one. */
   operand?: string;
   operandHelp?: string;
+  /** The operand may be given more than once (`FILE...`), and at least once. */
+  variadic?: boolean;
+  /** With this flag given, the operand may be left out (`tts --live` reads stdin). */
+  operandOptionalWith?: Flag;
   /** Flags it cannot run without. */
   required?: readonly Flag[];
   examples: ReadonlyArray<readonly [string, string]>;
@@ -97,6 +147,8 @@ export interface FlagSpec {
   short?: string;
   /** The value's placeholder in help, for string flags. */
   value?: string;
+  /** It may be given more than once; its value is then every one, in order. */
+  multiple?: boolean;
   /** The commands that take it; every command when absent. */
   commands?: readonly Command[];
   help: string;
@@ -152,16 +204,45 @@ export const FLAGS = {
     commands: ['tts'],
     help: "Where the audio goes (required); '-' for stdout, refused when stdout is a terminal. The file is written only when the whole audio has arrived.",
   },
+  live: {
+    type: 'boolean',
+    commands: ['tts'],
+    help: 'Speak stdin line by line over a live (WebSocket) session, streaming the audio of each line as it arrives, while more text is still coming. Needs the ws package (npm install ws).',
+  },
   language: {
     type: 'string',
     value: 'LANG',
     commands: ['asr'],
     help: "The recording's language, such as en or zh (default: detected).",
   },
+  self: {
+    type: 'boolean',
+    commands: ['voices list'],
+    help: 'Only your own voices.',
+  },
+  title: {
+    type: 'string',
+    value: 'TITLE',
+    commands: ['voices create'],
+    help: "The new voice's title (required).",
+  },
+  text: {
+    type: 'string',
+    value: 'TEXT',
+    multiple: true,
+    commands: ['voices create'],
+    help: 'What a sample says, once per FILE in the same order (default: the API transcribes them).',
+  },
+  visibility: {
+    type: 'string',
+    value: 'VISIBILITY',
+    commands: ['voices create'],
+    help: `${VISIBILITIES.join(', ')} (default: private; public needs a cover image).`,
+  },
   json: {
     type: 'boolean',
-    commands: ['credit', 'package', 'asr'],
-    help: 'Print the response body as JSON instead of a summary.',
+    commands: ['credit', 'package', 'asr', 'voices list', 'voices get', 'voices create'],
+    help: 'Print the response body as JSON instead of a summary; voices list: JSON Lines, one voice per line.',
   },
   'base-url': {
     type: 'string',
@@ -171,7 +252,7 @@ export const FLAGS = {
   timeout: {
     type: 'string',
     value: 'MS',
-    help: `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}; asr: ${ASR_TIMEOUT_MS}). A failed attempt is retried ${DEFAULTS.maxRetries} times, with a line on stderr each time; tts and asr are never retried, since each call spends credit.`,
+    help: `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}; asr: ${ASR_TIMEOUT_MS}, voices create too; tts --live: the longest silence while audio is owed). A failed GET is retried ${DEFAULTS.maxRetries} times, with a line on stderr each time; tts, asr and voices create are never retried.`,
   },
   help: { type: 'boolean', short: 'h', help: 'Show help; after a command, help for that command.' },
   version: { type: 'boolean', short: 'v', help: 'Show the version.' },
@@ -190,30 +271,45 @@ export function flagsOf(command?: Command): Flag[] {
 }
 
 /** The pointer at the help every usage error ends with. */
-export function seeHelp(command?: Command): string {
+export function seeHelp(command?: Command | Group): string {
   return `Run '${PROGRAM} ${command ? `${command} ` : ''}--help' for usage.`;
 }
 
-/** The flag values of one run, by flag name. */
-export type FlagValues = Partial<Record<Flag, string | boolean>>;
+/** The flag values of one run, by flag name; a `multiple` flag's is every value given. */
+export type FlagValues = Partial<Record<Flag, string | boolean | string[]>>;
 
 /** What the command line asks for. */
 export type Parsed =
-  | { kind: 'help'; command?: Command }
+  | { kind: 'help'; command?: Command | Group }
   | { kind: 'version' }
-  | { kind: 'run'; command: Command; values: FlagValues; operand?: string };
+  | {
+      kind: 'run';
+      command: Command;
+      values: FlagValues;
+      /** The first operand. */
+      operand?: string;
+      /** Every operand, for a variadic command. */
+      operands: string[];
+    };
 
 /** Parses the arguments after the program name; a usage mistake throws a {@link CliError}. */
 export function parseCommandLine(argv: readonly string[]): Parsed {
   const options: ParseArgsConfig['options'] = Object.fromEntries(
     FLAG_NAMES.map((flag) => {
       const spec: FlagSpec = FLAGS[flag];
-      return [flag, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }];
+      return [
+        flag,
+        {
+          type: spec.type,
+          ...(spec.short ? { short: spec.short } : {}),
+          ...(spec.multiple ? { multiple: true } : {}),
+        },
+      ];
     }),
   );
   // The command is found first, so that an error after it can point at its own help.
-  const named = argv.find((arg) => !arg.startsWith('-'));
-  const early = named && isCommand(named) ? named : undefined;
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  const early = findCommand(words);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -223,27 +319,47 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   const values = parsed.values as FlagValues;
   const [first, ...extra] = parsed.positionals;
   // `help credit` is `credit --help`.
-  const [word, rest] = first === 'help' ? [extra[0], extra.slice(1)] : [first, extra];
-  if (word !== undefined && !isCommand(word)) {
-    const near = nearest(word, [...COMMAND_NAMES, 'help']);
+  const asked = first === 'help' ? extra : parsed.positionals;
+  const found = findCommand(asked);
+  if (asked.length > 0 && found === undefined) {
+    const near = nearest(asked[0]!, [...TOP_WORDS, 'help']);
     const hint = near ? ` Did you mean '${near}'?` : '';
     throw new CliError(
       EXIT_CODES.USAGE,
-      `Unknown command ${JSON.stringify(word)}.${hint} ${seeHelp()}`,
+      `Unknown command ${JSON.stringify(asked[0])}.${hint} ${seeHelp()}`,
     );
   }
-  if (values.help || first === 'help') return { kind: 'help', command: word };
+  // `voices lst`: the group is right, the subcommand is not.
+  if (found !== undefined && isGroup(found) && asked.length > 1) {
+    const subs = subcommandsOf(found);
+    const near = nearest(asked[1]!, subs);
+    const hint = near ? ` Did you mean '${found} ${near}'?` : '';
+    throw new CliError(
+      EXIT_CODES.USAGE,
+      `Unknown command '${found} ${asked[1]}'.${hint} ${seeHelp(found)}`,
+    );
+  }
+  if (values.help || first === 'help') return { kind: 'help', command: found };
   if (values.version) return { kind: 'version' };
-  if (word === undefined) throw new CliError(EXIT_CODES.USAGE, `No command given. ${seeHelp()}`);
+  if (found === undefined) throw new CliError(EXIT_CODES.USAGE, `No command given. ${seeHelp()}`);
+  if (isGroup(found)) {
+    throw new CliError(
+      EXIT_CODES.USAGE,
+      `'${found}' needs a subcommand: ${listOf(subcommandsOf(found))}. ${seeHelp(found)}`,
+    );
+  }
+  const word = found;
+  const rest = asked.slice(word.split(' ').length);
   const spec: CommandSpec = COMMANDS[word];
-  const operands = spec.operand ? 1 : 0;
+  const operands = !spec.operand ? 0 : spec.variadic ? Infinity : 1;
   if (rest.length > operands) {
     throw new CliError(
       EXIT_CODES.USAGE,
       `Unexpected argument ${JSON.stringify(rest[operands])} after '${word}'. ${seeHelp(word)}`,
     );
   }
-  if (spec.operand && rest.length === 0) {
+  const optional = spec.operandOptionalWith && values[spec.operandOptionalWith] !== undefined;
+  if (spec.operand && rest.length === 0 && !optional) {
     throw new CliError(
       EXIT_CODES.USAGE,
       `'${word}' needs ${spec.operand}: ${spec.operandHelp} ${seeHelp(word)}`,
@@ -267,7 +383,43 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
       );
     }
   }
-  return { kind: 'run', command: word, values, ...(spec.operand ? { operand: rest[0] } : {}) };
+  return {
+    kind: 'run',
+    command: word,
+    values,
+    operands: rest,
+    ...(rest.length > 0 ? { operand: rest[0] } : {}),
+  };
+}
+
+/** The words a command line may start with: one-word commands and groups. */
+const TOP_WORDS = [...COMMAND_NAMES.filter((name) => !name.includes(' ')), ...Object.keys(GROUPS)];
+
+/** The command (or the bare group) that the leading `words` name, if any. */
+function findCommand(words: readonly string[]): Command | Group | undefined {
+  const [first, second] = words;
+  if (first === undefined) return undefined;
+  if (isGroup(first)) {
+    const pair = `${first} ${second}`;
+    return isCommand(pair) ? pair : first;
+  }
+  return isCommand(first) ? first : undefined;
+}
+
+/** The second words of a group's commands: `list`, `get`, ... */
+export function subcommandsOf(group: Group): string[] {
+  return COMMAND_NAMES.filter((name) => name.startsWith(`${group} `)).map(
+    (name) => name.split(' ')[1]!,
+  );
+}
+
+/** `a, b or c`. */
+function listOf(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
+
+export function isGroup(word: string): word is Group {
+  return Object.hasOwn(GROUPS, word);
 }
 
 function isCommand(word: string): word is Command {
@@ -339,7 +491,7 @@ export function readSettings(values: FlagValues, env: CliEnv, command?: Command)
   }
   const timeout = checkTimeout(
     readWholeNumber('--timeout', values.timeout) ??
-      (command === 'asr' ? ASR_TIMEOUT_MS : CLI_TIMEOUT_MS),
+      (command === 'asr' || command === 'voices create' ? ASR_TIMEOUT_MS : CLI_TIMEOUT_MS),
   );
   const flagUrl = values['base-url'];
   // Environment values are trimmed, as the library trims FISH_API_KEY; a flag is taken as typed.
@@ -363,7 +515,7 @@ export function readSettings(values: FlagValues, env: CliEnv, command?: Command)
 }
 
 /** Digits only: `Number()` would also take `' 5'`, `'0x10'` and `'1e3'`. */
-function readWholeNumber(flag: string, value: string | boolean | undefined): number | undefined {
+function readWholeNumber(flag: string, value: FlagValues[Flag]): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   throw new CliError(

@@ -14,6 +14,7 @@ import {
   PaymentRequiredError,
   PermissionDeniedError,
   RateLimitError,
+  RealtimeError,
 } from '../errors.js';
 import { BASE_URL_ENV, KEY_ENV, PROGRAM, seeHelp, type Command, type Sources } from './args.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
@@ -40,6 +41,9 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   reference_id: '--voice',
   text: 'TEXT',
   audio: 'FILE',
+  voices: 'FILE',
+  texts: '--text',
+  id: 'ID',
 };
 
 /** Maps any thrown value to its exit code and one line saying what happened and what to do. */
@@ -72,6 +76,12 @@ export function explain(error: unknown, context: Context): Explanation {
     return {
       code: EXIT_CODES.NETWORK,
       message: `Could not reach ${where}${said ? ` (${said})` : ''}. Check the network, and --base-url or ${BASE_URL_ENV}.`,
+    };
+  }
+  if (error instanceof RealtimeError) {
+    return {
+      code: EXIT_CODES.NETWORK,
+      message: `The live session with ${where} ended early: ${clip(error.message)} Check the network and retry.`,
     };
   }
   if (error instanceof InvalidResponseError) {
@@ -126,6 +136,22 @@ const CHECK: Readonly<Record<Command, { forbidden: string; missing: string }>> =
   asr: {
     forbidden: 'Use a key that has access to speech to text.',
     missing: 'Check that --base-url points at the Fish Audio API.',
+  },
+  'voices list': {
+    forbidden: 'Use a key that has access to voices.',
+    missing: 'Check that --base-url points at the Fish Audio API.',
+  },
+  'voices get': {
+    forbidden: 'Check the ID: a private voice is visible only to its owner.',
+    missing: `Check the ID ('${PROGRAM} voices list --self' lists yours).`,
+  },
+  'voices create': {
+    forbidden: 'Use a key that may create voices.',
+    missing: 'Check that --base-url points at the Fish Audio API.',
+  },
+  'voices delete': {
+    forbidden: 'Only its owner can delete a voice; check the ID.',
+    missing: `Check the ID ('${PROGRAM} voices list --self' lists yours).`,
   },
 };
 

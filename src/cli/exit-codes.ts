@@ -35,7 +35,7 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
   0: 'success (with --min: the credit is at least AMOUNT)',
   1: 'the credit is below --min AMOUNT',
   2: 'usage error: unknown command or flag, a bad flag value (--base-url too), or a missing or unwritable file',
-  3: 'configuration error: FISH_API_KEY missing or unusable, bad FISH_BASE_URL',
+  3: 'configuration error: FISH_API_KEY missing or unusable, bad FISH_BASE_URL, ws not installed (tts --live)',
   4: 'the API refused the key (401) or its permission (403)',
   5: 'payment required (402): not enough API credit, which is separate from platform credit',
   6: 'other API error (404, 429, 5xx, ...)',

@@ -5,11 +5,14 @@ import {
   COMMANDS,
   FLAGS,
   flagsOf,
+  GROUPS,
+  isGroup,
   KEY_ENV,
   PROGRAM,
   type Command,
   type CommandSpec,
   type Flag,
+  type Group,
   type FlagSpec,
 } from './args.js';
 import { EXIT_CODE_MEANINGS } from './exit-codes.js';
@@ -17,16 +20,36 @@ import { EXIT_CODE_MEANINGS } from './exit-codes.js';
 const WIDTH = 96;
 const INDENT = 24;
 
-/** The help for the whole command, or for one of its commands. */
-export function helpText(command?: Command): string {
-  const sections = command ? commandSections(command) : overviewSections();
+/** The help for the whole command, for one of its commands, or for a group of them. */
+export function helpText(command?: Command | Group): string {
+  const sections = !command
+    ? overviewSections()
+    : isGroup(command)
+      ? groupSections(command)
+      : commandSections(command);
   return `${sections.join('\n\n')}\n`;
+}
+
+/** `voices --help`: the group's commands, their usage and examples. */
+function groupSections(group: Group): string[] {
+  const names = (Object.keys(COMMANDS) as Command[]).filter((name) => name.startsWith(`${group} `));
+  return [
+    `${PROGRAM} ${group}: ${GROUPS[group]}`,
+    section('Usage', [...names.map(usageLine), `${PROGRAM} ${group} <command> --help`]),
+    section(
+      'Commands',
+      names.map((name) => `${name.padEnd(15)}${COMMANDS[name].summary}`),
+    ),
+    section('Examples', examples(names)),
+    environment(),
+    exitCodes(),
+  ];
 }
 
 function overviewSections(): string[] {
   const names = Object.keys(COMMANDS) as Command[];
   return [
-    `${PROGRAM} ${VERSION}: Fish Audio credit and speech from the command line.`,
+    `${PROGRAM} ${VERSION}: Fish Audio credit, speech and voices from the command line.`,
     section('Usage', [
       ...names.map(usageLine),
       `${PROGRAM} <command> --help`,
@@ -34,7 +57,7 @@ function overviewSections(): string[] {
     ]),
     section(
       'Commands',
-      names.map((name) => `${name.padEnd(11)}${COMMANDS[name].summary}`),
+      names.map((name) => `${name.padEnd(15)}${COMMANDS[name].summary}`),
     ),
     section(
       'Flags',
@@ -92,7 +115,7 @@ function flagUsage(flag: Flag, required: boolean): string {
   const spec: FlagSpec = FLAGS[flag];
   const name = required && spec.short ? `-${spec.short}` : `--${flag}`;
   const text = `${name}${spec.value ? ` ${spec.value}` : ''}`;
-  return required ? text : `[${text}]`;
+  return required ? text : `[${text}]${spec.multiple ? '...' : ''}`;
 }
 
 function flagLine(flag: Flag, markCommands: boolean): string {

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
- * The `fish-audio-api` command: API credit, platform-credit package, text to speech and speech
- * to text from a shell or a script. `main()` does all the work and is what tests call; the last lines run it only when
+ * The `fish-audio-api` command: API credit, platform-credit package, text to speech, speech
+ * to text and voices from a shell or a script. `main()` does all the work and is what tests call; the last lines run it only when
  * this file is executed, so importing it has no side effects.
  *
  * One concern per file: `args.ts` (commands, flags, settings), `help.ts`, `render.ts` (output),
  * `errors.ts` (error → exit code and line), `exit-codes.ts`, `retry-notice.ts`, `speech.ts`
- * (`tts` and `asr`).
+ * (`tts` and `asr`), `voices.ts` (`voices list`, `get`, `create`, `delete`).
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,13 @@ import { helpText } from './help.js';
 import { announceRetries } from './retry-notice.js';
 import { clip, oneLine, show, styles, table, type CliOutput } from './render.js';
 import { planAsr, planTts, runAsr, runTts, type CliInput } from './speech.js';
+import {
+  planVoicesCreate,
+  runVoicesCreate,
+  runVoicesDelete,
+  runVoicesGet,
+  runVoicesList,
+} from './voices.js';
 
 export {
   EXIT_CODES,
@@ -151,10 +158,12 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
     }
     context.sources = sourcesOf(parsed.values, env);
     context.command = parsed.command;
-    const { command, values, operand = '' } = parsed;
+    const { command, values, operand = '', operands } = parsed;
     // Checked before the settings, so that a wrong file is a usage error even without a key.
     const tts = command === 'tts' ? await planTts(values, operand, io.stdout) : undefined;
     const asr = command === 'asr' ? await planAsr(values, operand) : undefined;
+    const create =
+      command === 'voices create' ? await planVoicesCreate(values, operands) : undefined;
     const settings = readSettings(values, env, command);
     redact = redactor(settings.apiKey).text;
     context.timeout = settings.timeout;
@@ -176,6 +185,10 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
       return await runTts(client, tts, { stdout: io.stdout, stdin: io.stdin, warn });
     }
     if (asr) return await runAsr(client, asr, print.out);
+    if (create) return await runVoicesCreate(client, create, print.out);
+    if (command === 'voices list') return await runVoicesList(client, values, print.out);
+    if (command === 'voices get') return await runVoicesGet(client, operand, values, print.out);
+    if (command === 'voices delete') return await runVoicesDelete(client, operand, print.out);
     const run = command === 'credit' ? runCredit : runPackage;
     return await run(client, values, print);
   } catch (error) {
@@ -208,5 +221,7 @@ if (isDirectRun()) {
     .then((code) => {
       // exitCode, not exit(): a pipe still receiving the output gets all of it.
       process.exitCode = code;
+      // `tts --live` that failed may still be waiting on stdin: nothing more is read.
+      process.stdin.destroy();
     });
 }

@@ -2,8 +2,9 @@
  * Tells the person at the terminal that a call is being retried, without a hook in the
  * library: the command gives the client a `fetch` that counts the attempts it is asked to
  * send. The client calls `fetch` once per attempt, and only after it has decided to retry and
- * slept, so a second call is proof of a retry: a notice can never announce a retry that does
- * not happen, and the retry rules stay in the library alone.
+ * slept, so a second call of the same request is proof of a retry: a notice can never announce
+ * a retry that does not happen, and the retry rules stay in the library alone. A call to
+ * another URL (the next page of a listing) starts the count again.
  */
 import type { Fetch } from '../options.js';
 import { clip, seconds } from './render.js';
@@ -22,7 +23,15 @@ export interface NoticeSettings {
 export function announceRetries(fetch: Fetch, settings: NoticeSettings): Fetch {
   let attempt = 0;
   let previous: (() => string) | undefined;
+  let last: string | undefined;
   return async (input, init) => {
+    // A retry repeats its request; another URL (`voices list`'s next page) is a new call.
+    const request = `${init.method ?? 'GET'} ${String(input)}`;
+    if (request !== last) {
+      attempt = 0;
+      previous = undefined;
+      last = request;
+    }
     attempt += 1;
     if (previous) {
       settings.notice(`retrying (attempt ${attempt} of ${settings.maxAttempts}): ${previous()}`);

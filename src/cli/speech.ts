@@ -12,8 +12,9 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FishAudio } from '../client.js';
 import { APIConnectionError, APIConnectionTimeoutError } from '../errors.js';
 import { nearest } from '../options.js';
+import type { LiveRequest } from '../realtime/index.js';
 import type { TTSRequest } from '../speech.js';
-import { FORMATS, KNOWN_MODELS, seeHelp, type FlagValues } from './args.js';
+import { FORMATS, KNOWN_MODELS, seeHelp, type Command, type FlagValues } from './args.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { clip, displayUrl, type CliOutput } from './render.js';
 
@@ -29,6 +30,8 @@ export interface TtsPlan {
   voice?: string;
   model?: string;
   format?: (typeof FORMATS)[number];
+  /** `--live`: stdin line by line over a live session. */
+  live?: boolean;
 }
 
 /**
@@ -55,7 +58,17 @@ export async function planTts(
       `-o ${JSON.stringify(output)} is a directory; give a file name such as ${path.join(output, 'speech.mp3')}. ${seeHelp('tts')}`,
     );
   }
-  const plan: TtsPlan = { text: operand === '-' ? undefined : operand, output };
+  if (values.live) {
+    if (operand !== '' && operand !== '-') {
+      throw new CliError(
+        EXIT_CODES.USAGE,
+        `tts --live reads its text from stdin, line by line: leave out TEXT (or write -). ${seeHelp('tts')}`,
+      );
+    }
+    await checkWs();
+  }
+  const plan: TtsPlan = { text: operand === '-' || values.live ? undefined : operand, output };
+  if (values.live) plan.live = true;
   if (typeof values.voice === 'string') plan.voice = values.voice;
   if (typeof values.model === 'string') plan.model = values.model;
   const format = typeof values.format === 'string' ? values.format : formatOf(output);
@@ -71,6 +84,23 @@ export async function planTts(
   }
   if (plan.text !== undefined && plan.text.trim() === '') throw noText();
   return plan;
+}
+
+/**
+ * `--live` on Node needs the optional `ws` package (Bun and Deno bring a WebSocket that sends
+ * headers): found missing here, before the key is read, rather than as a failed session.
+ */
+async function checkWs(): Promise<void> {
+  const global = globalThis as Record<string, unknown>;
+  if (global.Bun !== undefined || global.Deno !== undefined) return;
+  try {
+    await import('ws');
+  } catch {
+    throw new CliError(
+      EXIT_CODES.CONFIG,
+      "tts --live needs the ws package, which is not installed: run 'npm install ws' where fish-audio-api is installed.",
+    );
+  }
 }
 
 /** The format an output name asks for (`hi.WAV` → `wav`); none for stdout or other names. */
@@ -96,13 +126,12 @@ export interface TtsIO {
 }
 
 /**
- * Synthesises and streams the audio as it arrives: to stdout, or to a temporary file beside
- * `-o FILE` that is renamed onto it only once the whole audio has arrived, so a failure never
- * leaves a truncated file (nor replaces a good one).
+ * Synthesises and streams the audio as it arrives, to stdout or to `-o FILE` (see
+ * {@link saveAudio}); with `--live`, over a live session fed by stdin's lines.
  */
 export async function runTts(client: FishAudio, plan: TtsPlan, io: TtsIO): Promise<ExitCode> {
-  const text = plan.text ?? (await readAll(io.stdin));
-  if (text.trim() === '') throw noText();
+  const text = plan.live ? '' : (plan.text ?? (await readAll(io.stdin)));
+  if (!plan.live && text.trim() === '') throw noText();
   if (plan.model !== undefined && !(KNOWN_MODELS as readonly string[]).includes(plan.model)) {
     const near = nearest(plan.model, KNOWN_MODELS);
     io.warn(
@@ -114,11 +143,8 @@ export async function runTts(client: FishAudio, plan: TtsPlan, io: TtsIO): Promi
   if (plan.model !== undefined) request.model = plan.model;
   if (plan.format !== undefined) request.format = plan.format;
 
-  const toStdout = plan.output === '-';
-  // Opened before the call: an unwritable -o must not cost a synthesis.
-  const temp = toStdout ? undefined : await openTemp(plan.output);
-  let bytes = 0;
-  try {
+  if (plan.live) return await runLive(client, plan, io);
+  return await saveAudio(plan.output, io.stdout, client.baseUrl, async () => {
     const audio = await client.tts.convert(request);
     // A proxy's error page or a JSON body with a 200 must not be saved as out.mp3.
     if (/^text\/|json|html|xml/i.test(audio.contentType)) {
@@ -128,9 +154,92 @@ export async function runTts(client: FishAudio, plan: TtsPlan, io: TtsIO): Promi
         `The API answered ${clip(audio.contentType)} instead of audio; nothing was written. Check that --base-url points at the Fish Audio API.`,
       );
     }
-    const sink = temp ? temp.handle.createWriteStream() : writableOf(io.stdout);
+    return Readable.fromWeb(audio.body as NodeReadableStream<Uint8Array>);
+  });
+}
+
+/**
+ * `tts --live`: each non-blank line of stdin is sent, then flushed, so its audio comes while
+ * the next line is still being written; stdin's end ends the session. (`liveSpeech` sends
+ * without flushing, and the API then waits for `chunk_length` characters before speaking.)
+ * The realtime entry is imported here, so that no other command loads WebSocket code.
+ */
+async function runLive(client: FishAudio, plan: TtsPlan, io: TtsIO): Promise<ExitCode> {
+  const { openLiveSession } = await import('../realtime/index.js');
+  const fields: LiveRequest = {};
+  if (plan.voice !== undefined) fields.reference_id = plan.voice;
+  if (plan.model !== undefined) fields.model = plan.model;
+  if (plan.format !== undefined) fields.format = plan.format;
+  let pump: Promise<void> | undefined;
+  return await saveAudio(
+    plan.output,
+    io.stdout,
+    client.baseUrl,
+    async () => {
+      const session = await openLiveSession(client, fields);
+      let sent = 0;
+      pump = (async () => {
+        try {
+          for await (const line of linesOf(io.stdin)) {
+            if (line.trim() === '') continue;
+            session.send(line);
+            session.flush();
+            sent += 1;
+          }
+          if (sent === 0) throw noText();
+          session.end();
+        } catch (error) {
+          // The audio loop then ends; `beforeCommit` rethrows, so nothing is kept.
+          session.close();
+          throw error;
+        }
+      })();
+      pump.catch(() => {});
+      return session;
+    },
+    // The session closed by a failed pump ends the audio normally: the pump decides.
+    () => pump,
+  );
+}
+
+/** stdin's lines as they come, each with its line break; the last one even without. */
+async function* linesOf(input: CliInput | undefined): AsyncGenerator<string> {
+  if (!input) return;
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const chunk of input) {
+    buffered += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let end;
+    while ((end = buffered.indexOf('\n')) !== -1) {
+      yield buffered.slice(0, end + 1);
+      buffered = buffered.slice(end + 1);
+    }
+  }
+  buffered += decoder.decode();
+  if (buffered !== '') yield buffered;
+}
+
+/**
+ * Streams audio chunks as they arrive: to stdout, or to a temporary file beside `output` that
+ * is renamed onto it only once the whole audio has arrived (and `beforeCommit` has resolved),
+ * so a failure never leaves a truncated file (nor replaces a good one).
+ */
+async function saveAudio(
+  output: string,
+  stdout: CliOutput,
+  baseUrl: string,
+  open: () => Promise<AsyncIterable<Uint8Array>>,
+  beforeCommit: () => Promise<void> | undefined = () => undefined,
+): Promise<ExitCode> {
+  const toStdout = output === '-';
+  // Opened before the call: an unwritable -o must not cost a synthesis.
+  const temp = toStdout ? undefined : await openTemp(output);
+  let bytes = 0;
+  try {
+    const audio = await open();
+    const sink = temp ? temp.handle.createWriteStream() : writableOf(stdout);
     await pipeline(
-      Readable.fromWeb(audio.body as NodeReadableStream<Uint8Array>),
+      audio,
       async function* count(chunks: AsyncIterable<Uint8Array>) {
         for await (const chunk of chunks) {
           bytes += chunk.byteLength;
@@ -141,12 +250,13 @@ export async function runTts(client: FishAudio, plan: TtsPlan, io: TtsIO): Promi
       // stdout stays open for the error line's neighbours and for the process to flush.
       { end: !toStdout },
     );
-    if (temp) await rename(temp.path, plan.output);
+    await beforeCommit();
+    if (temp) await rename(temp.path, output);
     return EXIT_CODES.OK;
   } catch (error) {
     // `… | head -c 100` closing the pipe is the reader's choice, not a failure.
     if (toStdout && (error as { code?: unknown }).code === 'EPIPE') return EXIT_CODES.OK;
-    throw describeBreak(error, bytes, plan.output, client.baseUrl);
+    throw describeBreak(error, bytes, output, baseUrl);
   } finally {
     if (temp) {
       await temp.handle.close().catch(() => {});
@@ -221,6 +331,14 @@ export interface AsrPlan {
 
 /** Checks that FILE is a readable file before the key is read or anything is sent. */
 export async function planAsr(values: FlagValues, operand: string): Promise<AsrPlan> {
+  await checkReadable(operand, 'asr');
+  const plan: AsrPlan = { file: operand, json: values.json === true };
+  if (typeof values.language === 'string') plan.language = values.language;
+  return plan;
+}
+
+/** A usage error unless `operand` is a file this process can read. */
+export async function checkReadable(operand: string, command: Command): Promise<void> {
   const info = await stat(operand).catch(() => undefined);
   const problem = !info
     ? 'no such file'
@@ -233,12 +351,14 @@ export async function planAsr(values: FlagValues, operand: string): Promise<AsrP
   if (problem) {
     throw new CliError(
       EXIT_CODES.USAGE,
-      `Cannot read ${JSON.stringify(operand)}: ${problem}. ${seeHelp('asr')}`,
+      `Cannot read ${JSON.stringify(operand)}: ${problem}. ${seeHelp(command)}`,
     );
   }
-  const plan: AsrPlan = { file: operand, json: values.json === true };
-  if (typeof values.language === 'string') plan.language = values.language;
-  return plan;
+}
+
+/** A file as a Blob read from disk as it is sent, named as on disk. */
+export async function fileOf(file: string): Promise<File> {
+  return new File([await openAsBlob(file)], path.basename(file));
 }
 
 /** Uploads the file as it is read from disk and prints the transcript, or the body. */
@@ -248,8 +368,7 @@ export async function runAsr(
   out: (text: string) => void,
 ): Promise<ExitCode> {
   // A Blob backed by the file: the upload streams it from disk instead of a copy in memory.
-  const blob = await openAsBlob(plan.file);
-  const audio = new File([blob], path.basename(plan.file));
+  const audio = await fileOf(plan.file);
   const body: Record<string, unknown> = await client.asr.transcribe({
     audio,
     ...(plan.language === undefined ? {} : { language: plan.language }),
