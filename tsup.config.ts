@@ -44,7 +44,8 @@ export default defineConfig([
     format: ['esm'],
     target: 'node20',
     platform: 'node',
-    external: ['openapi-fetch', '@msgpack/msgpack', 'eventsource-parser'],
+    // ws is an optional peer, loaded only by `tts --live`: never bundled into the command.
+    external: ['openapi-fetch', '@msgpack/msgpack', 'eventsource-parser', 'ws'],
     splitting: false,
     treeshake: true,
   },
