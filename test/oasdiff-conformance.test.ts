@@ -43,6 +43,9 @@ describe.skipIf(!present)('spec:diff on oasdiff checker fixture pairs', () => {
   });
 });
 
-describe.runIf(!present)('spec:diff on oasdiff checker fixture pairs (fixtures absent)', () => {
-  it.skip(`is not run: ${path.relative(ROOT, FIXTURES)} is not on this machine (CI has it)`, () => {});
-});
+// Registered only when the fixtures are absent, so a run that has them reports nothing skipped.
+if (!present) {
+  describe('spec:diff on oasdiff checker fixture pairs (fixtures absent)', () => {
+    it.skip(`is not run: ${path.relative(ROOT, FIXTURES)} is not on this machine (CI has it)`, () => {});
+  });
+}
