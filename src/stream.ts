@@ -8,6 +8,7 @@ import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
+  FishAudioError,
   InvalidResponseError,
   type ResponseMismatch,
 } from './errors.js';
@@ -135,7 +136,7 @@ export class AudioResponse implements AsyncIterable<Uint8Array> {
 
   /** Yields the chunks as they arrive; leaving the loop early cancels the download. */
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    const reader = this.body.getReader();
+    const reader = this.#take().getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
@@ -150,7 +151,18 @@ export class AudioResponse implements AsyncIterable<Uint8Array> {
 
   /** The whole audio in memory. */
   async arrayBuffer(): Promise<ArrayBuffer> {
-    return new Response(this.body).arrayBuffer();
+    return new Response(this.#take()).arrayBuffer();
+  }
+
+  #read = false;
+
+  /** The body, once: a second read would silently get nothing, or a runtime's TypeError. */
+  #take(): ReadableStream<Uint8Array> {
+    if (this.#read || this.body.locked) {
+      throw new FishAudioError('This audio was already read: an AudioResponse can be read once.');
+    }
+    this.#read = true;
+    return this.body;
   }
 
   /** The whole audio as a `Blob` of {@link AudioResponse.contentType}. */

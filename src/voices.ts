@@ -4,6 +4,7 @@
  */
 import type { APIPromise } from './api-promise.js';
 import { fromBase64 } from './base64.js';
+import { InvalidResponseError } from './errors.js';
 import type { FishAudio } from './client.js';
 import { operationFor } from './operations.js';
 import type { RequestOptions } from './options.js';
@@ -94,10 +95,20 @@ export class Voices {
     const model = operationFor(DESIGN).parameters.model?.default;
     const input = { ...(typeof model === 'string' ? { model } : {}), ...params };
     const request = input as ParamsOf<typeof DESIGN>;
-    const { candidates } = await this.#client.request(DESIGN, request, options);
-    return candidates.map(({ audio_base64, ...rest }) => ({
-      ...rest,
-      audio: fromBase64(audio_base64),
-    }));
+    const { data, response } = await this.#client.request(DESIGN, request, options).withResponse();
+    // A POST is sent once (it is not retried unless the call is marked idempotent).
+    const info = { status: response.status, headers: response.headers, body: data, attempts: 1 };
+    // Voices validate in 'warn' mode by default, so an off-spec answer can reach this point.
+    if (!Array.isArray(data.candidates)) {
+      throw new InvalidResponseError(info, 'the body has no candidates list');
+    }
+    try {
+      return data.candidates.map(({ audio_base64, ...rest }) => ({
+        ...rest,
+        audio: fromBase64(audio_base64),
+      }));
+    } catch {
+      throw new InvalidResponseError(info, "a candidate's audio_base64 is not base64");
+    }
   }
 }

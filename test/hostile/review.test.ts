@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   FishAudio,
+  FishAudioError,
+  InvalidResponseError,
   InvalidOptionError,
   InvalidParameterError,
   type ClientOptions,
@@ -169,5 +171,24 @@ describe('an encoded echo of the key', () => {
     expect(error.message).toContain('[redacted]');
     expect(error.message).not.toContain(percent);
     expect(error.message).not.toContain(escaped);
+  });
+});
+
+describe('results read the wrong way', () => {
+  it('refuses a second read of an AudioResponse with a typed error', async () => {
+    const { client } = await serve((_req, res) =>
+      res.writeHead(200, { 'content-type': 'audio/mpeg' }).end('abc'),
+    );
+    const audio = await client().tts.convert({ text: 'hi' });
+    expect(new TextDecoder().decode(await audio.arrayBuffer())).toBe('abc');
+    await expect(audio.arrayBuffer()).rejects.toBeInstanceOf(FishAudioError);
+  });
+
+  it('gives InvalidResponseError, not a TypeError, for designed voices without candidates', async () => {
+    const { client } = await serve((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"candidates":null}'),
+    );
+    const call = client({ logger: { warn: () => {} } }).voices.design({ instruction: 'calm' });
+    await expect(call).rejects.toBeInstanceOf(InvalidResponseError);
   });
 });
