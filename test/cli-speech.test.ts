@@ -13,6 +13,7 @@ import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { EXIT_CODES, main, type CliIO } from '../src/cli/index.js';
 import { PROJECT_DIR } from './helpers/cli-run.js';
+import { listenLoopback, type LoopbackHandler, type Received } from './helpers/loopback.js';
 
 const KEY = 'sk-cli-speech-8d2e4f6a1b3c5d70';
 /** Every byte value, so that any text decoding on the way would show. */
@@ -20,38 +21,13 @@ const AUDIO_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const AUDIO = { 'content-type': 'audio/mpeg' };
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
+type Seen = Received;
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, seen: Seen) => void;
-
-/** A server whose handler runs once the whole request body has arrived. */
-async function serve(ctx: TestContext, handler: Handler) {
-  const requests: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const seen = {
-        method: req.method!,
-        url: req.url!,
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      };
-      requests.push(seen);
-      handler(req, res, seen);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  ctx.onTestFinished(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, requests };
+/** A loopback server for one test, closed when the test finishes. */
+async function serve(ctx: TestContext, handler: LoopbackHandler) {
+  const api = await listenLoopback(handler);
+  ctx.onTestFinished(api.close);
+  return api;
 }
 
 /** A URL where nothing listens: a port that was free a moment ago. */

@@ -12,41 +12,18 @@ import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { EXIT_CODES } from '../src/cli/index.js';
 import { PROJECT_DIR } from './helpers/cli-run.js';
+import { listenLoopback, type LoopbackHandler, type Received } from './helpers/loopback.js';
 
 const KEY = 'sk-cli-voices-3f9a1c7e5b2d4a60';
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
+type Seen = Received;
 
-type Handler = (res: http.ServerResponse, seen: Seen) => void;
-
-async function serve(ctx: TestContext, handler: Handler) {
-  const requests: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const seen = {
-        method: req.method!,
-        url: req.url!,
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      };
-      requests.push(seen);
-      handler(res, seen);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  ctx.onTestFinished(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, requests };
+/** A loopback server for one test, closed when the test finishes. */
+async function serve(ctx: TestContext, handler: (res: http.ServerResponse, seen: Seen) => void) {
+  const api = await listenLoopback((_req, res, seen) => handler(res, seen));
+  ctx.onTestFinished(api.close);
+  return api;
 }
 
 interface Run {

@@ -3,8 +3,6 @@
  * caller while the server is still sending), timestamps arrive as checked server-sent events,
  * and transcription uploads its audio as multipart, byte for byte.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decode } from '@msgpack/msgpack';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -18,46 +16,18 @@ import {
   collectTimestamps,
   type ClientOptions,
 } from '../src/index.js';
+import { listenLoopback, type Loopback, type LoopbackHandler } from './helpers/loopback.js';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, seen: Seen) => void;
-
-const servers: http.Server[] = [];
+const servers: Loopback[] = [];
 afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  for (const server of servers.splice(0)) await server.close();
 });
 
 /** A server whose handler runs after the whole request body has arrived. */
-async function serve(handler: Handler) {
-  const seen: Seen[] = [];
-  const closed: string[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const one = {
-        method: req.method!,
-        url: req.url!,
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      };
-      seen.push(one);
-      res.on('close', () => closed.push(req.url!));
-      handler(req, res, one);
-    });
-  });
+async function serve(handler: LoopbackHandler) {
+  const server = await listenLoopback(handler);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, requests: seen, closed } = server;
   const client = (options: ClientOptions = {}) =>
     new FishAudio({ apiKey: 'sk-speech', baseUrl: url, timeout: 2000, ...options });
   return { url, seen, closed, client };

@@ -1,0 +1,62 @@
+/**
+ * The small server most suites need: listens on 127.0.0.1, reads each request's whole body,
+ * records it, then hands it to the test's handler. (`http-server.ts` is the programmable one
+ * for faults: raw bytes, stalls, resets.)
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request as the server received it. */
+export interface Received {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** Answers a request once its body has arrived. */
+export type LoopbackHandler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  received: Received,
+) => void;
+
+/** A running loopback server; `close()` also ends open connections. */
+export interface Loopback {
+  url: string;
+  requests: Received[];
+  /** URLs of requests whose response has closed (finished or abandoned). */
+  closed: string[];
+  close(): Promise<void>;
+}
+
+/** Starts a loopback server answering with `handler`. */
+export async function listenLoopback(handler: LoopbackHandler): Promise<Loopback> {
+  const requests: Received[] = [];
+  const closed: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const received = {
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
+      requests.push(received);
+      res.on('close', () => closed.push(req.url!));
+      handler(req, res, received);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    closed,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
