@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
-// The library: two module formats, each with its own declarations, so that `import` and
-// `require` both work and TypeScript resolves types under node16 and bundler resolution.
+// The library: two module formats, so that `import` and `require` both work. Declarations are
+// written once, by the ESM build; scripts/declarations.ts gives each a CommonJS twin, so that
+// TypeScript resolves types under node16 and bundler resolution and every entry shares them.
 const library: Options = {
   entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  dts: true,
+  dts: false,
   target: 'es2022',
   // Nothing Node-specific in the library: it runs in browsers, Deno and Bun too.
   // (The testing helper imports node:http; it is only for Node-side tests.)
@@ -35,7 +36,13 @@ const shareErrors: NonNullable<Options['esbuildPlugins']>[number] = {
 export default defineConfig([
   // ESM is split: each resource's validators become a chunk loaded on first use, so an app's
   // bundler ships only the validators of the resources it calls.
-  { ...library, entry: { ...library.entry, ...realtime }, format: ['esm'], splitting: true },
+  {
+    ...library,
+    entry: { ...library.entry, ...realtime },
+    format: ['esm'],
+    splitting: true,
+    dts: true,
+  },
   { ...library, format: ['cjs'], splitting: false },
   { ...library, entry: realtime, format: ['cjs'], esbuildPlugins: [shareErrors] },
   // The `fish-audio-api` command: Node only, ESM, run through the package's `bin`.

@@ -1,10 +1,68 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Four projects, so a developer runs only what an edit touches (`npx vitest run --project
+ * library` takes seconds): the library and its stand-in; the command, called in-process; the
+ * maintainer's scripts, on one generation per run; and the built, packed package.
+ */
+const CLI = ['test/cli.test.ts', 'test/cli-*.test.ts', 'test/hostile/cli.test.ts'];
+const TOOLING = [
+  'test/generate.test.ts',
+  'test/spec-*.test.ts',
+  'test/oasdiff-conformance.test.ts',
+  'test/workflows.test.ts',
+  'test/contract-live.test.ts',
+  'test/runtimes.test.ts',
+  'test/layout.test.ts',
+];
+const PACKAGE = [
+  'test/package.test.ts',
+  'test/realtime-package.test.ts',
+  'test/readme.test.ts',
+  'test/cli-process.test.ts',
+];
+
+/** What every project shares (not `extends: true`, which would run the root's global setup in each). */
+const shared = {
+  // Time is never asserted, so a generous bound only catches a hang, not a slow machine.
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  // Kills any child process a test left running, when that test ends.
+  setupFiles: ['test/setup/children.ts'],
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Generous: the tooling tests regenerate the whole spec, slow on a loaded 2-core machine.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Once per run, for all projects: fails the run when a test wrote into the checkout.
+    globalSetup: ['test/setup/clean-tree.ts'],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'library',
+          include: ['test/**/*.test.ts'],
+          exclude: [...CLI, ...TOOLING, ...PACKAGE],
+        },
+      },
+      { test: { ...shared, name: 'cli', include: CLI, exclude: PACKAGE } },
+      {
+        test: {
+          ...shared,
+          name: 'tooling',
+          include: TOOLING,
+          // Generates from the checked-in spec once, for every test that reads the output.
+          globalSetup: ['test/setup/generated.ts'],
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'package',
+          include: PACKAGE,
+          // Builds dist/ from the current source and packs it once, for every test here.
+          globalSetup: ['test/setup/build.ts'],
+        },
+      },
+    ],
   },
 });

@@ -3,45 +3,52 @@
  * into a fresh project, where `import`, `require`, the types (node16 and bundler resolution),
  * the testing helper and the `fish-audio-api` bin must all work against a local server.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import ts from 'typescript';
-import { installPackedProject, npm } from '../scripts/lib/consumer.js';
+import { runProcess } from '../scripts/lib/process.js';
 import { ROOT, runNode } from './helpers/project-copy.js';
 import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
 
-const exec = promisify(execFile);
+// Built, packed and installed once per run by test/setup/build.ts.
+const { consumer, tarball, files } = inject('built');
+/** A devDependency's command, run with this Node. */
+const bin = (file: string) => path.join(ROOT, 'node_modules', file);
 
-let consumer: string;
-let tarball: string;
 let server: TestServer;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'index.js'))) await npm(['run', 'build'], ROOT);
-  consumer = await mkdtemp(path.join(tmpdir(), 'fish-audio-consumer-'));
-  ({ tarball } = await installPackedProject(consumer));
   server = await startServer();
   server.reply(200, apiCreditBody({ credit: '7.5000' }));
-}, 120_000);
+});
 
 afterAll(async () => {
   await server?.close();
-  if (consumer) await rm(consumer, { recursive: true, force: true });
 });
 
 const env = () => ({ FISH_API_KEY: 'sk-consumer', BASE_URL: server.url });
 
+describe('the packed package', () => {
+  it('passes publint --strict: its exports, files and fields agree', async () => {
+    const result = await runProcess(process.execPath, [bin('publint/src/cli.js'), '--strict'], {
+      cwd: ROOT,
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+  });
+
+  it('has types that resolve for import and require (attw, node16 profile)', async () => {
+    const attw = bin('@arethetypeswrong/cli/dist/index.js');
+    const result = await runProcess(process.execPath, [attw, tarball, '--profile', 'node16'], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+  });
+});
+
 describe('the installed package', () => {
   it('ships only dist, README, LICENSE and package.json', async () => {
-    const { stdout } = await npm(['pack', '--dry-run', '--json'], ROOT);
-    const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map(
-      (f) => f.path,
-    );
     expect(files.every((f) => /^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f))).toBe(true);
     expect(files).toContain('dist/index.cjs');
     expect(files).toContain('dist/cli.js');
@@ -138,14 +145,16 @@ describe('the installed package', () => {
   });
 
   it('installs the fish-audio-api command', async () => {
-    const bin = path.join(consumer, 'node_modules', '.bin', 'fish-audio-api');
+    const command = path.join(consumer, 'node_modules', '.bin', 'fish-audio-api');
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
-    const { stdout } = await exec(bin, ['--version'], { cwd: consumer });
-    expect(stdout.trim()).toBe(pkg.version);
-    const credit = await exec(bin, ['credit', '--json', '--base-url', server.url], {
+    const version = await runProcess(command, ['--version'], { cwd: consumer, timeout: 30_000 });
+    expect(version.stdout.trim()).toBe(pkg.version);
+    const credit = await runProcess(command, ['credit', '--json', '--base-url', server.url], {
       cwd: consumer,
       env: { ...process.env, FISH_API_KEY: 'sk-consumer' },
+      timeout: 30_000,
     });
+    expect(credit.code, credit.stderr).toBe(0);
     expect(JSON.parse(credit.stdout)).toEqual(apiCreditBody({ credit: '7.5000' }));
   });
 
@@ -204,37 +213,38 @@ describe('the installed package', () => {
     expect(installed.version).toBe(pkg.version);
   });
 
+  /** A user's file: every entry's types, and a client from the main entry handed to the others. */
+  const USE = [
+    "import { FishAudio, type ApiCredit, RateLimitError } from 'fish-audio-api';",
+    "import { startStandIn } from 'fish-audio-api/testing';",
+    "import { liveSpeech, type LiveSession } from 'fish-audio-api/realtime';",
+    "const client = new FishAudio({ apiKey: 'k' });",
+    'export const credit: Promise<ApiCredit> = client.wallet.getApiCredit({ user_id: "self" });',
+    'export const amount = (c: ApiCredit): string => c.credit;',
+    'export const retry = (e: RateLimitError): number | undefined => e.retryAfter;',
+    'export const helper = startStandIn;',
+    "export const audio: AsyncIterable<Uint8Array> = liveSpeech(client, ['Hi'], { format: 'mp3' });",
+    'export const finished = (s: LiveSession): Promise<void> => s.done;',
+    '// @ts-expect-error the parameter is user_id, as the spec names it',
+    "export const typo = client.wallet.getApiCredit({ userId: 'self' });",
+    '',
+  ].join('\n');
+
   it.each([
-    ['node16', { module: 'node16', moduleResolution: 'node16' }],
-    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
-  ])('resolves its types under moduleResolution %s', async (name, options) => {
+    // node16 reads the file as ESM (.mts, the "import" types) and as CommonJS (.cts, "require").
+    ['node16', { module: 'node16', moduleResolution: 'node16' }, ['use.mts', 'use.cts']],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, ['use.mts']],
+  ])('resolves its types under moduleResolution %s', async (name, options, files) => {
     const dir = path.join(consumer, `types-${name}`);
     await mkdir(dir, { recursive: true });
     await writeFile(
       path.join(dir, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: { ...options, strict: true, noEmit: true, target: 'es2022', types: [] },
-        include: ['*.mts'],
+        files,
       }),
     );
-    await writeFile(
-      path.join(dir, 'use.mts'),
-      [
-        "import { FishAudio, type ApiCredit, RateLimitError } from 'fish-audio-api';",
-        "import { startStandIn } from 'fish-audio-api/testing';",
-        "import { liveSpeech, type LiveSession } from 'fish-audio-api/realtime';",
-        "const client = new FishAudio({ apiKey: 'k' });",
-        'export const credit: Promise<ApiCredit> = client.wallet.getApiCredit({ user_id: "self" });',
-        'export const amount = (c: ApiCredit): string => c.credit;',
-        'export const retry = (e: RateLimitError): number | undefined => e.retryAfter;',
-        'export const helper = startStandIn;',
-        "export const audio: AsyncIterable<Uint8Array> = liveSpeech(client, ['Hi'], { format: 'mp3' });",
-        'export const finished = (s: LiveSession): Promise<void> => s.done;',
-        '// @ts-expect-error the parameter is user_id, as the spec names it',
-        "export const typo = client.wallet.getApiCredit({ userId: 'self' });",
-        '',
-      ].join('\n'),
-    );
+    for (const file of files) await writeFile(path.join(dir, file), USE);
     const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const result = await runNode(dir, [tsc, '-p', '.']);
     expect(result.stdout + result.stderr).toBe('');

@@ -2,15 +2,12 @@
  * The README never lies: its examples are extracted and run as written, against the built
  * package (imported by its own name, as a user would) and a local server.
  */
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { execFile } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { ROOT, runNode } from './helpers/project-copy.js';
 
 /** The first ```ts block after `heading` in the README. */
@@ -22,20 +19,17 @@ async function exampleAfter(heading: string): Promise<string> {
   return match[1];
 }
 
-beforeAll(async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'testing', 'index.js'))) {
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
-  }
-}, 120_000);
+// Where an example file resolves `fish-audio-api` to this checkout's fresh build (test/setup/build.ts).
+const { examples } = inject('built');
 
 describe('README', () => {
   it('has a testing-helper example that runs as written', async () => {
     const example = await exampleAfter('## Testing your code');
     // The example is plain JavaScript apart from its fence; it prints the requests it made.
-    const file = path.join(ROOT, `readme-example-${process.pid}.mjs`);
+    const file = path.join(examples, 'readme-testing.mjs');
     await writeFile(file, example);
     try {
-      const result = await runNode(ROOT, [file]);
+      const result = await runNode(examples, [file]);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(result.stdout).toContain("'GET /wallet/self/api-credit'");
@@ -74,7 +68,7 @@ describe('README', () => {
       `new FishAudio({ apiKey: 'k', baseUrl: '${url}' })`,
     );
     expect(runnable).not.toBe(example);
-    const file = path.join(ROOT, `readme-example-${process.pid}-speech.mjs`);
+    const file = path.join(examples, 'readme-speech.mjs');
     const cwd = await mkdtemp(path.join(tmpdir(), 'readme-speech-'));
     await writeFile(file, runnable);
     try {
@@ -133,7 +127,7 @@ describe('README', () => {
       'new FishAudio()',
       `new FishAudio({ apiKey: 'k', baseUrl: '${url}' })`,
     );
-    const file = path.join(ROOT, `readme-example-${process.pid}-voices.mjs`);
+    const file = path.join(examples, 'readme-voices.mjs');
     const cwd = await mkdtemp(path.join(tmpdir(), 'readme-voices-'));
     await writeFile(path.join(cwd, 'sample-1.wav'), 'one');
     await writeFile(path.join(cwd, 'sample-2.wav'), 'two');

@@ -3,23 +3,18 @@
  * loads with `import` and `require` and shares the main entry's error classes, and the
  * README's realtime example runs as written against the live stand-in.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startLiveStandIn, type LiveStandIn } from '../src/testing/live.js';
 import { ROOT, runNode } from './helpers/project-copy.js';
 
 const DIST = path.join(ROOT, 'dist');
 
-beforeAll(async () => {
-  if (!existsSync(path.join(DIST, 'realtime.cjs'))) {
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
-  }
-}, 120_000);
+// Where an example file resolves `fish-audio-api` to this checkout's fresh build and `ws` to
+// its devDependency (test/setup/build.ts).
+const { examples } = inject('built');
 
 const standIns: LiveStandIn[] = [];
 afterEach(async () => {
@@ -97,11 +92,10 @@ describe('the built realtime entry', () => {
   ])("loads with %s and throws the main entry's error classes", async (_how, ext, lines) => {
     const live = await startLiveStandIn();
     standIns.push(live);
-    // In ROOT, so that `fish-audio-api` resolves to this package and `ws` to its devDependency.
-    const file = path.join(ROOT, `realtime-${process.pid}-${ext}.${ext}`);
+    const file = path.join(examples, `realtime-${ext}.${ext}`);
     await writeFile(file, lines.join('\n'));
     try {
-      const result = await runNode(ROOT, [file], { BASE_URL: live.url });
+      const result = await runNode(examples, [file], { BASE_URL: live.url });
       expect(result.stderr).toBe('');
       expect(result.stdout.trim()).toBe('true 401');
     } finally {
@@ -124,7 +118,7 @@ describe('README', () => {
       `new FishAudio({ apiKey: '${live.apiKey}', baseUrl: '${live.url}' })`,
     );
     expect(runnable).not.toBe(example);
-    const file = path.join(ROOT, `readme-example-${process.pid}-realtime.mjs`);
+    const file = path.join(examples, 'readme-realtime.mjs');
     const cwd = await mkdtemp(path.join(tmpdir(), 'readme-realtime-'));
     await writeFile(file, runnable);
     try {

@@ -16,13 +16,26 @@ export function npm(args: string[], cwd: string) {
     cwd,
     env: { ...process.env, npm_config_update_notifier: 'false' },
     maxBuffer: 16 * 1024 * 1024,
+    // Nothing here may hang a test run: a build takes seconds, an offline install less.
+    timeout: 300_000,
+    killSignal: 'SIGKILL',
   });
 }
 
-/** Packs the project (its `dist/` must be built) into `destination`; returns the tarball's path. */
-export async function packProject(destination: string): Promise<string> {
+/** What `npm pack` made: the tarball's path and the files it holds. */
+export interface Packed {
+  tarball: string;
+  files: string[];
+}
+
+/** Packs the project (its `dist/` must be built) into `destination`. */
+export async function packProject(destination: string): Promise<Packed> {
   const { stdout } = await npm(['pack', '--json', '--pack-destination', destination], ROOT);
-  return path.join(destination, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+  const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+  return {
+    tarball: path.join(destination, packed!.filename),
+    files: packed!.files.map((file) => file.path),
+  };
 }
 
 /**
@@ -30,15 +43,16 @@ export async function packProject(destination: string): Promise<string> {
  * npm cache: `npm ci` on a fresh machine stores no registry metadata, so the runtime
  * dependencies are packed from node_modules and installed beside the tarball.
  */
-export async function installPackedProject(dir: string): Promise<{ tarball: string }> {
-  const tarball = await packProject(dir);
+export async function installPackedProject(dir: string): Promise<Packed> {
+  const packed = await packProject(dir);
   await writeFile(
     path.join(dir, 'package.json'),
     JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
   );
   const dependencies = await packRuntimeDependencies(dir);
-  await npm(['install', '--offline', '--no-audit', '--no-fund', tarball, ...dependencies], dir);
-  return { tarball };
+  const install = ['install', '--offline', '--no-audit', '--no-fund', packed.tarball];
+  await npm([...install, ...dependencies], dir);
+  return packed;
 }
 
 /** Packs every runtime dependency of the package, transitively, from ROOT's node_modules. */
