@@ -1,27 +1,25 @@
 /**
- * `fish-audio-api tts` and `asr`, run as real processes against this file's own `node:http`
+ * `fish-audio-api tts` and `asr`, called in-process (`main`) against this file's own `node:http`
  * servers on 127.0.0.1: audio reaches the file or stdout while the server is still sending, a
  * failed synthesis leaves no file behind, uploads are byte-exact multipart, and failures end
- * with the same lines and exit codes as the other commands.
+ * with the same lines and exit codes as the other commands. A real pipe (stdin, a reader that
+ * closes early) is in cli-process.test.ts.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import http from 'node:http';
+import { watch } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { EXIT_CODES, main, type CliIO } from '../src/cli/index.js';
-import { PROJECT_DIR } from './helpers/cli-run.js';
-import { listenLoopback, type LoopbackHandler, type Received } from './helpers/loopback.js';
+import { EXIT_CODES } from '../src/cli/index.js';
+import { runCli, startCli, type CliRun, type CliRunOptions } from './helpers/cli.js';
+import { listenLoopback, type LoopbackHandler } from './helpers/loopback.js';
 
 const KEY = 'sk-cli-speech-8d2e4f6a1b3c5d70';
 /** Every byte value, so that any text decoding on the way would show. */
 const AUDIO_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const AUDIO = { 'content-type': 'audio/mpeg' };
 const JSON_TYPE = { 'content-type': 'application/json' };
-
-type Seen = Received;
 
 /** A loopback server for one test, closed when the test finishes. */
 async function serve(ctx: TestContext, handler: LoopbackHandler) {
@@ -45,61 +43,48 @@ async function tempDir(ctx: TestContext): Promise<string> {
   return dir;
 }
 
-interface Run {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
+/** The command's options with the test key; `env` adds to it or leaves it out. */
+function withKey(env: Record<string, string | undefined> = {}, stdin?: string): CliRunOptions {
+  return { env: { FISH_API_KEY: KEY, ...env }, stdin };
 }
 
-/** Starts the command with the test key and an environment holding only what it needs. */
-function start(args: string[], env: Record<string, string | undefined> = {}) {
-  const base = Object.fromEntries(
-    ['PATH', 'HOME', 'TMPDIR'].map((name) => [name, process.env[name]]),
-  );
-  const merged = Object.entries({ ...base, FISH_API_KEY: KEY, ...env }).filter(
-    (entry): entry is [string, string] => entry[1] !== undefined,
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-    cwd: PROJECT_DIR,
-    env: Object.fromEntries(merged),
-    timeout: 30_000,
-  });
-  const stdout: Buffer[] = [];
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const run = { code, stdout: Buffer.concat(stdout), stderr };
-      // What must hold for every run: no key, no stack trace.
-      if ((run.stdout.toString('latin1') + stderr).includes(KEY)) {
-        reject(new Error(`The key was printed: ${stderr}`));
-      } else if (/^\s+at /m.test(stderr)) reject(new Error(`A stack trace: ${stderr}`));
-      else resolve(run);
-    });
-  });
-  return { child, done };
-}
-
-/** Runs the command to its end, with `stdin` piped in (or nothing). */
-function fish(args: string[], env?: Record<string, string | undefined>, stdin = '') {
-  const { child, done } = start(args, env);
-  child.stdin.end(stdin);
-  return done;
+/** Runs the command to its end with the test key, and `stdin` (or nothing) to read. */
+function fish(args: string[], env?: Record<string, string | undefined>, stdin?: string) {
+  return runCli(args, withKey(env, stdin));
 }
 
 /** A failure: nothing on stdout and exactly one `error:` line on stderr. */
-function expectFailure(run: Run, code: number, ...says: RegExp[]) {
+function expectFailure(run: CliRun, code: number, ...says: RegExp[]) {
   expect(run.code, run.stderr).toBe(code);
-  expect(run.stdout.length).toBe(0);
+  expect(run.bytes.length).toBe(0);
   expect(run.stderr).toMatch(/^error: [^\n]+\n$/);
   for (const pattern of says) expect(run.stderr).toMatch(pattern);
 }
 
-/** Resolves once `child` has written at least one byte to stdout. */
-function firstStdout(child: ChildProcessWithoutNullStreams): Promise<void> {
-  return new Promise((resolve) => child.stdout.once('data', () => resolve()));
+/**
+ * Resolves once some file in `dir` holds bytes: checked at once and again on each change the
+ * file system reports in `dir`.
+ */
+function someFileHoldsBytes(ctx: TestContext, dir: string): Promise<void> {
+  const watcher = watch(dir);
+  ctx.onTestFinished(() => watcher.close());
+  return new Promise((resolve) => {
+    const check = async () => {
+      const names = await readdir(dir).catch(() => []);
+      const sizes = await Promise.all(
+        names.map((name) =>
+          stat(path.join(dir, name)).then(
+            (info) => info.size,
+            () => 0,
+          ),
+        ),
+      );
+      if (sizes.some((size) => size > 0)) resolve();
+    };
+    watcher.on('change', () => void check());
+    watcher.on('error', () => {});
+    void check();
+  });
 }
 
 describe.concurrent('fish-audio-api tts', () => {
@@ -108,7 +93,7 @@ describe.concurrent('fish-audio-api tts', () => {
     const out = path.join(await tempDir(ctx), 'hello.mp3');
     const args = ['tts', 'Hello!', '--voice', 'v_1', '--model', 's2.1-pro-free', '-o', out];
     const run = await fish([...args, '--format', 'opus', '--base-url', api.url]);
-    expect(run).toEqual({ code: 0, stdout: Buffer.alloc(0), stderr: '' });
+    expect(run).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(api.requests).toHaveLength(1);
     const [seen] = api.requests;
     expect([seen!.method, seen!.url, seen!.headers.model]).toEqual([
@@ -182,26 +167,16 @@ describe.concurrent('fish-audio-api tts', () => {
 
   it('writes the first bytes to disk while the server is still sending', async (ctx) => {
     const dir = await tempDir(ctx);
-    let grew = false;
+    // The rest comes only once a file in the directory holds the first bytes: a command that
+    // held the audio back would wait for ever, and the test would time out.
     const api = await serve(ctx, (_req, res) => {
+      const grown = someFileHoldsBytes(ctx, dir);
       res.writeHead(200, AUDIO).write('first');
-      // The rest comes only once some file in the directory holds bytes (or after 5 s).
-      const started = Date.now();
-      const poll = setInterval(async () => {
-        const sizes = await Promise.all(
-          (await readdir(dir)).map(async (name) => (await stat(path.join(dir, name))).size),
-        );
-        grew = sizes.some((size) => size > 0);
-        if (grew || Date.now() - started > 5000) {
-          clearInterval(poll);
-          res.end('-second');
-        }
-      }, 20);
+      void grown.then(() => res.end('-second'));
     });
     const out = path.join(dir, 'out.mp3');
-    const run = await fish(['tts', 'hi', '-o', out, '--timeout', '10000', '--base-url', api.url]);
-    expect(run.code).toBe(0);
-    expect(grew).toBe(true);
+    const run = await fish(['tts', 'hi', '-o', out, '--base-url', api.url]);
+    expect(run.code, run.stderr).toBe(0);
     expect((await readFile(out)).toString()).toBe('first-second');
     expect(await readdir(dir)).toEqual(['out.mp3']);
   });
@@ -213,30 +188,14 @@ describe.concurrent('fish-audio-api tts', () => {
       res.writeHead(200, AUDIO).write(AUDIO_BYTES.subarray(0, 100));
       void released.then(() => res.end(AUDIO_BYTES.subarray(100)));
     });
-    const { child, done } = start(['tts', 'hi', '-o', '-', '--base-url', api.url]);
-    child.stdin.end();
+    const running = startCli(['tts', 'hi', '-o', '-', '--base-url', api.url], withKey());
     // Without streaming the server would wait for ever, and the command would time out.
-    await firstStdout(child);
+    await running.until(({ bytes }) => bytes.length > 0);
     release();
-    const run = await done;
+    const run = await running.done;
     expect(run.code).toBe(0);
-    expect(run.stdout).toEqual(AUDIO_BYTES);
+    expect(run.bytes).toEqual(AUDIO_BYTES);
     expect(run.stderr).toBe('');
-  });
-
-  it('exits 0 and stops the download when the reader of -o - closes the pipe early', async (ctx) => {
-    const api = await serve(ctx, (_req, res) => {
-      res.writeHead(200, AUDIO);
-      // Never ends: a command that kept downloading would never exit.
-      const timer = setInterval(() => res.write(Buffer.alloc(16_384)), 5);
-      res.on('close', () => clearInterval(timer));
-    });
-    const { child, done } = start(['tts', 'hi', '-o', '-', '--base-url', api.url]);
-    child.stdin.end();
-    await firstStdout(child);
-    // As `| head -c 100` does once it has what it wants.
-    child.stdout.destroy();
-    expect(await done).toMatchObject({ code: 0, stderr: '' });
   });
 
   it('keeps an existing file and leaves no partial one when the audio breaks off', async (ctx) => {
@@ -373,7 +332,7 @@ describe.concurrent('fish-audio-api asr', () => {
     const file = path.join(await tempDir(ctx), 'clip.wav');
     await writeFile(file, AUDIO_BYTES);
     const run = await fish(['asr', file, '--language', 'en', '--base-url', api.url]);
-    expect(run).toEqual({ code: 0, stdout: Buffer.from('hello there\n'), stderr: '' });
+    expect(run).toMatchObject({ code: 0, stdout: 'hello there\n', stderr: '' });
     expect([api.requests[0]!.method, api.requests[0]!.url]).toEqual(['POST', '/v1/asr']);
     const audio = api.forms[0]!.get('audio') as File;
     expect(audio.name).toBe('clip.wav');
@@ -388,7 +347,7 @@ describe.concurrent('fish-audio-api asr', () => {
     await writeFile(file, 'x');
     const run = await fish(['asr', file, '--json', '--base-url', api.url]);
     expect(run.code).toBe(0);
-    expect(run.stdout.toString()).toBe(`${JSON.stringify(body, null, 2)}\n`);
+    expect(run.stdout).toBe(`${JSON.stringify(body, null, 2)}\n`);
     expect(api.forms[0]!.get('language')).toBeNull();
   });
 
@@ -397,7 +356,7 @@ describe.concurrent('fish-audio-api asr', () => {
     const file = path.join(await tempDir(ctx), 'a.mp3');
     await writeFile(file, 'x');
     const run = await fish(['asr', file, '--base-url', api.url]);
-    expect(run.stdout.toString()).toBe('one\ntwo[2J\n');
+    expect(run.stdout).toBe('one\ntwo[2J\n');
   });
 
   it('exits 8 when the body has no text string', async (ctx) => {
@@ -413,25 +372,31 @@ describe.concurrent('tts and asr usage errors: exit 2, nothing sent', () => {
   const cases: Array<[args: (dir: string) => string[], says: RegExp]> = [
     [() => ['tts', 'hi'], /'tts' needs -o\/--output FILE\. Run 'fish-audio-api tts --help'/],
     [
-      () => ['tts', '-o', 'a.mp3'],
+      (dir) => ['tts', '-o', path.join(dir, 'a.mp3')],
       /'tts' needs TEXT: The text to speak; '-' reads it from stdin\./,
     ],
-    [() => ['tts', 'a', 'b', '-o', 'x.mp3'], /Unexpected argument "b" after 'tts'/],
-    [() => ['tts', '  ', '-o', 'x.mp3'], /There is no text to speak\./],
+    [
+      (dir) => ['tts', 'a', 'b', '-o', path.join(dir, 'x.mp3')],
+      /Unexpected argument "b" after 'tts'/,
+    ],
+    [(dir) => ['tts', '  ', '-o', path.join(dir, 'x.mp3')], /There is no text to speak\./],
     [(dir) => ['tts', 'hi', '-o', dir], /is a directory; give a file name such as/],
     [
       (dir) => ['tts', 'hi', '-o', path.join(dir, 'no', 'a.mp3')],
       /Cannot write -o .*: no directory/,
     ],
     [
-      () => ['tts', 'hi', '-o', 'a.mp3', '--format', 'mp4'],
+      (dir) => ['tts', 'hi', '-o', path.join(dir, 'a.mp3'), '--format', 'mp4'],
       /--format "mp4" is not one of mp3, wav, pcm, opus\. Did you mean mp3\?/,
     ],
     [
-      () => ['tts', 'hi', '-o', 'a.mp3', '--voise', 'v'],
+      (dir) => ['tts', 'hi', '-o', path.join(dir, 'a.mp3'), '--voise', 'v'],
       /Unknown flag --voise\. Did you mean --voice\?/,
     ],
-    [() => ['tts', 'hi', '-o', 'a.mp3', '--language', 'en'], /--language does not apply to 'tts'/],
+    [
+      (dir) => ['tts', 'hi', '-o', path.join(dir, 'a.mp3'), '--language', 'en'],
+      /--language does not apply to 'tts'/,
+    ],
     [() => ['tts', 'hi', '--output'], /--output needs a value\./],
     [() => ['asr'], /'asr' needs FILE: The audio file to transcribe/],
     [
@@ -439,8 +404,11 @@ describe.concurrent('tts and asr usage errors: exit 2, nothing sent', () => {
       /Cannot read ".*missing\.wav": no such file\./,
     ],
     [(dir) => ['asr', dir], /Cannot read ".*": not a file\./],
-    [() => ['asr', 'a.wav', '--voice', 'v'], /--voice does not apply to 'asr'/],
-    [() => ['asr', 'a.wav', '--lang', 'en'], /Unknown flag --lang\. Did you mean --language\?/],
+    [(dir) => ['asr', path.join(dir, 'a.wav'), '--voice', 'v'], /--voice does not apply to 'asr'/],
+    [
+      (dir) => ['asr', path.join(dir, 'a.wav'), '--lang', 'en'],
+      /Unknown flag --lang\. Did you mean --language\?/,
+    ],
   ];
   for (const [args, says] of cases) {
     it(`refuses '${args('DIR').join(' ')}'`, async (ctx) => {
@@ -459,15 +427,13 @@ describe.concurrent('tts and asr usage errors: exit 2, nothing sent', () => {
 
   it('refuses -o - when stdout is a terminal, before reading the key', async (ctx) => {
     const api = await serve(ctx, (_req, res) => res.writeHead(200, AUDIO).end('x'));
-    const written = { stdout: '', stderr: '' };
-    const io: CliIO = {
-      stdout: { isTTY: true, write: (text) => (written.stdout += String(text)) },
-      stderr: { write: (text) => (written.stderr += String(text)) },
-    };
-    const code = await main(['tts', 'hi', '-o', '-', '--base-url', api.url], {}, io);
-    expect(code).toBe(EXIT_CODES.USAGE);
-    expect(written.stdout).toBe('');
-    expect(written.stderr).toMatch(/^error: Refusing to write audio to a terminal: pipe -o - into/);
+    const args = ['tts', 'hi', '-o', '-', '--base-url', api.url];
+    const run = await runCli(args, { tty: { stdout: true } });
+    expectFailure(
+      run,
+      EXIT_CODES.USAGE,
+      /^error: Refusing to write audio to a terminal: pipe -o - into/,
+    );
     expect(api.requests).toHaveLength(0);
   });
 
@@ -503,14 +469,14 @@ describe.concurrent('tts and asr help', () => {
     it(`prints usage, arguments, flags and examples for '${command} --help'`, async () => {
       const run = await fish([command, '--help'], { FISH_API_KEY: undefined });
       expect(run.code).toBe(0);
-      const text = run.stdout.toString();
+      const text = run.stdout;
       for (const pattern of has) expect(text).toMatch(pattern);
       expect(text).not.toContain(command === 'tts' ? '--language' : '--voice');
     });
   }
 
   it('lists tts and asr among the commands of the overview', async () => {
-    const text = (await fish(['--help'])).stdout.toString();
+    const text = (await fish(['--help'])).stdout;
     expect(text).toMatch(/^ +tts +Text to speech: streams the audio/m);
     expect(text).toMatch(/^ +asr +Speech to text: uploads an audio file/m);
   });

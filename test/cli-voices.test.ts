@@ -1,68 +1,36 @@
 /**
- * `fish-audio-api voices ...`, run as real processes against this file's own `node:http` servers
- * on 127.0.0.1: the listing streams page by page, uploads are exact multipart, and failures end
- * with the same one-line errors and exit codes as the other commands.
+ * `fish-audio-api voices ...`, called in-process (`main`) against this file's own `node:http`
+ * servers on 127.0.0.1: the listing streams page by page, uploads are exact multipart, and
+ * failures end with the same one-line errors and exit codes as the other commands.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type net from 'node:net';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { EXIT_CODES } from '../src/cli/index.js';
-import { PROJECT_DIR } from './helpers/cli-run.js';
-import { listenLoopback, type LoopbackHandler, type Received } from './helpers/loopback.js';
+import { runCli, startCli, type CliRun } from './helpers/cli.js';
+import { listenLoopback, type Received } from './helpers/loopback.js';
 
 const KEY = 'sk-cli-voices-3f9a1c7e5b2d4a60';
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-type Seen = Received;
-
 /** A loopback server for one test, closed when the test finishes. */
-async function serve(ctx: TestContext, handler: (res: http.ServerResponse, seen: Seen) => void) {
+async function serve(
+  ctx: TestContext,
+  handler: (res: http.ServerResponse, seen: Received) => void,
+) {
   const api = await listenLoopback((_req, res, seen) => handler(res, seen));
   ctx.onTestFinished(api.close);
   return api;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const withKey = { env: { FISH_API_KEY: KEY } };
 
-function start(args: string[]) {
-  const base = Object.fromEntries(
-    ['PATH', 'HOME', 'TMPDIR'].map((name) => [name, process.env[name]]),
-  );
-  const env = Object.entries({ ...base, FISH_API_KEY: KEY }).filter(
-    (entry): entry is [string, string] => entry[1] !== undefined,
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-    cwd: PROJECT_DIR,
-    env: Object.fromEntries(env),
-    timeout: 30_000,
-  });
-  child.stdin.end();
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if ((stdout + stderr).includes(KEY)) reject(new Error(`The key was printed: ${stderr}`));
-      else if (/^\s+at /m.test(stderr)) reject(new Error(`A stack trace: ${stderr}`));
-      else resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, done, stdout: () => stdout };
-}
+/** Runs the command to its end with the test key. */
+const fish = (args: string[]) => runCli(args, withKey);
 
-const fish = (args: string[]) => start(args).done;
-
-function expectFailure(run: Run, code: number, ...says: RegExp[]) {
+function expectFailure(run: CliRun, code: number, ...says: RegExp[]) {
   expect(run.code, run.stderr).toBe(code);
   expect(run.stdout).toBe('');
   expect(run.stderr).toMatch(/^error: [^\n]+\n$/);
@@ -93,20 +61,24 @@ describe.concurrent('fish-audio-api voices', () => {
     // 25 voices, 10 a page: pages 1 and 2 at once, page 3 only once their lines are out.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const page3Asked = new Promise<void>((resolve) => (asked = resolve));
     const api = await serve(ctx, (res, seen) => {
       const page = Number(new URL(seen.url, 'http://x').searchParams.get('page_number') ?? '1');
       const items = Array.from({ length: page === 3 ? 5 : page > 3 ? 0 : 10 }, (_, i) =>
         voice((page - 1) * 10 + i + 1),
       );
       const answer = () => res.writeHead(200, JSON_TYPE).end(JSON.stringify({ total: 25, items }));
-      if (page === 3) void released.then(answer);
-      else answer();
+      if (page === 3) {
+        asked();
+        void released.then(answer);
+      } else answer();
     });
-    const run = start(['voices', 'list', '--self', '--base-url', api.url]);
-    await ctx.expect.poll(() => run.stdout().split('\n').length - 1, { timeout: 20_000 }).toBe(20);
-    // The request for page 3 leaves after page 2's lines are out; it may still be on its way.
-    await ctx.expect.poll(() => api.requests.length, { timeout: 20_000 }).toBe(3);
-    expect(run.stdout()).not.toContain('v21');
+    const run = startCli(['voices', 'list', '--self', '--base-url', api.url], withKey);
+    await run.until(({ stdout }) => stdout.split('\n').length - 1 === 20);
+    // The request for page 3 leaves after page 2's lines are out: wait until the server has it.
+    await page3Asked;
+    expect(run.output().stdout).not.toContain('v21');
     release();
     const done = await run.done;
     expect(done.code, done.stderr).toBe(0);
@@ -172,7 +144,7 @@ describe.concurrent('fish-audio-api voices', () => {
     );
     const args = ['voices', 'create', '--title', 'Me', a, b, '--text', 'first', '--text', 'second'];
     const run = await fish([...args, '--base-url', api.url]);
-    expect(run).toEqual({ code: 0, stdout: 'new-voice\n', stderr: '' });
+    expect(run).toMatchObject({ code: 0, stdout: 'new-voice\n', stderr: '' });
     const [seen] = api.requests;
     expect([seen!.method, seen!.url]).toEqual(['POST', '/model']);
     expect(seen!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
@@ -235,7 +207,7 @@ describe.concurrent('fish-audio-api voices', () => {
       else res.writeHead(403, JSON_TYPE).end(JSON.stringify({ message: `not yours ${KEY}` }));
     });
     const run = await fish(['voices', 'delete', 'v1', '--base-url', api.url]);
-    expect(run).toEqual({ code: 0, stdout: 'deleted v1\n', stderr: '' });
+    expect(run).toMatchObject({ code: 0, stdout: 'deleted v1\n', stderr: '' });
     expect(api.requests.map((r) => [r.method, r.url, r.headers.authorization])).toEqual([
       ['DELETE', '/model/v1', `Bearer ${KEY}`],
     ]);
