@@ -2,12 +2,11 @@
  * The README never lies: its examples are extracted and run as written, against the built
  * package (imported by its own name, as a user would) and a local server.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { listenLoopback } from './helpers/loopback.js';
 import { ROOT, runNode } from './helpers/project-copy.js';
 
 /** The first ```ts block after `heading` in the README. */
@@ -47,21 +46,17 @@ describe('README', () => {
       chunk_seq: 0,
       chunk_audio_offset_sec: 0,
     })}\n\n`;
-    const server = http.createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        if (req.url === '/v1/tts') res.writeHead(200, { 'content-type': 'audio/mpeg' }).end('ID3');
-        else if (req.url === '/v1/tts/stream/with-timestamp') {
-          res.writeHead(200, { 'content-type': 'text/event-stream' }).end(words);
-        } else {
-          res
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ text: 'Hello there', duration: 1, segments: [] }));
-        }
-      });
+    const server = await listenLoopback((req, res) => {
+      if (req.url === '/v1/tts') res.writeHead(200, { 'content-type': 'audio/mpeg' }).end('ID3');
+      else if (req.url === '/v1/tts/stream/with-timestamp') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' }).end(words);
+      } else {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ text: 'Hello there', duration: 1, segments: [] }));
+      }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = server.url;
     // The one change: the client points at the local server instead of the real API.
     const runnable = example.replace(
       'new FishAudio()',
@@ -77,7 +72,7 @@ describe('README', () => {
       expect(result.stdout.trim().split('\n')).toEqual(['5 1', 'Hello there']);
       expect(await readFile(path.join(cwd, 'hello.mp3'), 'utf8')).toBe('ID3');
     } finally {
-      server.close();
+      await server.close();
       await rm(file, { force: true });
       await rm(cwd, { recursive: true, force: true });
     }
@@ -109,20 +104,16 @@ describe('README', () => {
         candidates: [{ id: 'c', index: 0, audio_base64: wav, sample_rate: 1, duration_ms: 1 }],
       },
     };
-    const server = http.createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        const key = `${req.method} ${new URL(req.url!, 'http://x').pathname}`;
-        if (key in answers) {
-          const status = req.method === 'POST' && key === 'POST /model' ? 201 : 200;
-          res
-            .writeHead(status, { 'content-type': 'application/json' })
-            .end(JSON.stringify(answers[key]));
-        } else res.writeHead(200).end(); // PATCH and DELETE: an empty 200
-      });
+    const server = await listenLoopback((req, res) => {
+      const key = `${req.method} ${new URL(req.url!, 'http://x').pathname}`;
+      if (key in answers) {
+        const status = req.method === 'POST' && key === 'POST /model' ? 201 : 200;
+        res
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(JSON.stringify(answers[key]));
+      } else res.writeHead(200).end(); // PATCH and DELETE: an empty 200
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = server.url;
     const runnable = example.replace(
       'new FishAudio()',
       `new FishAudio({ apiKey: 'k', baseUrl: '${url}' })`,
@@ -137,7 +128,7 @@ describe('README', () => {
       expect(result.stderr).toBe('');
       expect(result.stdout.trim().split('\n')).toEqual(['1', 'v1 Mine', '4']);
     } finally {
-      server.close();
+      await server.close();
       await rm(file, { force: true });
       await rm(cwd, { recursive: true, force: true });
     }
