@@ -17,6 +17,7 @@ import { escapePointer } from './lib/json.js';
 import { runMain } from './lib/main.js';
 import { deref, loadSpec, type OpenAPIDocument } from './lib/openapi.js';
 import { ROOT } from './lib/root.js';
+import type { Io } from './spec-diff.js';
 
 const SPEC = path.join(ROOT, 'openapi', 'fish-audio.yaml');
 
@@ -99,16 +100,29 @@ function responseSchema(doc: OpenAPIDocument, key: string, status: number): unkn
   return content['application/json']?.schema;
 }
 
-async function main(): Promise<number> {
-  const apiKey = process.env.FISH_API_KEY?.trim();
+/** The variables the check reads. */
+export interface ContractLiveEnv {
+  FISH_API_KEY?: string | undefined;
+  FISH_BASE_URL?: string | undefined;
+}
+
+/**
+ * The command: resolves to the exit code (0 no drift or skipped, 1 drift or an API error).
+ * Reads its settings from `env` and prints to `io`, so tests run it in-process.
+ */
+export async function contractLive(
+  env: ContractLiveEnv = process.env,
+  io: Io = process,
+): Promise<number> {
+  const apiKey = env.FISH_API_KEY?.trim();
   if (!apiKey) {
-    console.log('skipped: set FISH_API_KEY to run the live contract check');
+    io.stdout.write('skipped: set FISH_API_KEY to run the live contract check\n');
     return 0;
   }
   // Whatever is printed goes through this, so a key echoed by a server or an error is hidden.
-  const say = (line: string) => console.log(line.split(apiKey).join('***'));
+  const say = (line: string) => io.stdout.write(line.split(apiKey).join('***') + '\n');
 
-  const baseUrl = process.env.FISH_BASE_URL?.trim() || DEFAULTS.baseUrl;
+  const baseUrl = env.FISH_BASE_URL?.trim() || DEFAULTS.baseUrl;
   let client: FishAudio;
   try {
     // The client's own check would throw at the first mismatch; this script lists them all.
@@ -154,4 +168,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-runMain(import.meta.url, 'contract:live', main);
+runMain(import.meta.url, 'contract:live', () => contractLive());

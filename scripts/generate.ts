@@ -12,11 +12,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import openapiTS, { astToString } from 'openapi-typescript';
-import * as prettier from 'prettier';
-import ts from 'typescript';
+import { runMain } from './lib/main.js';
 import { loadSpec, type OpenAPIDocument } from './lib/openapi.js';
 import { buildOperationManifest } from './manifest.js';
+import type { Io } from './spec-diff.js';
 import { buildValidatorFiles } from './validators.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -29,31 +28,66 @@ export interface GeneratedFile {
   contents: string;
 }
 
-/** Produces every generated file for `specPath`, formatted, in memory. */
-export async function generate(specPath: string, outDir: string): Promise<GeneratedFile[]> {
-  const doc = await loadSpec(specPath);
+/** What {@link generate} may be told besides the spec and the folder. */
+export interface GenerateOptions {
+  /**
+   * Formats each file with prettier, as the files are written and checked (the default). Tests
+   * that only read or compile the output pass `false`: prettier is most of a generation's time.
+   */
+  format?: boolean;
+  /**
+   * The document, already parsed from `specPath` (which then only names it in the headers).
+   * It is copied first: generating changes the document it reads.
+   */
+  document?: OpenAPIDocument;
+}
+
+/** Produces every generated file for `specPath`, formatted unless told otherwise, in memory. */
+export async function generate(
+  specPath: string,
+  outDir: string,
+  options: GenerateOptions = {},
+): Promise<GeneratedFile[]> {
+  const doc = options.document ? structuredClone(options.document) : await loadSpec(specPath);
   const header = doNotEditHeader(specPath, outDir);
   const types = await generateTypes(doc);
   const manifest = buildOperationManifest(doc);
   const validators = buildValidatorFiles(doc);
+  const file = (name: string, source: string) => ({
+    path: path.join(outDir, name),
+    contents: header + source,
+  });
   const files = [
-    { name: 'fish-audio.ts', source: header + types },
-    { name: 'operations.ts', source: header + manifest },
-    { name: 'validators/index.ts', source: header + validators.index },
+    file('fish-audio.ts', types),
+    file('operations.ts', manifest),
+    file('validators/index.ts', validators.index),
     ...Object.entries(validators.resources).flatMap(([resource, { code, types }]) => [
-      { name: `validators/${resource}.js`, source: header + code },
-      { name: `validators/${resource}.d.ts`, source: header + types },
+      file(`validators/${resource}.js`, code),
+      file(`validators/${resource}.d.ts`, types),
     ]),
   ];
+  return options.format === false ? files : formatFiles(files);
+}
+
+/** The files as prettier formats them, with the config found above each file. */
+export function formatFiles(files: GeneratedFile[]): Promise<GeneratedFile[]> {
   return Promise.all(
-    files.map(async ({ name, source }) => {
-      const filePath = path.join(outDir, name);
-      return { path: filePath, contents: await format(source, filePath) };
-    }),
+    files.map(async (file) => ({
+      path: file.path,
+      contents: await format(file.contents, file.path),
+    })),
   );
 }
 
 async function generateTypes(doc: OpenAPIDocument): Promise<string> {
+  // Imported here, not above: loading these takes more than a second, which a command that
+  // refuses its input, or a test that imports this module for a helper, need not pay.
+  const { default: openapiTS, astToString } = await import('openapi-typescript');
+  const { default: ts } = await import('typescript');
+  const binaryType = ts.factory.createUnionTypeNode([
+    ts.factory.createTypeReferenceNode('Blob'),
+    ts.factory.createTypeReferenceNode('Uint8Array'),
+  ]);
   const ast = await openapiTS(doc as unknown as Parameters<typeof openapiTS>[0], {
     // openapi-typescript's default (`true`) marks every property that has a `default` as
     // required. That is right for what a server fills in, but wrong for code that reads
@@ -63,18 +97,13 @@ async function generateTypes(doc: OpenAPIDocument): Promise<string> {
     // Bytes are uploaded as whatever the caller holds: a Blob (browsers, files) or a Uint8Array
     // (Buffer included). openapi-typescript would type `format: binary` as a plain string.
     transform(schema) {
-      if (schema.format === 'binary') return BINARY_TYPE;
+      if (schema.format === 'binary') return binaryType;
       return undefined;
     },
     silent: true,
   });
   return astToString(ast);
 }
-
-const BINARY_TYPE = ts.factory.createUnionTypeNode([
-  ts.factory.createTypeReferenceNode('Blob'),
-  ts.factory.createTypeReferenceNode('Uint8Array'),
-]);
 
 function doNotEditHeader(specPath: string, outDir: string): string {
   const relative = (p: string) => path.relative(ROOT, p).split(path.sep).join('/');
@@ -92,6 +121,7 @@ function doNotEditHeader(specPath: string, outDir: string): string {
 }
 
 async function format(source: string, filePath: string): Promise<string> {
+  const prettier = await import('prettier');
   const config = (await prettier.resolveConfig(filePath)) ?? {};
   return prettier.format(source, { ...config, filepath: filePath });
 }
@@ -110,8 +140,15 @@ export async function staleFiles(files: GeneratedFile[]): Promise<string[]> {
   return diffs;
 }
 
-async function main(): Promise<number> {
+/**
+ * The command: writes the generated files (0), or with `--check` compares them with the files
+ * on disk (0 in sync, 1 stale, with a diff). Prints to `io` so tests can run it in-process.
+ */
+export async function generateCommand(args: string[], io: Io = process): Promise<number> {
+  const say = (text: string) => io.stdout.write(text + '\n');
+  const complain = (text: string) => io.stderr.write(text + '\n');
   const { values, positionals } = parseArgs({
+    args,
     allowPositionals: true,
     options: {
       check: { type: 'boolean', default: false },
@@ -125,11 +162,11 @@ async function main(): Promise<number> {
   if (values.check) {
     const diffs = await staleFiles(files);
     if (diffs.length === 0) {
-      console.log(`Generated code is in sync with ${path.relative(ROOT, specPath)}.`);
+      say(`Generated code is in sync with ${path.relative(ROOT, specPath)}.`);
       return 0;
     }
-    console.error(diffs.join('\n'));
-    console.error(
+    complain(diffs.join('\n'));
+    complain(
       `Generated code is out of date with ${path.relative(ROOT, specPath)}.\n` +
         'Run `npm run generate` and commit the result.',
     );
@@ -140,16 +177,8 @@ async function main(): Promise<number> {
     await mkdir(path.dirname(file.path), { recursive: true });
     await writeFile(file.path, file.contents);
   }
-  console.log(`Wrote ${files.map((f) => path.relative(process.cwd(), f.path)).join(', ')}`);
+  say(`Wrote ${files.map((f) => path.relative(process.cwd(), f.path)).join(', ')}`);
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`generate: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(2);
-    },
-  );
-}
+runMain(import.meta.url, 'generate', () => generateCommand(process.argv.slice(2)));

@@ -50,9 +50,14 @@ interface Input {
   text: string;
 }
 
-/** Runs git in the current folder and returns what it printed. */
-function git(...args: string[]): string {
-  return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs git in `cwd` and returns what it printed. */
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
 }
 
 /** Files on disk: refs are relative to the folder of the file that holds them. */
@@ -64,21 +69,21 @@ const FILES: RefSource = {
 };
 
 /** Files in one git commit (`REF`): refs resolve within the same commit, never the work tree. */
-function gitSource(ref: string): RefSource {
+function gitSource(ref: string, cwd: string): RefSource {
   return {
-    read: async (location) => git('show', `${ref}:${location}`),
+    read: async (location) => git(cwd, 'show', `${ref}:${location}`),
     locate: (from, relative) => path.posix.join(path.posix.dirname(from), relative),
     relative: (root, location) => path.posix.relative(path.posix.dirname(root), location),
   };
 }
 
 /**
- * Reads an input: a file, or `REF:PATH` from git when no such file exists. Relative `$ref`s to
- * other files are followed, from the same commit for a git input.
+ * Reads an input, relative to `cwd`: a file, or `REF:PATH` from git when no such file exists.
+ * Relative `$ref`s to other files are followed, from the same commit for a git input.
  */
-async function load(input: string): Promise<Input> {
-  if (existsSync(input) || !/^[^:]+:.+/.test(input)) {
-    const root = path.resolve(input);
+async function load(input: string, cwd: string): Promise<Input> {
+  const root = path.resolve(cwd, input);
+  if (existsSync(root) || !/^[^:]+:.+/.test(input)) {
     const text = await readFile(root, 'utf8');
     return { doc: await bundleExternalRefs(parseSpec(text, input), root, FILES), text };
   }
@@ -88,12 +93,15 @@ async function load(input: string): Promise<Input> {
   try {
     // `git show REF:./x` reads relative to the current folder; refs need the path from the top.
     if (/^\.\.?\//.test(file))
-      file = path.posix.join(git('rev-parse', '--show-prefix').trim(), file);
-    text = git('show', `${ref}:${file}`);
+      file = path.posix.join(git(cwd, 'rev-parse', '--show-prefix').trim(), file);
+    text = git(cwd, 'show', `${ref}:${file}`);
   } catch {
     throw new Error(`${input} is neither a file nor a git REF:PATH that git can show`);
   }
-  return { doc: await bundleExternalRefs(parseSpec(text, input), file, gitSource(ref!)), text };
+  return {
+    doc: await bundleExternalRefs(parseSpec(text, input), file, gitSource(ref!, cwd)),
+    text,
+  };
 }
 
 /** The line of each operation (`paths./x.get`) in YAML or JSON text; 1 when not found. */
@@ -120,8 +128,18 @@ function fails(report: SpecDiffReport, level: Level): boolean {
   );
 }
 
+/** What {@link specDiff} may be told besides its arguments. */
+export interface SpecDiffOptions {
+  /** The folder relative inputs and git `REF:PATH`s are read from; the current one by default. */
+  cwd?: string;
+}
+
 /** The command: parses `args`, prints the report, resolves to the exit code (throws on bad input). */
-export async function specDiff(args: string[], io: Io = process): Promise<number> {
+export async function specDiff(
+  args: string[],
+  io: Io = process,
+  { cwd = process.cwd() }: SpecDiffOptions = {},
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -144,14 +162,16 @@ export async function specDiff(args: string[], io: Io = process): Promise<number
   if (positionals.length !== 2) throw new Error(USAGE);
   if (!(FORMATS as readonly string[]).includes(format!)) throw new Error(USAGE);
   if (failOn !== 'breaking' && failOn !== 'warning') throw new Error(USAGE);
-  const [before, after] = await Promise.all(positionals.map(load));
+  const [before, after] = await Promise.all(positionals.map((input) => load(input, cwd)));
   let report = diffSpecs(before!.doc, after!.doc);
-  if (values.ignore) report = applyIgnores(report, await loadIgnoreFile(values.ignore));
+  if (values.ignore) {
+    report = applyIgnores(report, await loadIgnoreFile(path.resolve(cwd, values.ignore)));
+  }
   if (format === 'json') io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (format === 'markdown') io.stdout.write(formatMarkdown(report));
   else if (format === 'github') {
     const file =
-      positionals[1]!.includes(':') && !existsSync(positionals[1]!)
+      positionals[1]!.includes(':') && !existsSync(path.resolve(cwd, positionals[1]!))
         ? positionals[1]!.split(':').slice(1).join(':')
         : positionals[1]!;
     io.stdout.write(formatAnnotations(report, file, lineFinder(after!.text)));

@@ -40,10 +40,11 @@ function dropBanner(text: string): string {
 }
 
 /**
- * Lints with the project's redocly.yaml (and its ignore file) under `root`. `--lint-config error`
- * makes a mistake in redocly.yaml itself fail the run instead of silently weakening it.
+ * Lints with the redocly.yaml (and its ignore file) under `root`, which is named, never assumed:
+ * some `redocly lint` options write beside the config. `--lint-config error` makes a mistake in
+ * redocly.yaml itself fail the run instead of silently weakening it.
  */
-export function lintSpec(root: string = ROOT, args: string[] = []): Promise<RedoclyResult> {
+export function lintSpec(root: string, args: string[] = []): Promise<RedoclyResult> {
   const config = path.join(root, 'redocly.yaml');
   return runRedocly(['lint', '--config', config, '--lint-config', 'error', ...args], root);
 }

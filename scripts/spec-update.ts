@@ -5,16 +5,17 @@
  *   npm run spec:update -- <upstream> --spec <file> --out <dir>   # other target spec and folder
  *
  * Steps, in order:
+ *   0. Find the project that holds the output folder (the nearest tsconfig.json above it); it
+ *      is typechecked, and its CHANGELOG.md gets the report. Without one, refuse (exit 2).
  *   1. Read the whole upstream document and apply the checked-in patch list
  *      (lib/spec-patches.ts: each patch asserts its target, so an upstream change fails here).
- *      Check the result: Redocly's `spec` ruleset (the structural rules of OpenAPI) and a dry
- *      run of the generator. Any failure refuses the input, and then no file is written at all
- *      (exit 2).
+ *      Check the result: Redocly's `spec` ruleset (the structural rules of OpenAPI) and the
+ *      generator, whose output step 3 writes. Any failure refuses the input, and then no file
+ *      is written at all (exit 2).
  *   2. Print the breaking-change report against the checked-in spec (lib/diff-*.ts).
  *   3. Write the spec (in the stable order of lib/stable-yaml.ts) and the regenerated
  *      src/generated/ files, each atomically.
- *   4. Typecheck the project that holds the output folder (`tsc --noEmit -p <project>`); exit 1
- *      when that fails.
+ *   4. Typecheck the project (`tsc --noEmit -p <project>`); exit 1 when that fails.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -23,14 +24,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_OUT, DEFAULT_SPEC, generate } from './generate.js';
+import { DEFAULT_OUT, DEFAULT_SPEC, generate, type GeneratedFile } from './generate.js';
 import { diffSpecs } from './lib/diff-operations.js';
 import { formatMarkdown, formatReport } from './lib/diff-report.js';
 import { runMain } from './lib/main.js';
 import { loadSpec, type OpenAPIDocument } from './lib/openapi.js';
 import { runProcess, type ProcessResult } from './lib/process.js';
 import { applyPatches } from './lib/spec-patches.js';
-import { ROOT } from './lib/root.js';
 import { toYaml } from './lib/stable-yaml.js';
 import { runRedocly } from './spec-lint.js';
 import type { Io } from './spec-diff.js';
@@ -46,18 +46,27 @@ export interface SpecUpdateOptions {
    * is written, not the typecheck, pass a quicker one.
    */
   typecheck?: (project: string) => Promise<ProcessResult>;
+  /**
+   * Throws when the patched document (YAML text) is unfit, before anything is written; by
+   * default Redocly's structural rules. Tests that check what is written pass a quicker one.
+   */
+  lint?: (yamlText: string) => Promise<void>;
+  /**
+   * Formats the generated files with prettier, as `npm run generate` does (the default). Tests
+   * that only read or compile them pass `false`: prettier is most of a generation's time.
+   */
+  format?: boolean;
 }
 
 /**
  * Throws unless `yamlText` passes Redocly's `spec` ruleset (OpenAPI's structural rules: `struct`,
- * `no-unresolved-refs`, `path-parameters-defined`, ...) and the generator accepts it. Runs on a
- * temporary copy with a config of its own, so the project's lint tolerances play no part.
+ * `no-unresolved-refs`, `path-parameters-defined`, ...). Runs on a temporary copy with a config of
+ * its own, so the project's lint tolerances play no part.
  */
-async function validate(yamlText: string, outDir: string): Promise<void> {
+async function lintStructure(yamlText: string): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'spec-update-'));
   try {
-    const file = path.join(dir, 'fish-audio.yaml');
-    await writeFile(file, yamlText);
+    await writeFile(path.join(dir, 'fish-audio.yaml'), yamlText);
     await writeFile(path.join(dir, 'redocly.yaml'), 'telemetry: off\nextends:\n  - spec\n');
     const lint = await runRedocly(['lint', '--config', 'redocly.yaml', 'fish-audio.yaml'], dir);
     if (lint.code !== 0) {
@@ -65,7 +74,6 @@ async function validate(yamlText: string, outDir: string): Promise<void> {
       const problems = lint.stdout.trim() || lint.stderr.trim();
       throw new Error(`the patched document fails Redocly's structural validation:\n${problems}`);
     }
-    await generate(file, outDir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -108,14 +116,28 @@ export async function specUpdate(
   const specPath = path.resolve(values.spec ?? options.defaultSpec ?? DEFAULT_SPEC);
   const outDir = path.resolve(values.out ?? options.defaultOut ?? DEFAULT_OUT);
 
+  // 0. No guessing which project this is: a wrong guess would write another project's changelog.
+  const project = projectOf(outDir);
+  if (project === undefined) {
+    complain(
+      `spec:update: no tsconfig.json in ${shown(outDir)} or any folder above it, so there is ` +
+        'no project to typecheck and no CHANGELOG.md to add the report to.\nNo file was changed.',
+    );
+    return 2;
+  }
+
   // 1. Everything that can refuse the input happens before any file is written.
   let yamlText: string;
+  let files: GeneratedFile[];
   let report: string;
   let changelogSection: string | undefined;
   try {
     yamlText = toYaml(applyPatches(await loadSpec(input)));
-    await validate(yamlText, outDir);
+    await (options.lint ?? lintStructure)(yamlText);
     const next = parseYaml(yamlText) as OpenAPIDocument;
+    // Generated from the document as it will be written: a spec the generator refuses is
+    // refused here, and step 3 writes these very files.
+    files = await generate(specPath, outDir, { document: next, format: options.format });
     const diff = existsSync(specPath) ? diffSpecs(await loadSpec(specPath), next) : undefined;
     report = diff
       ? formatReport(diff)
@@ -134,24 +156,12 @@ export async function specUpdate(
   say(`Changes from ${shown(specPath)} to ${shown(input)} (patched):\n`);
   say(report);
 
-  // 3. The spec first, since generate() reads it from its final place (its path goes into the
-  // do-not-edit header). The dry run above makes a failure here unlikely; if it happens anyway,
-  // the old spec goes back so the spec and the generated files never disagree.
-  const previous = existsSync(specPath) ? await readFile(specPath, 'utf8') : undefined;
+  // 3. The files were generated in step 1, from the spec as written here.
   await writeAtomic(specPath, yamlText);
-  try {
-    for (const file of await generate(specPath, outDir))
-      await writeAtomic(file.path, file.contents);
-  } catch (error) {
-    if (previous === undefined) await rm(specPath, { force: true });
-    else await writeAtomic(specPath, previous);
-    throw error;
-  }
+  for (const file of files) await writeAtomic(file.path, file.contents);
   say(`Wrote ${shown(specPath)} and regenerated ${shown(outDir)}.`);
   if (changelogSection) {
-    const changelog = path.resolve(
-      values.changelog ?? path.join(projectOf(outDir), 'CHANGELOG.md'),
-    );
+    const changelog = path.resolve(values.changelog ?? path.join(project, 'CHANGELOG.md'));
     await writeAtomic(
       changelog,
       addToChangelog(
@@ -164,7 +174,7 @@ export async function specUpdate(
 
   // 4. A type the handwritten code relies on may have changed.
   say('Typechecking (tsc --noEmit)...');
-  const checked = await (options.typecheck ?? typecheck)(projectOf(outDir));
+  const checked = await (options.typecheck ?? typecheck)(project);
   io.stdout.write(checked.stdout);
   io.stderr.write(checked.stderr);
   if (checked.code !== 0) {
@@ -200,12 +210,15 @@ function typecheck(project: string): Promise<ProcessResult> {
   return runProcess(process.execPath, [tsc, '--noEmit', '-p', project], { cwd: project });
 }
 
-/** The project the generated files belong to: the nearest folder above with a tsconfig.json. */
-function projectOf(outDir: string): string {
-  for (let dir = outDir; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+/**
+ * The project the generated files belong to: the nearest folder at or above `outDir` with a
+ * tsconfig.json, or `undefined` when there is none (never a guess).
+ */
+function projectOf(outDir: string): string | undefined {
+  for (let dir = outDir; ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'tsconfig.json'))) return dir;
+    if (dir === path.dirname(dir)) return undefined;
   }
-  return ROOT;
 }
 
 runMain(import.meta.url, 'spec:update', () => specUpdate(process.argv.slice(2)));

@@ -1,34 +1,42 @@
 /**
- * The live contract check (`scripts/contract-live.ts`), run as a child process against local
- * servers only: the stand-in for a conforming API, a plain test server for a drifting one.
+ * The live contract check (`scripts/contract-live.ts`), run against local servers only: the
+ * stand-in for a conforming API, a plain test server for a drifting one. It runs in-process with
+ * its output captured; one run is a real process, to see what a terminal would.
  */
-import { execFile } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { contractLive, type ContractLiveEnv } from '../scripts/contract-live.js';
+import { runProcess } from '../scripts/lib/process.js';
 import { operationManifest } from '../src/generated/operations.js';
 import { startStandIn, type StandIn } from '../src/testing/index.js';
-import { ROOT, type RunResult } from './helpers/project-copy.js';
+import { captureIo, ROOT, type RunResult } from './helpers/project-copy.js';
 import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
 
 const API_CREDIT = 'GET /wallet/{user_id}/api-credit';
 const KEY = 'sk-contract-live-secret-0123456789abcdef';
 const SKIPPED = 'skipped: set FISH_API_KEY to run the live contract check\n';
 
-/** Everything the script printed in any test, checked for the key at the end. */
+/** Everything the check printed in any test, checked for the key at the end. */
 const outputs: string[] = [];
 
-/** Runs the script with exactly these FISH_* variables; the caller's own are never inherited. */
-function runLive(env: { FISH_API_KEY?: string; FISH_BASE_URL?: string }): Promise<RunResult> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
-  if (env.FISH_API_KEY === undefined) delete childEnv.FISH_API_KEY;
-  if (env.FISH_BASE_URL === undefined) delete childEnv.FISH_BASE_URL;
+/** Runs the check in-process with exactly these FISH_* variables, never the caller's own. */
+async function runLive(env: ContractLiveEnv): Promise<RunResult> {
+  const out = captureIo();
+  const code = await contractLive(env, out.io);
+  const result = { code, stdout: out.stdout(), stderr: out.stderr() };
+  outputs.push(result.stdout, result.stderr);
+  return result;
+}
+
+/** Runs the script as a process with exactly these FISH_* variables, never the caller's own. */
+async function runLiveProcess(env: ContractLiveEnv): Promise<RunResult> {
+  const { FISH_API_KEY: _key, FISH_BASE_URL: _url, ...inherited } = process.env;
   const args = ['--import', 'tsx', 'scripts/contract-live.ts'];
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: ROOT, env: childEnv }, (error, stdout, stderr) => {
-      outputs.push(stdout, stderr);
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+  const result = await runProcess(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...inherited, NO_COLOR: '1', ...env },
   });
+  outputs.push(result.stdout, result.stderr);
+  return result;
 }
 
 let standIn: StandIn;
@@ -102,11 +110,12 @@ describe('npm run contract:live', () => {
     expect(errorLines[0]).toMatch(/^GET \S+: AuthenticationError: 401/);
   });
 
-  it('hides the key even when the server repeats it in an error', async () => {
+  it('hides the key, as a process, even when the server repeats it in an error', async () => {
     drifting.reply(401, { status: 401, message: `Invalid key ${KEY}` });
-    const result = await runLive({ FISH_API_KEY: KEY, FISH_BASE_URL: drifting.url });
+    const result = await runLiveProcess({ FISH_API_KEY: KEY, FISH_BASE_URL: drifting.url });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/Invalid key (\*\*\*|\[redacted\])/);
+    expect(result.stdout + result.stderr).not.toContain(KEY);
   });
 
   // Runs last: it looks back over everything printed above.

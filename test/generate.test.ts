@@ -1,39 +1,64 @@
+/**
+ * `npm run generate`: the checked-in src/generated/ is what the generator makes of the spec (the
+ * one check of it, which `npm run check:generated` also makes), the generator's command, and
+ * what a spec edit does to the client after regeneration alone.
+ * Regenerations that are only read or compiled skip prettier; compiling is in-process, on a
+ * probe file (test/helpers/typecheck.ts).
+ */
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { DEFAULT_OUT, DEFAULT_SPEC, generate } from '../scripts/generate.js';
+import { parse } from 'yaml';
 import {
-  copyProject,
-  ROOT,
-  runScript,
-  typecheck,
-  type ProjectCopy,
-} from './helpers/project-copy.js';
-import { startServer, apiCreditBody } from './helpers/server.js';
+  DEFAULT_OUT,
+  DEFAULT_SPEC,
+  formatFiles,
+  generate,
+  generateCommand,
+  type GeneratedFile,
+} from '../scripts/generate.js';
 import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { applyPatches } from '../scripts/lib/spec-patches.js';
 import { operationManifest } from '../src/generated/operations.js';
 import { validatorModules } from '../src/generated/validators/index.js';
+import {
+  captureIo,
+  copyProject,
+  ROOT,
+  runScript,
+  type ProjectCopy,
+} from './helpers/project-copy.js';
+import { apiCreditBody, startServer } from './helpers/server.js';
+import { typecheckProbe } from './helpers/typecheck.js';
 
 const UPSTREAM = path.join(ROOT, 'test', 'fixtures', 'upstream', 'openapi-2026-08-19.json');
+const API_CREDIT = '/wallet/{user_id}/api-credit';
 
-describe('code generation', () => {
-  it('matches the checked-in files byte for byte', async () => {
-    for (const file of await generate(DEFAULT_SPEC, DEFAULT_OUT)) {
+describe('code generation from the checked-in spec', () => {
+  /** A generation as `npm run generate` makes it, before and after formatting. */
+  let unformatted: GeneratedFile[];
+  let files: GeneratedFile[];
+  beforeAll(async () => {
+    unformatted = await generate(DEFAULT_SPEC, DEFAULT_OUT, { format: false });
+    files = await formatFiles(unformatted);
+  });
+
+  it('matches the checked-in files byte for byte (what `npm run check:generated` checks)', async () => {
+    expect(files.length).toBeGreaterThan(3);
+    for (const file of files) {
       expect(await readFile(file.path, 'utf8'), file.path).toBe(file.contents);
     }
   });
 
   it('gives identical output on every run', async () => {
-    const first = await generate(DEFAULT_SPEC, DEFAULT_OUT);
-    const second = await generate(DEFAULT_SPEC, DEFAULT_OUT);
-    expect(second).toEqual(first);
+    // Unformatted, compared with the first generation before formatting: prettier is most of a
+    // generation's time, and is the same last step of both.
+    expect(await generate(DEFAULT_SPEC, DEFAULT_OUT, { format: false })).toEqual(unformatted);
   });
 
-  it('starts every file with a do-not-edit header naming the spec and the command', async () => {
-    for (const file of await generate(DEFAULT_SPEC, DEFAULT_OUT)) {
+  it('starts every file with a do-not-edit header naming the spec and the command', () => {
+    for (const file of files) {
       const head = file.contents.split('\n').slice(0, 3).join('\n');
       expect(head).toMatch(/DO NOT EDIT/);
       expect(head).toContain('openapi/fish-audio.yaml');
@@ -48,45 +73,95 @@ describe('code generation', () => {
   });
 });
 
+/**
+ * A one-operation spec, `POST /things/{id}` named things.create, edited by `edit`; its 200 body
+ * is a schema titled `title`.
+ */
+function thingsSpec(edit: (operation: any) => void = () => {}, title = 'Credit') {
+  const operation = {
+    operationId: 'things.create',
+    parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: { type: 'object', properties: { title: { type: 'string' } } },
+        },
+      },
+    },
+    responses: {
+      '200': {
+        description: 'ok',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+      },
+    },
+  };
+  edit(operation);
+  return {
+    openapi: '3.1.0',
+    info: { title: 'T', version: '1' },
+    paths: { '/things/{id}': { post: operation } },
+    components: { schemas: { Thing: { type: 'object', title } } },
+  } as OpenAPIDocument;
+}
+
 describe('generation on other documents', () => {
   let tmp: string;
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(tmpdir(), 'fish-audio-generate-'));
-    // The generator formats with the prettier config found above each output file.
-    await cp(path.join(ROOT, '.prettierrc.json'), path.join(tmp, '.prettierrc.json'));
   });
   afterAll(() => rm(tmp, { recursive: true, force: true }));
 
   it('handles the full patched upstream document (JSON, 29 paths) into another folder', async () => {
     const patched = path.join(tmp, 'upstream-patched.json');
-    const raw = JSON.parse(await readFile(UPSTREAM, 'utf8')) as OpenAPIDocument;
-    await writeFile(patched, JSON.stringify(applyPatches(raw)));
-    const files = await generate(patched, path.join(tmp, 'upstream-out'));
+    const upstream = JSON.parse(await readFile(UPSTREAM, 'utf8')) as OpenAPIDocument;
+    await writeFile(patched, JSON.stringify(applyPatches(upstream)));
+    const files = await generate(patched, path.join(tmp, 'upstream-out'), { format: false });
     const types = files.find((file) => file.path.endsWith('fish-audio.ts'))!.contents;
-    const upstream = JSON.parse(await readFile(UPSTREAM, 'utf8')) as { paths: object };
-    expect(Object.keys(upstream.paths)).toHaveLength(29);
-    for (const route of Object.keys(upstream.paths)) expect(types).toContain(`'${route}': {`);
+    expect(Object.keys(upstream.paths!)).toHaveLength(29);
+    // Unformatted, the generator quotes keys with double quotes.
+    for (const route of Object.keys(upstream.paths!)) expect(types).toContain(`"${route}": {`);
     expect(types).toContain('npm run generate -- ');
   });
+});
 
-  it('--check writes nothing and exits 1 with a diff when the spec changed', async () => {
-    const specPath = path.join(tmp, 'fish-audio.yaml');
-    const out = path.join(tmp, 'generated');
-    await writeFile(specPath, await readFile(DEFAULT_SPEC));
-    for (const file of await generate(specPath, out)) {
-      await mkdir(path.dirname(file.path), { recursive: true });
-      await writeFile(file.path, file.contents);
-    }
-    const original = await readFile(specPath, 'utf8');
-    await writeFile(specPath, original.replace('title: Credit', 'title: Balance'));
+describe('the generate command', () => {
+  let tmp: string;
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'fish-audio-generate-command-'));
+    // The generator formats with the prettier config found above each output file.
+    await cp(path.join(ROOT, '.prettierrc.json'), path.join(tmp, '.prettierrc.json'));
+  });
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+  /** Runs the command in-process. */
+  async function run(...args: string[]) {
+    const out = captureIo();
+    const code = await generateCommand(args, out.io);
+    return { code, stdout: out.stdout(), stderr: out.stderr() };
+  }
+
+  it('writes the generated files into --out, and --check then finds them in sync', async () => {
+    const spec = path.join(tmp, 'in-sync.json');
+    const out = path.join(tmp, 'in-sync');
+    await writeFile(spec, JSON.stringify(thingsSpec()));
+    const written = await run(spec, '--out', out);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toMatch(/^Wrote .*fish-audio\.ts/);
+    const types = await readFile(path.join(out, 'fish-audio.ts'), 'utf8');
+    expect(types).toContain("'/things/{id}': {");
+    expect(await run(spec, '--check', '--out', out)).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('--check writes nothing and resolves 1 with a diff when the spec changed', async () => {
+    const spec = path.join(tmp, 'changed.json');
+    const out = path.join(tmp, 'changed');
+    await writeFile(spec, JSON.stringify(thingsSpec()));
+    expect((await run(spec, '--out', out)).code).toBe(0);
+    await writeFile(spec, JSON.stringify(thingsSpec(undefined, 'Balance')));
     const before = await readFile(path.join(out, 'fish-audio.ts'), 'utf8');
 
-    const result = await runScript(ROOT, 'scripts/generate.ts', [
-      specPath,
-      '--check',
-      '--out',
-      out,
-    ]);
+    const result = await run(spec, '--check', '--out', out);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Run `npm run generate`');
     expect(result.stderr).toMatch(/^-\s+\/\*\* Credit \*\/$/m);
@@ -94,67 +169,66 @@ describe('generation on other documents', () => {
     expect(await readFile(path.join(out, 'fish-audio.ts'), 'utf8')).toBe(before);
   });
 
-  it('--check exits 1 when a generated file is missing', async () => {
-    const out = path.join(tmp, 'nowhere');
-    const result = await runScript(ROOT, 'scripts/generate.ts', ['--check', '--out', out]);
+  it('--check resolves 1 when a generated file is missing', async () => {
+    const spec = path.join(tmp, 'missing.json');
+    await writeFile(spec, JSON.stringify(thingsSpec()));
+    const result = await run(spec, '--check', '--out', path.join(tmp, 'nowhere'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('(missing)');
   });
 
-  it('refuses a file that is not OpenAPI 3.x with a clear message', async () => {
+  it('exits 2 with a one-line message, as a process, on a file that is not OpenAPI 3.x', async () => {
     const bad = path.join(tmp, 'swagger.json');
     await writeFile(bad, JSON.stringify({ swagger: '2.0', paths: {} }));
     const result = await runScript(ROOT, 'scripts/generate.ts', [bad, '--out', tmp]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/not an OpenAPI 3\.x document/);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^generate: .*not an OpenAPI 3\.x document.*\n$/);
   });
 });
 
 /**
- * A temporary project with the client's sources and `spec` (edited by `edit`) regenerated into
- * its src/generated, in-process: what a maintainer gets after editing the spec and running
- * `npm run generate`.
+ * src/generated/ as regenerated, unformatted, from the checked-in spec after `edit`, in memory
+ * under this project's own paths: what a maintainer gets after editing the spec and running
+ * `npm run generate`, without touching the checkout.
  */
-async function regeneratedProject(edit: (spec: any) => void, extra: string[] = []) {
-  const copy = await copyProject([
-    'src',
-    'tsconfig.json',
-    'package.json',
-    '.prettierrc.json',
-    ...extra,
-  ]);
+async function regenerate(edit: (spec: any) => void): Promise<GeneratedFile[]> {
   const spec = parse(await readFile(DEFAULT_SPEC, 'utf8'));
   edit(spec);
-  const specPath = path.join(copy.dir, 'fish-audio.yaml');
-  await writeFile(specPath, stringify(spec));
-  for (const file of await generate(specPath, path.join(copy.dir, 'src', 'generated'))) {
-    await mkdir(path.dirname(file.path), { recursive: true });
-    await writeFile(file.path, file.contents);
-  }
-  return copy;
+  return generate(DEFAULT_SPEC, DEFAULT_OUT, { document: spec, format: false });
 }
 
+/** `files` as a map from path to contents, the form the in-process typecheck takes. */
+const byPath = (files: GeneratedFile[]) =>
+  Object.fromEntries(files.map((file) => [file.path, file.contents]));
+
 describe('a parameter added to the spec', () => {
-  let copy: ProjectCopy;
+  let files: GeneratedFile[];
   beforeAll(async () => {
-    copy = await regeneratedProject((spec) => {
-      spec.paths['/wallet/{user_id}/api-credit'].get.parameters.push({
+    files = await regenerate((spec) => {
+      spec.paths[API_CREDIT].get.parameters.push({
         in: 'query',
         name: 'currency',
         required: false,
         schema: { type: 'string' },
       });
     });
-  }, 30_000);
-  afterAll(() => copy.remove());
+  });
 
   it('is sent on the wire after regeneration alone, with no handwritten edit', async () => {
-    for (const file of ['client.ts', 'wallet.ts', 'types.ts', 'params.ts']) {
-      const copied = await readFile(path.join(copy.dir, 'src', file), 'utf8');
-      expect(copied).toBe(await readFile(path.join(ROOT, 'src', file), 'utf8'));
-    }
+    // A copy of the sources holding the regenerated files, so that they can be imported.
+    const copy: ProjectCopy = await copyProject(['src', 'package.json']);
     const server = await startServer();
     try {
+      for (const file of files) {
+        const target = path.join(copy.dir, path.relative(ROOT, file.path));
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(target, file.contents);
+      }
+      for (const file of ['client.ts', 'wallet.ts', 'types.ts', 'params.ts']) {
+        const copied = await readFile(path.join(copy.dir, 'src', file), 'utf8');
+        expect(copied).toBe(await readFile(path.join(ROOT, 'src', file), 'utf8'));
+      }
       server.reply(200, apiCreditBody());
       const mod = await import(path.join(copy.dir, 'src', 'index.ts'));
       const client = new mod.FishAudio({ apiKey: 'k', baseUrl: server.url });
@@ -162,50 +236,42 @@ describe('a parameter added to the spec', () => {
       expect(server.requests[0]?.url).toBe('/wallet/self/api-credit?currency=EUR');
     } finally {
       await server.close();
+      await copy.remove();
     }
   });
 
   it('is accepted by the types after regeneration alone', async () => {
-    await writeFile(
-      path.join(copy.dir, 'src', 'uses-new-param.ts'),
-      [
-        "import { FishAudio } from './index.js';",
-        "const client = new FishAudio({ apiKey: 'k' });",
-        "export const call = () => client.wallet.getApiCredit({ currency: 'EUR' });",
-        '// @ts-expect-error the new parameter is a string',
-        'export const bad = () => client.wallet.getApiCredit({ currency: 1 });',
-        '',
-      ].join('\n'),
-    );
-    const result = await typecheck(copy.dir);
+    const probe = path.join(ROOT, 'src', 'uses-new-param.ts');
+    const code = [
+      "import { FishAudio } from './index.js';",
+      "const client = new FishAudio({ apiKey: 'k' });",
+      "export const call = () => client.wallet.getApiCredit({ currency: 'EUR' });",
+      '// @ts-expect-error the new parameter is a string',
+      'export const bad = () => client.wallet.getApiCredit({ currency: 1 });',
+      '',
+    ].join('\n');
+    const result = await typecheckProbe({ probe, files: { ...byPath(files), [probe]: code } });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
-  }, 60_000);
+  });
 });
 
 describe('a response type changed in the spec', () => {
   it('fails the typecheck, through the type-level tests, once regenerated', async () => {
-    const copy = await regeneratedProject(
-      (spec) => {
-        const credit =
-          spec.paths['/wallet/{user_id}/api-credit'].get.responses['200'].content[
-            'application/json'
-          ].schema.properties.credit;
-        credit.type = 'number';
-      },
-      ['test/types.test.ts'],
-    );
-    try {
-      const result = await typecheck(copy.dir);
-      expect(result.code).not.toBe(0);
-      // The failure is reported at the assertion that pins `credit` to a string.
-      const lines = (await readFile(path.join(ROOT, 'test', 'types.test.ts'), 'utf8')).split('\n');
-      const pin = lines.findIndex((line) => line.includes("ApiCredit['credit']")) + 1;
-      expect(result.stdout).toContain(`test/types.test.ts(${pin},`);
-    } finally {
-      await copy.remove();
-    }
-  }, 60_000);
+    const files = await regenerate((spec) => {
+      const credit =
+        spec.paths[API_CREDIT].get.responses['200'].content['application/json'].schema.properties
+          .credit;
+      credit.type = 'number';
+    });
+    const probe = path.join(ROOT, 'test', 'types.test.ts');
+    const result = await typecheckProbe({ probe, files: byPath(files) });
+    expect(result.code).not.toBe(0);
+    // The failure is reported at the assertion that pins `credit` to a string.
+    const lines = (await readFile(probe, 'utf8')).split('\n');
+    const pin = lines.findIndex((line) => line.includes("ApiCredit['credit']")) + 1;
+    expect(result.stdout).toContain(`test/types.test.ts(${pin},`);
+  });
 });
 
 describe('the generated manifest', () => {
@@ -273,43 +339,12 @@ describe('the generated manifest', () => {
 });
 
 describe('the generator refuses what it cannot route', () => {
-  let tmp: string;
-  beforeAll(async () => {
-    tmp = await mkdtemp(path.join(tmpdir(), 'fish-audio-refuse-'));
-    await cp(path.join(ROOT, '.prettierrc.json'), path.join(tmp, '.prettierrc.json'));
-  });
-  afterAll(() => rm(tmp, { recursive: true, force: true }));
-
-  /** A one-operation spec, `POST /things/{id}` named things.create, edited by `edit`. */
-  async function generateWith(edit: (operation: any) => void) {
-    const operation = {
-      operationId: 'things.create',
-      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: { type: 'object', properties: { title: { type: 'string' } } },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          description: 'ok',
-          content: { 'application/json': { schema: { type: 'object' } } },
-        },
-      },
-    };
-    edit(operation);
-    const spec = {
-      openapi: '3.1.0',
-      info: { title: 'T', version: '1' },
-      paths: { '/things/{id}': { post: operation } },
-    };
-    const file = path.join(tmp, 'spec.json');
-    await writeFile(file, JSON.stringify(spec));
-    return generate(file, path.join(tmp, 'out'));
-  }
+  /** Generates from the one-operation spec after `edit`, in memory. */
+  const generateWith = (edit: (operation: any) => void) =>
+    generate(path.join(tmpdir(), 'things.json'), path.join(tmpdir(), 'things'), {
+      document: thingsSpec(edit),
+      format: false,
+    });
 
   it('accepts the unedited spec, so each refusal below comes from its edit', async () => {
     await expect(generateWith(() => {})).resolves.toHaveLength(5);

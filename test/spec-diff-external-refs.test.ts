@@ -1,30 +1,25 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpecDiffReport } from '../scripts/lib/diff-model.js';
 import { bundleExternalRefs, EXTERNAL_KEY, refLabel } from '../scripts/lib/external-refs.js';
 import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { runProcess } from '../scripts/lib/process.js';
 import { specDiff } from '../scripts/spec-diff.js';
-import { captureIo, ROOT, runNode } from './helpers/project-copy.js';
+import { captureIo, ROOT } from './helpers/project-copy.js';
 
 const EXTERNAL = path.join(ROOT, 'test', 'fixtures', 'spec-diff', 'external-refs');
 const BASE = path.join(EXTERNAL, 'base', 'openapi.yaml');
-const SPEC_DIFF = path.join(ROOT, 'scripts', 'spec-diff.ts');
-// Named by URL: `--import tsx` would look for tsx under the temp repository, which has none.
-const TSX = pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-
-/** Runs spec-diff as a process in `cwd`, where git finds the temp repository. */
-const specDiffIn = (cwd: string, args: string[]) =>
-  runNode(cwd, ['--import', TSX, SPEC_DIFF, ...args]);
-
-async function run(...args: string[]) {
+/** Runs the command in-process, reading relative inputs and git from `cwd`. */
+async function runIn(cwd: string, args: string[]) {
   const out = captureIo();
-  const code = await specDiff(args, out.io);
+  const code = await specDiff(args, out.io, { cwd });
   return { code, stdout: out.stdout() };
 }
+
+/** Runs the command in-process from the current folder. */
+const run = (...args: string[]) => runIn(process.cwd(), args);
 
 /** An in-memory folder of files, counting reads, as the source `bundleExternalRefs` reads. */
 function memorySource(files: Record<string, string>) {
@@ -207,18 +202,15 @@ describe('spec:diff on documents with external $refs (git REF:PATH)', () => {
     ['with ./ paths from a subfolder', 'api', './openapi.yaml'],
   ])('resolves external refs from the same commit %s', async (_, cwd, file) => {
     const args = [`HEAD~1:${file}`, `HEAD:${file}`];
-    const result = await specDiffIn(path.join(repo, cwd), args);
-    expect(result.code, result.stderr).toBe(1);
+    const result = await runIn(path.join(repo, cwd), args);
+    expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       'response 200: property "credit" type changed: string -> number',
     );
   });
 
   it('finds no change between the work tree and the base commit, which it matches', async () => {
-    const result = await specDiffIn(repo, ['HEAD~1:api/openapi.yaml', 'api/openapi.yaml']);
-    expect(result, result.stderr).toMatchObject({
-      code: 0,
-      stdout: 'No changes to any operation.\n',
-    });
+    const result = await runIn(repo, ['HEAD~1:api/openapi.yaml', 'api/openapi.yaml']);
+    expect(result).toEqual({ code: 0, stdout: 'No changes to any operation.\n' });
   });
 });

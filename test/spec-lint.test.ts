@@ -1,23 +1,139 @@
 /**
  * `npm run spec:lint`: the checked-in spec passes, every known upstream defect is tolerated only
- * where it is, and a new defect fails. Defects are planted in a temporary copy of the spec,
- * linted with the project's own redocly.yaml and .redocly.lint-ignore.yaml.
+ * where it is, and a new defect fails. The defects are planted together in one temporary copy of
+ * the spec, each at an operation of its own, and linted in one Redocly run with the project's own
+ * redocly.yaml and .redocly.lint-ignore.yaml; each is then found in the JSON report at its
+ * location. The copies are linted at once: each lint is a child process.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { lintSpec } from '../scripts/spec-lint.js';
+import { escapePointer } from '../scripts/lib/json.js';
+import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { applyPatches } from '../scripts/lib/spec-patches.js';
 import { toYaml } from '../scripts/lib/stable-yaml.js';
-import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
+import { lintSpec } from '../scripts/spec-lint.js';
 import { ROOT, runScript } from './helpers/project-copy.js';
 
 const UPSTREAM = path.join(ROOT, 'test', 'fixtures', 'upstream', 'openapi-2026-08-19.json');
 const API_CREDIT = '/wallet/{user_id}/api-credit';
 
 type Json = Record<string, any>;
+
+/** The JSON pointer of `route` and the keys after it, as Redocly reports locations. */
+const at = (route: string, ...keys: (string | number)[]) =>
+  ['#', 'paths', route, ...keys].map((key) => escapePointer(String(key))).join('/');
+
+/**
+ * One defect per row: what it is, the rule that must report it, and the edit that plants it,
+ * which returns where the problem must be reported. Each edits an operation no other row touches.
+ */
+const DEFECTS: [string, string, (doc: Json) => string][] = [
+  [
+    'a path parameter that is not in the path',
+    'path-parameters-defined',
+    (doc) => {
+      const route = '/v1/agent/agents/{agent_id}';
+      const parameters = doc.paths[route].get.parameters;
+      parameters.push({ name: 'team', in: 'path', required: true, schema: { type: 'string' } });
+      return at(route, 'get', 'parameters', parameters.length - 1, 'name');
+    },
+  ],
+  [
+    'a response without a description',
+    'struct',
+    (doc) => {
+      delete doc.paths['/wallet/{user_id}/package'].get.responses['200'].description;
+      return at('/wallet/{user_id}/package', 'get', 'responses', '200');
+    },
+  ],
+  [
+    'a missing operationId (the patch list names every upstream operation)',
+    'operation-operationId',
+    (doc) => {
+      delete doc.paths['/v1/asr'].post.operationId;
+      return at('/v1/asr', 'post', 'operationId');
+    },
+  ],
+  [
+    'a path parameter marked `required: false` outside the two known paths',
+    'rule/path-parameter-required',
+    (doc) => {
+      // A new wallet path, copying upstream's `user_id` as the two tolerated paths have it.
+      const route = '/wallet/{user_id}/history';
+      const operation = structuredClone(doc.paths[API_CREDIT].get);
+      operation.operationId = 'wallet.getHistory';
+      doc.paths[route] = { get: operation };
+      const index = operation.parameters.findIndex((p: Json) => p.name === 'user_id');
+      expect(operation.parameters[index].required).toBe(false);
+      return at(route, 'get', 'parameters', index, 'required');
+    },
+  ],
+  [
+    'a path parameter with no `required` at all',
+    'rule/path-parameter-required',
+    (doc) => {
+      const parameters = doc.paths['/model/{id}'].delete.parameters as Json[];
+      const index = parameters.findIndex((p) => p.in === 'path');
+      expect(parameters[index]!.required).toBe(true);
+      delete parameters[index]!.required;
+      return at('/model/{id}', 'delete', 'parameters', index, 'required');
+    },
+  ],
+  [
+    'what `recommended` only warns about (an operation with no 4xx response)',
+    'operation-4xx-response',
+    (doc) => {
+      const responses = doc.paths['/v1/voice-design'].post.responses;
+      for (const status of Object.keys(responses))
+        if (status.startsWith('4')) delete responses[status];
+      return at('/v1/voice-design', 'post', 'responses');
+    },
+  ],
+];
+
+/** A JSON lint report, reduced to its exit code, `rule pointer` lines (sorted) and ignored count. */
+interface Report {
+  code: number;
+  problems: string[];
+  ignored: number;
+}
+
+/**
+ * Lints `spec` as openapi/fish-audio.yaml in a fresh folder holding the project's redocly.yaml
+ * and, unless `ignoreFile` is false, its .redocly.lint-ignore.yaml.
+ */
+async function lintCopy(spec: string, ignoreFile = true): Promise<Report> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'fish-audio-lint-'));
+  try {
+    const entries = ignoreFile ? ['redocly.yaml', '.redocly.lint-ignore.yaml'] : ['redocly.yaml'];
+    for (const entry of entries) await cp(path.join(ROOT, entry), path.join(dir, entry));
+    await mkdir(path.join(dir, 'openapi'));
+    await writeFile(path.join(dir, 'openapi', 'fish-audio.yaml'), spec);
+    const result = await lintSpec(dir, ['--format', 'json']);
+    const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as {
+      totals: { ignored: number };
+      problems: { ruleId: string; location: { pointer: string }[] }[];
+    };
+    const problems = report.problems.map(({ ruleId, location }) => {
+      return `${ruleId} ${location[0]!.pointer}`;
+    });
+    return { code: result.code, problems: problems.sort(), ignored: report.totals.ignored };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every (rule, JSON pointer) of .redocly.lint-ignore.yaml, sorted. */
+async function ignoreList(): Promise<string[]> {
+  const file = parse(await readFile(path.join(ROOT, '.redocly.lint-ignore.yaml'), 'utf8'));
+  const rules = (file as Record<string, Record<string, string[]>>)['openapi/fish-audio.yaml']!;
+  return Object.entries(rules)
+    .flatMap(([rule, pointers]) => pointers.map((pointer) => `${rule} ${pointer}`))
+    .sort();
+}
 
 describe('spec lint on the checked-in spec', () => {
   it('passes through the npm script, offline and without the Node 20 banner', async () => {
@@ -29,140 +145,45 @@ describe('spec lint on the checked-in spec', () => {
   });
 });
 
-describe('spec lint on a copy with one planted defect', () => {
-  let dir: string;
-  let checkedIn: string;
+describe('spec lint on copies of the spec', () => {
+  /** Where each row of DEFECTS must be reported, by its description. */
+  const expected = new Map<string, string>();
+  let clean: Report;
+  let planted: Report;
+  let bare: Report;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'fish-audio-lint-'));
-    for (const entry of ['redocly.yaml', '.redocly.lint-ignore.yaml', 'openapi']) {
-      await cp(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-    }
-    checkedIn = await readFile(path.join(ROOT, 'openapi', 'fish-audio.yaml'), 'utf8');
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-
-  /** Lints the checked-in spec after `edit`, as the copy's openapi/fish-audio.yaml. */
-  async function lintWith(edit: (doc: Json) => void) {
-    const doc = parse(checkedIn) as Json;
-    edit(doc);
-    await writeFile(path.join(dir, 'openapi', 'fish-audio.yaml'), stringify(doc));
-    const result = await lintSpec(dir, ['--format', 'summary']);
-    return { code: result.code, output: result.stdout + result.stderr };
-  }
-
-  /** A second operation like `GET api-credit`, under another path. */
-  function addPathLikeApiCredit(doc: Json, route: string, operationId?: string) {
-    const operation = structuredClone(doc.paths[API_CREDIT].get);
-    // The copy must not share the original's operationId (ids are unique), nor always have one.
-    if (operationId) operation.operationId = operationId;
-    else delete operation.operationId;
-    doc.paths[route] = { get: operation };
-  }
-
-  it('passes unchanged, so each failure below comes from its planted defect', async () => {
-    const { code, output } = await lintWith(() => {});
-    expect(code, output).toBe(0);
-  });
-
-  it('fails on a path parameter that is not in the path', async () => {
-    const { code, output } = await lintWith((doc) => {
-      doc.paths[API_CREDIT].get.parameters.push({
-        name: 'team',
-        in: 'path',
-        required: true,
-        schema: { type: 'string' },
-      });
-    });
-    expect(code).toBe(1);
-    expect(output).toContain('path-parameters-defined');
-  });
-
-  it('fails on a response without a description', async () => {
-    const { code, output } = await lintWith((doc) => {
-      delete doc.paths[API_CREDIT].get.responses['200'].description;
-    });
-    expect(code).toBe(1);
-    expect(output).toContain('struct');
-  });
-
-  it('fails on a missing operationId (the patch list names every upstream operation)', async () => {
-    const { code, output } = await lintWith((doc) => {
-      addPathLikeApiCredit(doc, '/wallet/{user_id}/history');
-    });
-    expect(code).toBe(1);
-    expect(output).toContain('operation-operationId: 1');
-  });
-
-  it('fails on a path parameter marked `required: false` outside the two known paths', async () => {
-    const { code, output } = await lintWith((doc) => {
-      addPathLikeApiCredit(doc, '/wallet/{user_id}/history', 'getHistory');
-    });
-    expect(code).toBe(1);
-    expect(output).toContain('rule/path-parameter-required: 1');
-    expect(output).not.toContain('operation-operationId');
-  });
-
-  it('fails on a path parameter with no `required` at all', async () => {
-    const { code, output } = await lintWith((doc) => {
-      addPathLikeApiCredit(doc, '/wallet/{user_id}/history', 'getHistory');
-      const parameters = doc.paths['/wallet/{user_id}/history'].get.parameters as {
-        name: string;
-      }[];
-      const userId = parameters.find((p) => p.name === 'user_id') as { required?: boolean };
-      expect(userId).toBeDefined();
-      delete userId.required;
-    });
-    expect(code).toBe(1);
-    expect(output).toContain('rule/path-parameter-required: 1');
-  });
-
-  it('fails on what `recommended` only warns about (an operation with no 4xx response)', async () => {
-    const { code, output } = await lintWith((doc) => {
-      const responses = doc.paths[API_CREDIT].get.responses;
-      for (const status of Object.keys(responses))
-        if (status.startsWith('4')) delete responses[status];
-    });
-    expect(code).toBe(1);
-    expect(output).toContain('operation-4xx-response');
-  });
-
-  it('passes on the patched 2026-08-19 upstream document (what spec:update writes)', async () => {
+    // What spec:update writes: the patched upstream document.
     const upstream = JSON.parse(await readFile(UPSTREAM, 'utf8')) as OpenAPIDocument;
-    await writeFile(path.join(dir, 'openapi', 'fish-audio.yaml'), toYaml(applyPatches(upstream)));
-    const result = await lintSpec(dir);
-    expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stderr).toContain('9 problems are explicitly ignored');
+    const patched = toYaml(applyPatches(upstream));
+    const doc = parse(patched) as Json;
+    for (const [what, rule, plant] of DEFECTS) expected.set(what, `${rule} ${plant(doc)}`);
+    const checkedIn = await readFile(path.join(ROOT, 'openapi', 'fish-audio.yaml'), 'utf8');
+    [clean, planted, bare] = await Promise.all([
+      lintCopy(patched),
+      lintCopy(stringify(doc)),
+      lintCopy(checkedIn, false),
+    ]);
   });
-});
 
-describe('the tolerated upstream defects', () => {
-  /** Every (rule, JSON pointer) of .redocly.lint-ignore.yaml, sorted. */
-  async function ignoreList(): Promise<string[]> {
-    const file = parse(await readFile(path.join(ROOT, '.redocly.lint-ignore.yaml'), 'utf8'));
-    const rules = (file as Record<string, Record<string, string[]>>)['openapi/fish-audio.yaml']!;
-    return Object.entries(rules)
-      .flatMap(([rule, pointers]) => pointers.map((pointer) => `${rule} ${pointer}`))
-      .sort();
-  }
+  it('passes on the patched 2026-08-19 upstream document (what spec:update writes)', () => {
+    expect(clean).toEqual({ code: 0, problems: [], ignored: 9 });
+  });
 
-  it('are exactly the problems Redocly reports on the checked-in spec without them', async () => {
-    // The same lint on a copy with no ignore file: what it reports is what the file tolerates.
-    const bare = await mkdtemp(path.join(tmpdir(), 'fish-audio-lint-bare-'));
-    try {
-      await cp(path.join(ROOT, 'redocly.yaml'), path.join(bare, 'redocly.yaml'));
-      await cp(path.join(ROOT, 'openapi'), path.join(bare, 'openapi'), { recursive: true });
-      const result = await lintSpec(bare, ['--format', 'json']);
-      expect(result.code).toBe(1);
-      const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as {
-        problems: { ruleId: string; location: { pointer: string }[] }[];
-      };
-      const reported = report.problems.map(
-        ({ ruleId, location }) => `${ruleId} ${location[0]!.pointer}`,
-      );
-      expect([...new Set(reported)].sort()).toEqual(await ignoreList());
-    } finally {
-      await rm(bare, { recursive: true, force: true });
-    }
+  it.each(DEFECTS)('fails on %s, reporting %s where it is', (what) => {
+    expect(planted.code).toBe(1);
+    expect(planted.problems).toContain(expected.get(what));
+  });
+
+  it('reports nothing but the planted defects, so each failure above comes from its defect', () => {
+    expect(planted.problems).toEqual([...expected.values()].sort());
+    // The known defects are still there, and still tolerated.
+    expect(planted.ignored).toBe(clean.ignored);
+  });
+
+  it('tolerates exactly the problems Redocly reports on the checked-in spec without the ignore file', async () => {
+    // What the lint reports with no ignore file is what the file tolerates.
+    expect(bare.code).toBe(1);
+    expect([...new Set(bare.problems)]).toEqual(await ignoreList());
   });
 });

@@ -2,25 +2,26 @@
  * `npm run spec:update`: importing the whole upstream document through the patch list, writing
  * it in a stable order, regenerating, and refusing bad input without touching a file. Every run
  * writes into a temporary project holding only the files it needs; the real openapi/ and
- * src/generated/ are checked to be byte-identical afterwards. One run is a real process; the
- * others call the command in-process.
+ * src/generated/ are checked to be byte-identical afterwards. The command runs in-process, one
+ * refusal as a real process. The first run uses the command's own checks (Redocly's lint and
+ * `tsc`); the runs after it test what is written, and replace both by a pass.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMap, isScalar, parse, parseDocument } from 'yaml';
 import { generate, staleFiles } from '../scripts/generate.js';
 import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { toYaml } from '../scripts/lib/stable-yaml.js';
-import { addToChangelog, specUpdate } from '../scripts/spec-update.js';
+import { addToChangelog, specUpdate, type SpecUpdateOptions } from '../scripts/spec-update.js';
 import {
   captureIo,
   copyProject,
   ROOT,
   runScript,
   type ProjectCopy,
-  type RunResult,
 } from './helpers/project-copy.js';
 
 const UPSTREAM = path.join(ROOT, 'test', 'fixtures', 'upstream', 'openapi-2026-08-19.json');
@@ -29,12 +30,31 @@ const SEED = path.join(ROOT, 'test', 'fixtures', 'seed', 'get-api-credit.yaml');
 const UPSTREAM_DOC = JSON.parse(await readFile(UPSTREAM, 'utf8')) as OpenAPIDocument;
 /** Every upstream path, in the sorted order the spec is written in. */
 const ALL_PATHS = Object.keys(UPSTREAM_DOC.paths!).sort();
-/** What a temporary project needs: the typecheck reads the first three, prettier the last. */
-const PROJECT_FILES = ['src', 'tsconfig.json', 'package.json', '.prettierrc.json'];
+/**
+ * What a temporary project needs: the typecheck reads the first three, prettier the last. No
+ * handwritten src/: `npm run typecheck` compiles it, and here it would only make tsc slower.
+ */
+const PROJECT_FILES = ['src/generated', 'tsconfig.json', 'package.json', '.prettierrc.json'];
+/**
+ * A lint and a typecheck that pass, for the runs that test what is written. The checks' own
+ * verdicts are tested by the first run below (a typecheck that fails) and the structural refusal.
+ */
+const QUICK: SpecUpdateOptions = {
+  lint: async () => {},
+  typecheck: async () => ({ code: 0, stdout: '', stderr: '' }),
+};
+/**
+ * For the runs whose generated files are only read, compiled, or compared with other unformatted
+ * ones: prettier is most of a generation's time. One run below checks the formatting.
+ */
+const UNFORMATTED: SpecUpdateOptions = { format: false };
 
-/** Every file under openapi/ and src/generated/ of `dir`, by relative path, as bytes. */
-async function snapshot(dir: string): Promise<Record<string, Buffer>> {
-  const files: Record<string, Buffer> = {};
+/**
+ * Every file under openapi/ and src/generated/ of `dir`, by relative path, as text (all of them
+ * are text; compared as strings, a megabyte takes no time, where Buffers go byte by byte).
+ */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
   for (const folder of ['openapi', path.join('src', 'generated')]) {
     const root = path.join(dir, folder);
     const entries = existsSync(root)
@@ -44,38 +64,35 @@ async function snapshot(dir: string): Promise<Record<string, Buffer>> {
       .filter((entry) => entry.isFile())
       .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
     for (const name of names.sort()) {
-      files[path.join(folder, name)] = await readFile(path.join(root, name));
+      files[path.join(folder, name)] = await readFile(path.join(root, name), 'utf8');
     }
   }
   return files;
 }
 
 /** A temporary project whose spec is the seed, and the spec:update arguments that target it. */
-async function seededProject(
-  files = PROJECT_FILES,
-): Promise<ProjectCopy & { spec: string; out: string }> {
-  const copy = await copyProject(files);
+async function seededProject(): Promise<ProjectCopy & { spec: string; out: string }> {
+  const copy = await copyProject(PROJECT_FILES);
   const spec = path.join(copy.dir, 'openapi', 'fish-audio.yaml');
   await mkdir(path.dirname(spec), { recursive: true });
   await writeFile(spec, await readFile(SEED));
   return { ...copy, spec, out: path.join(copy.dir, 'src', 'generated') };
 }
 
-/** Runs the command in-process; `typecheck: false` replaces tsc by a pass. */
-async function update(args: string[], project?: ProjectCopy, typecheck = true) {
+/** The options that make `project`'s spec and src/generated the defaults, as ROOT's are. */
+const defaultsIn = (project: ProjectCopy): SpecUpdateOptions => ({
+  defaultSpec: path.join(project.dir, 'openapi', 'fish-audio.yaml'),
+  defaultOut: path.join(project.dir, 'src', 'generated'),
+});
+
+/** Runs the command in-process. */
+async function update(args: string[], options: SpecUpdateOptions = {}) {
   const out = captureIo();
-  const options = {
-    ...(project && {
-      defaultSpec: path.join(project.dir, 'openapi', 'fish-audio.yaml'),
-      defaultOut: path.join(project.dir, 'src', 'generated'),
-    }),
-    ...(!typecheck && { typecheck: async () => ({ code: 0, stdout: '', stderr: '' }) }),
-  };
   const code = await specUpdate(args, out.io, options);
   return { code, stdout: out.stdout(), stderr: out.stderr() };
 }
 
-let realFiles: Record<string, Buffer>;
+let realFiles: Record<string, string>;
 beforeAll(async () => {
   realFiles = await snapshot(ROOT);
 });
@@ -83,36 +100,59 @@ afterAll(async () => {
   expect(await snapshot(ROOT), 'the real checked-in files').toEqual(realFiles);
 });
 
-describe('spec:update on the 2026-08-19 upstream document, as a process', () => {
+describe('spec:update on the 2026-08-19 upstream document', () => {
   let project: Awaited<ReturnType<typeof seededProject>>;
-  let first: RunResult;
-  let afterFirst: Record<string, Buffer>;
+  let first: Awaited<ReturnType<typeof update>>;
+  let afterFirst: Record<string, string>;
+  let written: Record<string, any>;
 
   beforeAll(async () => {
-    // Start from the seed, so that the report has something to say.
+    // Start from the seed, so that the report has something to say. The lint is Redocly's and
+    // the typecheck the real `tsc --noEmit -p <project>`: the command's defaults.
     project = await seededProject();
-    const args = [UPSTREAM, '--spec', project.spec, '--out', project.out];
-    first = await runScript(ROOT, 'scripts/spec-update.ts', args);
+    // Code that relies on api-credit having no query parameter but check_free_credit: the
+    // upstream document adds team_id, so this stops compiling.
+    const pinned = [
+      "import type { paths } from './generated/fish-audio.js';",
+      "type Query = paths['/wallet/{user_id}/api-credit']['get']['parameters']['query'];",
+      'export const query: Required<NonNullable<Query>> = { check_free_credit: true };',
+      '',
+    ].join('\n');
+    await writeFile(path.join(project.dir, 'src', 'pinned.ts'), pinned);
+    first = await update([UPSTREAM, '--spec', project.spec, '--out', project.out], UNFORMATTED);
     afterFirst = await snapshot(project.dir);
-  }, 60_000);
+    written = parse(afterFirst['openapi/fish-audio.yaml']!);
+  });
   afterAll(() => project.remove());
 
-  it('exits 0 once the typecheck has passed', () => {
-    expect(first.code, first.stdout + first.stderr).toBe(0);
-    expect(first.stdout).toContain('Typecheck passed.');
+  it('writes the update, then resolves 1 because the typecheck (tsc) fails on code it breaks', () => {
+    expect(first.code, first.stdout + first.stderr).toBe(1);
+    // tsc's own report, passed on: the file, the line, and what broke.
+    expect(first.stdout).toMatch(
+      /^src\/pinned\.ts\(3,\d+\): error TS\d+: Property 'team_id' is missing/m,
+    );
+    expect(first.stderr).toContain('the typecheck failed');
+    expect(first.stdout).toContain('Wrote ');
   });
 
   it('writes every path of the upstream document (29)', () => {
-    const doc = parse(afterFirst['openapi/fish-audio.yaml']!.toString()) as OpenAPIDocument;
     expect(ALL_PATHS).toHaveLength(29);
-    expect(Object.keys(doc.paths!)).toEqual(ALL_PATHS);
-    expect(Object.keys(doc)).toEqual(['openapi', 'info', 'servers', 'tags', 'paths', 'components']);
+    expect(Object.keys(written.paths)).toEqual(ALL_PATHS);
+    expect(Object.keys(written)).toEqual([
+      'openapi',
+      'info',
+      'servers',
+      'tags',
+      'paths',
+      'components',
+    ]);
   });
 
   it('writes the patched document: every operation named by the name map', () => {
-    const doc = parse(afterFirst['openapi/fish-audio.yaml']!.toString()) as Record<string, any>;
-    expect(doc.paths['/v1/tts'].post.operationId).toBe('tts.convert');
-    expect(doc.paths['/wallet/{user_id}/api-credit'].get.operationId).toBe('wallet.getApiCredit');
+    expect(written.paths['/v1/tts'].post.operationId).toBe('tts.convert');
+    expect(written.paths['/wallet/{user_id}/api-credit'].get.operationId).toBe(
+      'wallet.getApiCredit',
+    );
   });
 
   it('prints the change report against the previously checked-in spec', () => {
@@ -132,14 +172,16 @@ describe('spec:update on the 2026-08-19 upstream document, as a process', () => 
   });
 
   it('regenerates src/generated from the new spec', async () => {
-    const types = afterFirst['src/generated/fish-audio.ts']!.toString();
-    for (const route of ALL_PATHS) expect(types).toContain(`'${route}': {`);
-    expect(await staleFiles(await generate(project.spec, project.out))).toEqual([]);
+    const types = afterFirst['src/generated/fish-audio.ts']!;
+    for (const route of ALL_PATHS) expect(types).toContain(`"${route}": {`);
+    // Unformatted on both sides; formatting is the same last step of both (tested below).
+    const regenerated = await generate(project.spec, project.out, { format: false });
+    expect(await staleFiles(regenerated)).toEqual([]);
   });
 
   it('changes no byte when run again on the same document', async () => {
     const args = [UPSTREAM, '--spec', project.spec, '--out', project.out];
-    const second = await update(args, undefined, false);
+    const second = await update(args, { ...QUICK, ...UNFORMATTED });
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(await snapshot(project.dir)).toEqual(afterFirst);
   });
@@ -147,7 +189,7 @@ describe('spec:update on the 2026-08-19 upstream document, as a process', () => 
 
 describe('spec:update refuses bad input and leaves every file as it was', () => {
   let project: ProjectCopy;
-  let before: Record<string, Buffer>;
+  let before: Record<string, string>;
 
   beforeAll(async () => {
     project = await seededProject();
@@ -165,7 +207,7 @@ describe('spec:update refuses bad input and leaves every file as it was', () => 
     ],
     ['a file that does not exist', 'missing.json', /ENOENT/],
   ])('%s', async (_, file, message) => {
-    const result = await update([path.join(FIXTURES, file)], project);
+    const result = await update([path.join(FIXTURES, file)], defaultsIn(project));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain('No file was changed.');
@@ -178,7 +220,7 @@ describe('spec:update refuses bad input and leaves every file as it was', () => 
     const file = path.join(project.dir, 'broken.json');
     await writeFile(file, JSON.stringify(broken));
     before = await snapshot(project.dir);
-    const result = await update([file], project);
+    const result = await update([file], defaultsIn(project));
     const message = /structural validation[\s\S]*`description` must be present[\s\S]*struct rule/;
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
@@ -187,58 +229,67 @@ describe('spec:update refuses bad input and leaves every file as it was', () => 
   });
 });
 
-describe('spec:update when the new types break the code', () => {
-  let project: ProjectCopy;
+describe('spec:update outside any project', () => {
+  let tmp: string;
   beforeAll(async () => {
-    // Only the generated files and the code below: a typecheck of the whole src/ would say the
-    // same about pinned.ts, more slowly.
-    project = await seededProject(['src/generated', 'tsconfig.json', 'package.json']);
+    tmp = await mkdtemp(path.join(tmpdir(), 'spec-update-no-project-'));
   });
-  afterAll(() => project.remove());
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-  it('writes the update, then resolves 1 because the typecheck fails', async () => {
-    // Code that relies on api-credit having no query parameter but check_free_credit: the
-    // upstream document adds team_id, so this stops compiling.
-    const pinned = [
-      "import type { paths } from './generated/fish-audio.js';",
-      "type Query = paths['/wallet/{user_id}/api-credit']['get']['parameters']['query'];",
-      'export const query: Required<NonNullable<Query>> = { check_free_credit: true };',
-      '',
-    ].join('\n');
-    await writeFile(path.join(project.dir, 'src', 'pinned.ts'), pinned);
-    const result = await update([UPSTREAM], project);
-    expect(result.code, result.stdout + result.stderr).toBe(1);
-    expect(result.stdout).toContain("Property 'team_id' is missing");
-    expect(result.stderr).toContain('the typecheck failed');
-    const spec = parse(
-      await readFile(path.join(project.dir, 'openapi', 'fish-audio.yaml'), 'utf8'),
-    );
-    expect(Object.keys((spec as OpenAPIDocument).paths!)).toEqual(ALL_PATHS);
-  }, 60_000);
+  it('exits 2, as a process, and writes nothing when no tsconfig.json is above the output folder', async () => {
+    // It once fell back to this checkout's project, and wrote its report into the checkout's
+    // CHANGELOG.md. Here no spec exists yet, so that not even a regression would write there.
+    for (let dir = tmp; ; dir = path.dirname(dir)) {
+      expect(existsSync(path.join(dir, 'tsconfig.json')), dir).toBe(false);
+      if (dir === path.dirname(dir)) break;
+    }
+    const spec = path.join(tmp, 'openapi', 'fish-audio.yaml');
+    const out = path.join(tmp, 'src', 'generated');
+    const args = [UPSTREAM, '--spec', spec, '--out', out];
+    const result = await runScript(ROOT, 'scripts/spec-update.ts', args);
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/^spec:update: no tsconfig\.json in .* or any folder above it/);
+    expect(result.stderr).toContain('No file was changed.');
+    expect(await readdir(tmp)).toEqual([]);
+  });
 });
 
 describe('spec:update --spec and --out', () => {
   let project: ProjectCopy;
+  let before: Record<string, string>;
+  let result: Awaited<ReturnType<typeof update>>;
+  const elsewhere = (...names: string[]) => path.join(project.dir, 'elsewhere', ...names);
+
   beforeAll(async () => {
     project = await seededProject();
+    before = await snapshot(project.dir);
+    const args = [UPSTREAM, '--spec', elsewhere('spec.yaml'), '--out', elsewhere('generated')];
+    result = await update(args, { ...defaultsIn(project), ...QUICK });
   });
   afterAll(() => project.remove());
 
-  it('write elsewhere and leave the default files alone', async () => {
-    const before = await snapshot(project.dir);
-    const spec = path.join(project.dir, 'elsewhere', 'spec.yaml');
-    const out = path.join(project.dir, 'elsewhere', 'generated');
-    const result = await update([UPSTREAM, '--spec', spec, '--out', out], project, false);
+  it('resolves 0 once the typecheck has passed', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('Typecheck passed.');
+  });
+
+  it('write elsewhere and leave the default files alone', async () => {
     expect(result.stdout).toContain('does not exist yet');
-    const doc = parse(await readFile(spec, 'utf8')) as OpenAPIDocument;
+    const doc = parse(await readFile(elsewhere('spec.yaml'), 'utf8')) as OpenAPIDocument;
     expect(Object.keys(doc.paths!)).toEqual(ALL_PATHS);
-    expect(await readFile(path.join(out, 'fish-audio.ts'), 'utf8')).toContain(
+    expect(await readFile(elsewhere('generated', 'fish-audio.ts'), 'utf8')).toContain(
       'elsewhere/spec.yaml',
     );
     expect(await snapshot(project.dir)).toEqual(before);
   });
+
+  it("format the generated files as `npm run generate` does, with the project's prettier config", async () => {
+    // The generator quotes keys with double quotes; .prettierrc.json asks for single ones.
+    const types = await readFile(elsewhere('generated', 'fish-audio.ts'), 'utf8');
+    for (const route of ALL_PATHS) expect(types).toContain(`'${route}': {`);
+  });
 });
+
 describe('addToChangelog', () => {
   it.each([
     ['an empty file', '', '# Changelog\n\n## Unreleased\n\n### S\n\n'],

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadIgnoreFile } from '../scripts/lib/diff-ignore.js';
 import { runProcess } from '../scripts/lib/process.js';
-import { ROOT, runNode } from './helpers/project-copy.js';
+import { copyProject, ROOT, runNode } from './helpers/project-copy.js';
 
 const WORKFLOWS = path.join(ROOT, '.github', 'workflows');
 const FILES = readdirSync(WORKFLOWS).filter((file) => /\.ya?ml$/.test(file));
@@ -103,10 +103,29 @@ describe('the pull-request gate (spec-diff.yml)', () => {
   });
 
   it('passes, printing nothing, when the spec matches the base commit', async () => {
-    // The gate's own command, with HEAD as the base: the checked-in spec against itself.
-    const env = { ...process.env, BASE_SHA: 'HEAD', SPEC: 'openapi/fish-audio.yaml', IGNORE };
-    const result = await runProcess('bash', ['-c', gate()!.run!], { cwd: ROOT, env });
-    expect(result).toMatchObject({ code: 0, stdout: '' });
+    // The gate's own command, with HEAD as the base: the checked-in spec against itself. It runs
+    // in a copy committed to a repository of its own, since `npm run spec:diff` builds into the
+    // project folder (.tooling/), and a test writes only into its temp folder.
+    const copy = await copyProject(['package.json', 'scripts', 'src', 'openapi']);
+    try {
+      const git = (...args: string[]) =>
+        runProcess('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+          cwd: copy.dir,
+        });
+      for (const args of [
+        ['init', '-q'],
+        ['add', 'openapi'],
+        ['commit', '-q', '-m', 'base'],
+      ]) {
+        const result = await git(...args);
+        expect(result.code, result.stderr).toBe(0);
+      }
+      const env = { ...process.env, BASE_SHA: 'HEAD', SPEC: 'openapi/fish-audio.yaml', IGNORE };
+      const result = await runProcess('bash', ['-c', gate()!.run!], { cwd: copy.dir, env });
+      expect(result).toMatchObject({ code: 0, stdout: '' });
+    } finally {
+      await copy.remove();
+    }
   });
 });
 

@@ -53,12 +53,6 @@ export function runScript(
   return runNode(cwd, ['--import', 'tsx', script, ...args], env);
 }
 
-/** Runs the TypeScript compiler on a project folder. */
-export function typecheck(cwd: string): Promise<RunResult> {
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  return runNode(cwd, [tsc, '--noEmit', '-p', '.']);
-}
-
 /** Output streams that keep what a command printed, for running commands in-process. */
 export function captureIo() {
   const out: string[] = [];
