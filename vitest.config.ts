@@ -30,9 +30,16 @@ const shared = {
   // Two files at a time even on two cores (vitest's default is one fewer than the cores): many
   // tests wait on a server or a child process, not on the CPU.
   maxWorkers: 2,
-  // Kills any child process a test left running, when that test ends.
+  // Kills the children of a failed test at once, and every child when its file ends.
   setupFiles: ['test/setup/children.ts'],
 };
+
+/**
+ * Files of these projects share a worker's module cache (`isolate: false`): each imports the
+ * same large modules (TypeScript, prettier, the generator, the client), and none of them
+ * changes module state another reads. Saves about a third of their CPU.
+ */
+const shareModules = { isolate: false };
 
 export default defineConfig({
   test: {
@@ -47,8 +54,8 @@ export default defineConfig({
           exclude: [...CLI, ...TOOLING, ...PACKAGE],
         },
       },
-      { test: { ...shared, name: 'cli', include: CLI, exclude: PACKAGE } },
-      { test: { ...shared, name: 'tooling', include: TOOLING } },
+      { test: { ...shared, name: 'cli', include: CLI, exclude: PACKAGE, ...shareModules } },
+      { test: { ...shared, name: 'tooling', include: TOOLING, ...shareModules } },
       {
         test: {
           ...shared,
