@@ -3,11 +3,15 @@
  * serves is collected and checked against the checked-in spec after each test, so the client
  * is only ever exercised with bodies the API is documented to send.
  */
+import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { generate } from '../scripts/generate.js';
+import type { OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { isDecimal } from '../src/decimal.js';
 import {
   AudioResponse,
@@ -30,7 +34,8 @@ import {
 } from '../src/operations.js';
 import { startStandIn, type StandIn } from '../src/testing/index.js';
 import { formatMismatches, validateLoadedResponse } from '../src/validate.js';
-import { copyProject, ROOT, runNode, runScript } from './helpers/project-copy.js';
+import { useFakeClock } from './helpers/clock.js';
+import { copyProject, ROOT, type ProjectCopy } from './helpers/project-copy.js';
 
 const API_CREDIT = 'GET /wallet/{user_id}/api-credit';
 const TTS = 'POST /v1/tts';
@@ -57,13 +62,6 @@ function minimalParams(key: string): Record<string, unknown> {
     params[field] = body.binary.includes(field) ? BYTES : 'x';
   }
   return params;
-}
-
-/** Every chunk of a stream, each with the milliseconds since `start` at which it arrived. */
-async function timed(chunks: AsyncIterable<Uint8Array>, start: number) {
-  const out: { at: number; bytes: Uint8Array }[] = [];
-  for await (const bytes of chunks) out.push({ at: performance.now() - start, bytes });
-  return out;
 }
 
 interface Served {
@@ -358,7 +356,7 @@ describe("the stand-in's own API", () => {
       expect(thrown).toBeInstanceOf(InvalidOptionError);
       expect((thrown as InvalidOptionError).option).toBe(option);
       // Nothing was queued: the next request is answered normally, and at once.
-      const balance = await clientFor().wallet.getApiCredit({}, { timeout: 2000 });
+      const balance = await clientFor().wallet.getApiCredit();
       expect(balance.credit).toBe('100.0000');
     });
   }
@@ -436,13 +434,23 @@ describe('the stand-in and speech', () => {
     return { api, client };
   }
 
+  // On a fake clock the stand-in sends nothing after its first piece until the test moves time
+  // on by the pause: each piece is seen to arrive before the next one has been sent.
   it('streams TTS audio so the first chunk arrives while the rest is still being sent', async () => {
+    const clock = useFakeClock();
     const { api, client } = await paced({ ttsChunks: 3, ttsChunkDelayMs: 150 });
     try {
-      const start = performance.now();
-      const chunks = await timed(await client.tts.convert({ text: 'hello' }), start);
-      // Two pauses of 150 ms lie between the first chunk and the last.
-      expect(chunks.at(-1)!.at - chunks[0]!.at).toBeGreaterThanOrEqual(250);
+      const audio = (await client.tts.convert({ text: 'hello' }))[Symbol.asyncIterator]();
+      const text = async () => Buffer.from((await audio.next()).value ?? []).toString('latin1');
+      expect(await text()).toMatch(/0:hello;$/);
+      expect(await clock.timersOf('testing/stand-in.ts')).toEqual([150]);
+      const second = text();
+      await clock.advance(150);
+      expect(await second).toBe('1:hello;');
+      const third = text();
+      await clock.advance(150);
+      expect(await third).toBe('2:hello;');
+      expect((await audio.next()).done).toBe(true);
     } finally {
       await api.close();
     }
@@ -510,13 +518,18 @@ describe('the stand-in and speech', () => {
   });
 
   it('streams timestamp events at the configured pace', async () => {
+    const clock = useFakeClock();
     const { api, client } = await paced({ ttsChunks: 2, ttsChunkDelayMs: 200 });
     try {
-      const start = performance.now();
       const stream = (await client.tts.withTimestamps({ text: 'a b' })) as EventStream<unknown>;
-      const arrivals: number[] = [];
-      for await (const _event of stream) arrivals.push(performance.now() - start);
-      expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(150);
+      const events = stream[Symbol.asyncIterator]();
+      expect((await events.next()).value).toMatchObject({ chunk_seq: 0, content: 'a' });
+      // The second event is held back by a pause of exactly the configured length.
+      expect(await clock.timersOf('testing/stand-in.ts')).toEqual([200]);
+      const second = events.next();
+      await clock.advance(200);
+      expect((await second).value).toMatchObject({ chunk_seq: 1, content: 'b' });
+      expect((await events.next()).done).toBe(true);
     } finally {
       await api.close();
     }
@@ -673,6 +686,14 @@ describe('the stand-in and an abandoned upload', () => {
   it('still closes cleanly after a client gave up halfway through a body', async () => {
     const api = await startStandIn();
     const { port } = new URL(api.url);
+    // Node announces each request a server takes, just before its handler runs.
+    const taken = new Promise<http.IncomingMessage>((resolve) => {
+      const onStart = (message: unknown) => {
+        diagnostics.unsubscribe('http.server.request.start', onStart);
+        resolve((message as { request: http.IncomingMessage }).request);
+      };
+      diagnostics.subscribe('http.server.request.start', onStart);
+    });
     const request = http.request({
       port,
       method: 'POST',
@@ -681,66 +702,64 @@ describe('the stand-in and an abandoned upload', () => {
     });
     request.on('error', () => {});
     request.write(Buffer.alloc(10));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const received = await taken;
     request.destroy();
-    await vi.waitFor(() => expect(api.requests).toHaveLength(0));
+    // The stand-in has seen the upload break off, and dealt with it, before it is closed.
+    await new Promise((resolve) => received.once('close', resolve));
+    await new Promise(setImmediate);
+    expect(api.requests).toHaveLength(0);
     await expect(api.close()).resolves.toBeUndefined();
   });
 });
 
 describe("the stand-in's self-check", () => {
-  let copy: Awaited<ReturnType<typeof copyProject>>;
+  const copies: ProjectCopy[] = [];
+  let checkedIn: Record<string, any>;
   beforeAll(async () => {
-    copy = await copyProject();
+    checkedIn = parse(await readFile(path.join(ROOT, 'openapi', 'fish-audio.yaml'), 'utf8'));
   });
-  afterAll(() => copy?.remove());
+  afterAll(() => Promise.all(copies.map((copy) => copy.remove())));
 
-  /** Regenerates the copy from the checked-in spec after `edit` changed its api-credit 200 schema. */
-  async function regenerateWith(edit: (schema: Record<string, any>) => void): Promise<void> {
-    const spec = parse(await readFile(path.join(ROOT, 'openapi', 'fish-audio.yaml'), 'utf8'));
+  /**
+   * The stand-in of a copy of `src/`, regenerated from the checked-in spec after `edit` changed
+   * its api-credit 200 schema, and loaded into this process as a module of its own.
+   */
+  async function standInAfter(
+    edit: (schema: Record<string, any>) => void,
+  ): Promise<typeof startStandIn> {
+    const copy = await copyProject(['src', 'package.json', 'tsconfig.json']);
+    copies.push(copy);
+    const spec = structuredClone(checkedIn);
     edit(
       spec.paths['/wallet/{user_id}/api-credit'].get.responses['200'].content['application/json']
         .schema,
     );
-    // JSON is YAML, so the copy's spec file can take it as it is.
-    await writeFile(path.join(copy.dir, 'openapi', 'fish-audio.yaml'), JSON.stringify(spec));
-    const result = await runScript(copy.dir, 'scripts/generate.ts');
-    expect(result.code, result.stderr).toBe(0);
+    const specPath = path.join(copy.dir, 'openapi', 'fish-audio.yaml');
+    const out = path.join(copy.dir, 'src', 'generated');
+    // Only loaded, never read: formatting would add nothing but time.
+    const document = spec as OpenAPIDocument;
+    const files = await generate(specPath, out, { format: false, document });
+    await Promise.all(files.map((file) => writeFile(file.path, file.contents)));
+    const entry = pathToFileURL(path.join(copy.dir, 'src', 'testing', 'index.ts')).href;
+    return ((await import(entry)) as typeof import('../src/testing/index.js')).startStandIn;
   }
 
-  function runInCopy(code: string) {
-    const module = `import { startStandIn } from './src/testing/index.ts';\n${code}`;
-    return runNode(copy.dir, ['--import', 'tsx', '--input-type=module', '--eval', module]);
-  }
+  it('refuses to start when a default body no longer matches the spec', async () => {
+    const start = await standInAfter((schema) => schema.required.push('brand_new_required'));
+    await expect(start()).rejects.toThrow('/brand_new_required: expected required property');
+  });
 
-  // Each regenerates the copy's code, which takes seconds more than most tests on a busy machine.
-  it(
-    'refuses to start when a default body no longer matches the spec',
-    { timeout: 60_000 },
-    async () => {
-      await regenerateWith((schema) => schema.required.push('brand_new_required'));
-      const result = await runInCopy('await startStandIn();');
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain('/brand_new_required: expected required property');
-    },
-  );
-
-  it(
-    'answers 500 and fails close() when a body it would serve does not match the spec',
-    { timeout: 60_000 },
-    async () => {
-      await regenerateWith((schema) => (schema.properties.user_id.maxLength = 20));
-      const result = await runInCopy(`
-      const api = await startStandIn();
-      const headers = { Authorization: 'Bearer ' + api.apiKey };
-      const response = await fetch(api.url + '/wallet/${'x'.repeat(30)}/api-credit', { headers });
-      console.log(response.status, (await response.json()).message);
-      await api.close().catch((error) => console.log('close:', error.message));
-    `);
-      expect(result.stdout).toMatch(/^500 stand-in self-check: .*\/user_id/);
-      expect(result.stdout).toMatch(/close: The stand-in served bodies that do not match the spec/);
-    },
-  );
+  it('answers 500 and fails close() when a body it would serve does not match the spec', async () => {
+    const start = await standInAfter((schema) => (schema.properties.user_id.maxLength = 20));
+    const api = await start();
+    const headers = { Authorization: `Bearer ${api.apiKey}` };
+    const response = await fetch(`${api.url}/wallet/${'x'.repeat(30)}/api-credit`, { headers });
+    expect(response.status).toBe(500);
+    expect((await response.json()).message).toMatch(/^stand-in self-check: .*\/user_id/);
+    await expect(api.close()).rejects.toThrow(
+      /The stand-in served bodies that do not match the spec/,
+    );
+  });
 });
 
 describe('the stand-in and a foreign key', () => {

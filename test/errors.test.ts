@@ -195,13 +195,12 @@ describe('failures without a response', () => {
   });
 
   it('throws APIUserAbortError when the signal aborts mid-request', async () => {
-    server.handle(() => {
-      /* never answers */
-    });
     const controller = new AbortController();
+    // Never answers: the caller aborts once the request has arrived.
+    server.handle(() => controller.abort());
     const call = client.wallet.getApiCredit({}, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
     await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(server.requests).toHaveLength(1);
   });
 });
 

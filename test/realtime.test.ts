@@ -23,6 +23,7 @@ import {
   type LiveStandIn,
   type LiveStandInOptions,
 } from '../src/testing/live.js';
+import { useFakeClock } from './helpers/clock.js';
 
 // Long enough that the redactor treats it as secret wherever it stands.
 const KEY = 'sk-live-0123456789abcdef-SECRET';
@@ -55,15 +56,6 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error('expected a rejection');
-}
-
-/** Waits until `check` holds, polling; the live server answers asynchronously. */
-async function until(check: () => boolean, ms = 2_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('liveSpeech', () => {
@@ -106,7 +98,8 @@ describe('liveSpeech', () => {
     }
     const error = await failure(collect(liveSpeech(client, broken())));
     expect(error.message).toBe('the model stopped');
-    await until(() => live.connections.length === 1);
+    // Once closed, the server has every event the client sent.
+    await live.until(() => live.connections[0]?.closed === true);
     expect(live.connections[0]!.events.map((e) => e.event)).not.toContain('stop');
   });
 
@@ -115,18 +108,16 @@ describe('liveSpeech', () => {
     async function* endless() {
       for (let i = 0; ; i++) {
         yield `word ${i} `;
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise(setImmediate);
       }
     }
     for await (const chunk of liveSpeech(client, endless())) {
       expect(chunk.byteLength).toBeGreaterThan(0);
       break;
     }
-    const sent = () => live.connections[0]!.events.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const afterClose = sent();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(sent()).toBe(afterClose);
+    // Without the close, this would wait until the test times out.
+    await live.until(() => live.connections[0]?.closed === true);
+    expect(live.connections[0]!.closed).toBe(true);
   });
 });
 
@@ -222,16 +213,18 @@ describe('openLiveSession', () => {
   it('pings the server every keepalive interval', async () => {
     const { client, live } = await start();
     const session = await openLiveSession(client, {}, { keepalive: 20 });
-    await until(() => (live.connections[0]?.pings ?? 0) >= 2);
+    await live.until(() => (live.connections[0]?.pings ?? 0) >= 2);
     session.end();
     await session.done;
     expect(live.connections[0]!.pings).toBeGreaterThanOrEqual(2);
   });
 
   it('waits for text as long as it takes: the idle deadline runs only while a frame is owed', async () => {
+    const clock = useFakeClock();
     const { client } = await start();
     const session = await openLiveSession(client, {}, { timeout: 40 });
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    // Ten deadlines pass with nothing owed; an armed deadline would have failed the session.
+    await clock.advance(10 * 40);
     session.send('Late but fine.');
     session.end();
     expect(text(await collect(session))).toBe('Late but fine.');
@@ -283,10 +276,13 @@ describe('a live session that ends badly', () => {
       },
     ],
   ])('fails with APIConnectionTimeoutError when %s', async (_name, options, act) => {
+    const clock = useFakeClock();
     const { client } = await start(options);
     const session = await openLiveSession(client, {}, { timeout: 60 });
     act(session);
-    const error = await failure(session.done);
+    const failed = failure(session.done);
+    await clock.advance(60);
+    const error = await failed;
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
     expect(error.message).toContain('60 ms');
   });
@@ -344,6 +340,7 @@ describe('the API key', () => {
     ['a dropped connection', { fault: 'drop' }, {}, 'RealtimeError'],
     ['a stalled server', { fault: 'stall' }, { timeout: 50 }, 'APIConnectionTimeoutError'],
   ])('never appears in the error of %s', async (_name, options, liveOptions, name) => {
+    const clock = useFakeClock();
     const live = await startLiveStandIn({ apiKey: KEY, ...options });
     standIns.push(live);
     const client = new FishAudio({ apiKey: KEY, baseUrl: live.url });
@@ -352,7 +349,13 @@ describe('the API key', () => {
         const session = await openLiveSession(client, {}, liveOptions);
         session.send(`Say ${KEY}`); // even text that holds the key stays out of errors
         session.end();
-        await collect(session);
+        const reading = collect(session);
+        if (liveOptions.timeout) {
+          // Only the stalled server's deadline runs out, and only as the clock moves on.
+          reading.catch(() => {});
+          await clock.advance(liveOptions.timeout);
+        }
+        await reading;
       })(),
     );
     expect(error.name).toBe(name);

@@ -8,6 +8,7 @@ import {
   InvalidResponseError,
 } from '../src/index.js';
 import { isRetryable, retryDelay, sleep } from '../src/retry.js';
+import { useFakeClock } from './helpers/clock.js';
 
 const apiError = (status: number, headers: Record<string, string> = {}) =>
   APIError.from({ status, headers: new Headers(headers), body: '', attempts: 1 });
@@ -72,10 +73,10 @@ describe('how long to wait', () => {
 
   it('honours Retry-After in seconds and as an HTTP date', () => {
     expect(retryDelay(1, apiError(429, { 'retry-after': '2' }), backoff)).toBe(2000);
-    const date = new Date(Date.now() + 30_000).toUTCString();
-    const wait = retryDelay(1, apiError(503, { 'retry-after': date }), backoff) as number;
-    expect(wait).toBeGreaterThan(28_000);
-    expect(wait).toBeLessThanOrEqual(30_000);
+    // The fake clock stands on a whole second, which an HTTP date can name exactly.
+    useFakeClock(Date.UTC(2026, 0, 1, 12, 0, 0));
+    const date = new Date(Date.UTC(2026, 0, 1, 12, 0, 30)).toUTCString();
+    expect(retryDelay(1, apiError(503, { 'retry-after': date }), backoff)).toBe(30_000);
   });
 
   it('gives up on waiting when the server asks for more than 60 s', () => {

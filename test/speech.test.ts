@@ -16,6 +16,7 @@ import {
   collectTimestamps,
   type ClientOptions,
 } from '../src/index.js';
+import { useFakeClock } from './helpers/clock.js';
 import { listenLoopback, type Loopback, type LoopbackHandler } from './helpers/loopback.js';
 
 const servers: Loopback[] = [];
@@ -28,9 +29,10 @@ async function serve(handler: LoopbackHandler) {
   const server = await listenLoopback(handler);
   servers.push(server);
   const { url, requests: seen, closed } = server;
+  // A deadline that never fires before this server answers, however busy the machine.
   const client = (options: ClientOptions = {}) =>
-    new FishAudio({ apiKey: 'sk-speech', baseUrl: url, timeout: 2000, ...options });
-  return { url, seen, closed, client };
+    new FishAudio({ apiKey: 'sk-speech', baseUrl: url, timeout: 30_000, ...options });
+  return { url, seen, closed, whenClosed: server.whenClosed, client };
 }
 
 const AUDIO = { 'content-type': 'audio/mpeg' };
@@ -104,7 +106,7 @@ describe('client.tts.convert', () => {
   });
 
   it('stops the download and frees the socket when aborted mid-stream', async () => {
-    const { client, closed } = await serve((_req, res) => {
+    const { client, closed, whenClosed } = await serve((_req, res) => {
       res.writeHead(200, AUDIO);
       res.write('chunk');
       // Never ends: only the client's abort can close this response.
@@ -117,17 +119,19 @@ describe('client.tts.convert', () => {
     const error = await iterator.next().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APIUserAbortError);
     expect((error as Error).cause).toEqual(new Error('user left'));
-    await vi.waitFor(() => expect(closed).toEqual(['/v1/tts']));
+    await whenClosed(1);
+    expect(closed).toEqual(['/v1/tts']);
   });
 
   it('frees the socket when the caller leaves the loop early', async () => {
-    const { client, closed } = await serve((_req, res) => {
+    const { client, closed, whenClosed } = await serve((_req, res) => {
       res.writeHead(200, AUDIO);
       res.write('chunk');
     });
     const audio = await client().tts.convert({ text: 'x' });
     for await (const _chunk of audio) break;
-    await vi.waitFor(() => expect(closed).toEqual(['/v1/tts']));
+    await whenClosed(1);
+    expect(closed).toEqual(['/v1/tts']);
   });
 
   it('fails with a timeout when the audio stalls between chunks', async () => {
@@ -135,9 +139,14 @@ describe('client.tts.convert', () => {
       res.writeHead(200, AUDIO);
       res.write('chunk');
     });
+    const clock = useFakeClock();
     const audio = await client({ timeout: 150 }).tts.convert({ text: 'x' });
-    const error = await audio.arrayBuffer().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+    const chunks = audio[Symbol.asyncIterator]();
+    expect(Buffer.from((await chunks.next()).value!).toString()).toBe('chunk');
+    // Waiting for the next chunk: only now may the idle deadline run out.
+    const next = chunks.next().catch((e: unknown) => e);
+    await clock.advance(150);
+    expect(await next).toBeInstanceOf(APIConnectionTimeoutError);
   });
 
   it('is not retried after a 503, since every call spends credit', async () => {
@@ -228,12 +237,13 @@ describe('client.tts.withTimestamps', () => {
   });
 
   it('cancels the body when the loop is left early', async () => {
-    const { client, closed } = await serve((_req, res) => {
+    const { client, closed, whenClosed } = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(EVENT(0, 'ab', ['Hi']));
     });
     for await (const _event of await client().tts.withTimestamps({ text: 'x' })) break;
-    await vi.waitFor(() => expect(closed).toHaveLength(1));
+    await whenClosed(1);
+    expect(closed).toHaveLength(1);
   });
 });
 

@@ -47,6 +47,8 @@ export interface LiveConnection {
   events: Record<string, unknown>[];
   /** Pings received. */
   pings: number;
+  /** Whether the connection has closed, from either side. */
+  closed: boolean;
 }
 
 /** A running stand-in. */
@@ -59,6 +61,12 @@ export interface LiveStandIn {
   connections: LiveConnection[];
   /** How many handshakes it refused. */
   refused: number;
+  /**
+   * Resolves once `check()` holds: checked at once and again after everything the stand-in
+   * sees (a handshake, an event, a ping, a close), so a test waits for the server's side of
+   * the conversation without polling.
+   */
+  until(check: () => boolean): Promise<void>;
   /** Stops the server and drops every connection. */
   close(): Promise<void>;
 }
@@ -75,6 +83,12 @@ export async function startLiveStandIn(options: LiveStandInOptions = {}): Promis
   const framesPerText = options.framesPerText ?? 1;
   const connections: LiveConnection[] = [];
   const standIn = { apiKey, connections, refused: 0 };
+  let waiters: Array<() => void> = [];
+  const changed = () => {
+    const ready = waiters;
+    waiters = [];
+    for (const check of ready) check();
+  };
   const server = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
@@ -82,6 +96,7 @@ export async function startLiveStandIn(options: LiveStandInOptions = {}): Promis
     verifyClient: (info, callback) => {
       if (info.req.headers.authorization === `Bearer ${apiKey}`) return callback(true);
       standIn.refused++;
+      changed();
       // Echoes what it was sent, as careless servers do, so tests can see it is redacted.
       const sent = info.req.headers.authorization ?? '';
       const message = `Invalid API key: ${sent.replace(/^Bearer /, '')}`;
@@ -96,8 +111,14 @@ export async function startLiveStandIn(options: LiveStandInOptions = {}): Promis
   });
 
   server.on('connection', (socket, request) => {
-    const connection: LiveConnection = { headers: request.headers, events: [], pings: 0 };
+    const connection: LiveConnection = {
+      headers: request.headers,
+      events: [],
+      pings: 0,
+      closed: false,
+    };
     connections.push(connection);
+    changed();
     let texts = 0;
     let buffered = '';
     let stalled = false;
@@ -119,11 +140,19 @@ export async function startLiveStandIn(options: LiveStandInOptions = {}): Promis
       else if (options.fault === 'stall') stalled = true;
       return options.fault !== undefined;
     };
-    socket.on('ping', () => connection.pings++);
+    socket.on('ping', () => {
+      connection.pings++;
+      changed();
+    });
+    socket.on('close', () => {
+      connection.closed = true;
+      changed();
+    });
     socket.on('message', (data, isBinary) => {
       if (stalled || !isBinary) return;
       const message = decode(data as Buffer) as Record<string, unknown>;
       connection.events.push(message);
+      changed();
       if (message.event === 'text' && typeof message.text === 'string') {
         texts++;
         if (texts === options.faultAt && fault()) return;
@@ -144,6 +173,11 @@ export async function startLiveStandIn(options: LiveStandInOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
   return Object.assign(standIn, {
     url: `http://127.0.0.1:${port}`,
+    until: (check: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const test = () => (check() ? resolve() : void waiters.push(test));
+        test();
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();

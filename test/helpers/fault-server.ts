@@ -87,22 +87,29 @@ export const scenarios: Record<string, Scenario> = {
     });
     res.end(packed);
   },
-  'slow-ok': (res) => setTimeout(() => ok(res), 200),
+  // Answers, but later than a 50 ms timer set before the request would fire.
+  'slow-ok': (res) => setTimeout(() => ok(res), 100),
 };
 
 export interface FaultServer {
   url: string;
   /** Requests received per scenario. */
   attempts(scenario: string): number;
+  /** Resolves once `scenario` has received `n` requests in all. */
+  arrived(scenario: string, n: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startFaultServer(): Promise<FaultServer> {
   const counts = new Map<string, number>();
+  let waiters: Array<() => void> = [];
   const server = http.createServer((req, res) => {
     const name = decodeURIComponent((req.url ?? '').split('/')[1] ?? '');
     const attempt = (counts.get(name) ?? 0) + 1;
     counts.set(name, attempt);
+    const ready = waiters;
+    waiters = [];
+    for (const wake of ready) wake();
     req.resume();
     const scenario = scenarios[name];
     if (scenario) scenario(res, attempt, req);
@@ -113,6 +120,12 @@ export async function startFaultServer(): Promise<FaultServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     attempts: (scenario) => counts.get(scenario) ?? 0,
+    arrived(scenario, n) {
+      return new Promise((resolve) => {
+        const check = () => ((counts.get(scenario) ?? 0) >= n ? resolve() : waiters.push(check));
+        check();
+      });
+    },
     close() {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));

@@ -42,8 +42,6 @@ export interface RecordedRequest {
   body: string;
   /** Which connection carried it, counted from 0: tells keep-alive reuse from a new socket. */
   connection: number;
-  /** When the request ended, from `performance.now()`. */
-  at: number;
 }
 
 /** A piece of a body or of raw socket output; `{ delayMs }` waits before the next piece. */
@@ -162,7 +160,6 @@ export async function startHttpServer(): Promise<HttpServer> {
         rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString('utf8'),
         connection: socketIds.get(req.socket) ?? -1,
-        at: performance.now(),
       };
       const index = requests.length;
       requests.push(request);

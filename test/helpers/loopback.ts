@@ -27,6 +27,8 @@ export interface Loopback {
   requests: Received[];
   /** URLs of requests whose response has closed (finished or abandoned). */
   closed: string[];
+  /** Resolves once `n` responses have closed. */
+  whenClosed(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export interface Loopback {
 export async function listenLoopback(handler: LoopbackHandler): Promise<Loopback> {
   const requests: Received[] = [];
   const closed: string[] = [];
+  let waiters: Array<() => void> = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -45,7 +48,12 @@ export async function listenLoopback(handler: LoopbackHandler): Promise<Loopback
         body: Buffer.concat(chunks),
       };
       requests.push(received);
-      res.on('close', () => closed.push(req.url!));
+      res.on('close', () => {
+        closed.push(req.url!);
+        const ready = waiters;
+        waiters = [];
+        for (const check of ready) check();
+      });
       handler(req, res, received);
     });
   });
@@ -54,6 +62,11 @@ export async function listenLoopback(handler: LoopbackHandler): Promise<Loopback
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     closed,
+    whenClosed: (n) =>
+      new Promise<void>((resolve) => {
+        const check = () => (closed.length >= n ? resolve() : void waiters.push(check));
+        check();
+      }),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

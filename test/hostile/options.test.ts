@@ -11,7 +11,15 @@ import {
   type ClientOptions,
   type RequestOptions,
 } from '../../src/index.js';
-import { apiCreditBody, clientFor, failure, FAST, KEY, sleep, useHttpServer } from './support.js';
+import {
+  apiCreditBody,
+  clientFor,
+  countingFetch,
+  failure,
+  FAST,
+  KEY,
+  useHttpServer,
+} from './support.js';
 
 const server = useHttpServer();
 
@@ -21,18 +29,23 @@ function expectInvalidOption(error: unknown, option: string): void {
   expect((error as InvalidOptionError).option).toBe(option);
 }
 
+// Each helper checks that nothing was sent: the client never called its fetch (so no request
+// can still be on its way), and the server has seen nothing.
+
 /** Builds a client with `options` and makes one call; the error, whichever step threw it. */
 async function construct(options: Record<string, unknown>): Promise<unknown> {
   server.setDefault({ json: apiCreditBody() });
+  const sent = countingFetch();
   const error = await failure(() =>
     new FishAudio({
       apiKey: KEY,
       baseUrl: server.url,
       ...FAST,
+      fetch: sent.fetch,
       ...options,
     } as ClientOptions).wallet.getApiCredit(),
   );
-  await sleep(20);
+  expect(sent.calls).toBe(0);
   expect(server.count()).toBe(0);
   return error;
 }
@@ -40,9 +53,10 @@ async function construct(options: Record<string, unknown>): Promise<unknown> {
 /** Makes one call with per-call `options` on a valid client; the error it threw or rejected with. */
 async function call(options: Record<string, unknown>): Promise<unknown> {
   server.setDefault({ json: apiCreditBody() });
-  const client = clientFor(server);
+  const sent = countingFetch();
+  const client = clientFor(server, { fetch: sent.fetch });
   const error = await failure(() => client.wallet.getApiCredit({}, options as RequestOptions));
-  await sleep(20);
+  expect(sent.calls).toBe(0);
   expect(server.count()).toBe(0);
   return error;
 }
@@ -173,11 +187,12 @@ describe('per-call options that cannot work', () => {
     '',
   ])('refuses client.request(%j) as an unknown operation', async (operation) => {
     server.setDefault({ json: apiCreditBody() });
-    const client = clientFor(server);
+    const sent = countingFetch();
+    const client = clientFor(server, { fetch: sent.fetch });
     const request = client.request as (key: string) => Promise<unknown>;
     const error = await failure(() => request.call(client, operation));
     expectInvalidOption(error, 'operation');
-    await sleep(20);
+    expect(sent.calls).toBe(0);
     expect(server.count()).toBe(0);
   });
 });

@@ -11,7 +11,15 @@ import {
   type ApiCreditParams,
   type RequestOptions,
 } from '../../src/index.js';
-import { apiCreditBody, clientFor, failure, FAST, KEY, sleep, useHttpServer } from './support.js';
+import {
+  apiCreditBody,
+  clientFor,
+  countingFetch,
+  failure,
+  FAST,
+  KEY,
+  useHttpServer,
+} from './support.js';
 
 const server = useHttpServer();
 
@@ -138,12 +146,13 @@ describe('parameter values that are refused before sending', () => {
     ['team_id as an array', { team_id: ['a', 'b'] }, 'team_id'],
     ['an unknown parameter', { userId: 'x' }, 'userId'],
   ])('refuses %s as an InvalidParameterError', async (_what, params, parameter) => {
+    const sent = countingFetch();
     const error = await failure(() =>
-      clientFor(server).wallet.getApiCredit(params as ApiCreditParams),
+      clientFor(server, { fetch: sent.fetch }).wallet.getApiCredit(params as ApiCreditParams),
     );
     expect(error).toBeInstanceOf(InvalidParameterError);
     expect((error as InvalidParameterError).parameter).toBe(parameter);
-    await sleep(10);
+    expect(sent.calls).toBe(0);
     expect(server.count()).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ import {
   InternalServerError,
   InvalidResponseError,
 } from '../../src/index.js';
+import { useFakeClock } from '../helpers/clock.js';
 import { rawChunked, rawHead, type Reply } from '../helpers/http-server.js';
 import { apiCreditBody, clientFor, failure, useHttpServer } from './support.js';
 
@@ -185,10 +186,12 @@ describe('bodies that are not what a 2xx promises', () => {
     expect(server.count()).toBe(3);
   });
 
-  it('times out a body dripped one byte every 50 ms, on every attempt', async () => {
-    const drip = [...OK_TEXT.slice(0, 20)].flatMap((c) => [c, { delayMs: 50 }]);
+  // The deadline covers the whole body, not each wait for a chunk. Set before the server's
+  // first pause, it runs out 100 ms later, while the drip needs 200 ms: timers fire in order.
+  it('times out a body dripped one byte every 10 ms, on every attempt', async () => {
+    const drip = [...OK_TEXT.slice(0, 20)].flatMap((c) => [c, { delayMs: 10 }]);
     server.setDefault({ headers: { 'content-type': 'application/json' }, chunks: drip });
-    const error = await failure(() => clientFor(server).wallet.getApiCredit());
+    const error = await failure(() => clientFor(server, { timeout: 100 }).wallet.getApiCredit());
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
     expect((error as APIConnectionError).attempts).toBe(3);
   });
@@ -205,10 +208,15 @@ describe('repeated headers', () => {
       json: { status: 429, message: 'slow down' },
     });
     server.setDefault({ json: apiCreditBody() });
-    const start = performance.now();
-    expect((await clientFor(server).wallet.getApiCredit()).credit).toBe('12.3400');
+    const clock = useFakeClock();
+    const call = clientFor(server).wallet.getApiCredit();
+    // The backoff's 5 ms (less jitter), neither 30 s nor 1 s.
+    const [sleep] = await clock.timersOf('retry.ts');
+    expect(sleep).toBeGreaterThanOrEqual(4);
+    expect(sleep).toBeLessThanOrEqual(5);
+    await clock.advance(sleep!);
+    expect((await call).credit).toBe('12.3400');
     expect(server.count()).toBe(2);
-    expect(performance.now() - start).toBeLessThan(900);
   });
 
   it('keeps both values of a repeated x-request-id on the error', async () => {

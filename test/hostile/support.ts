@@ -1,5 +1,5 @@
 /**
- * What the hostile-input suites share: a realistic key, short timeouts, a server per file, and
+ * What the hostile-input suites share: a realistic key, a short backoff, a server per file, and
  * checks that a secret appears nowhere in an error.
  */
 import { inspect } from 'node:util';
@@ -9,11 +9,17 @@ import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 
 export { apiCreditBody } from '../helpers/server.js';
 
+export { countingFetch } from '../helpers/counting-fetch.js';
+
 /** A key shaped like a real one: long enough that an accidental match is impossible. */
 export const KEY = 'sk-hostile-0123456789abcdef';
 
-/** Short enough that a whole file of retries and stalls runs in seconds. */
-export const FAST = { timeout: 300, backoff: { initialDelayMs: 5, maxDelayMs: 20 } } as const;
+/**
+ * A backoff short enough that a whole file of retries runs in milliseconds, and a deadline long
+ * enough never to fire before a loopback server answers, however busy the machine. A test of a
+ * server that stalls sets a short timeout of its own: there, a deadline races nothing.
+ */
+export const FAST = { timeout: 30_000, backoff: { initialDelayMs: 5, maxDelayMs: 20 } } as const;
 
 /** The redaction placeholder, exactly. */
 export const REDACTED = '[redacted]';
@@ -38,7 +44,7 @@ export function useHttpServer(): HttpServer {
   });
 }
 
-/** A client for `server` with the test key and short timeouts. */
+/** A client for `server` with the test key and a short backoff. */
 export function clientFor(server: { url: string }, options: ClientOptions = {}): FishAudio {
   return new FishAudio({ apiKey: KEY, baseUrl: server.url, ...FAST, ...options });
 }
@@ -94,5 +100,3 @@ export function expectNoSecret(error: unknown, ...secrets: string[]): void {
     for (const secret of secrets) expect(text).not.toContain(secret);
   }
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

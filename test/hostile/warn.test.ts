@@ -51,15 +51,14 @@ describe("validateResponses: 'warn'", () => {
     expect((await client.wallet.getApiCredit()).credit as unknown).toBe(42);
   });
 
-  it('logs once, not 10 000 times, for 10 000 distinct drifting values', async () => {
+  // More distinct values than the client remembers kinds of drift (256), 100 calls at a time.
+  it('logs once, not 300 times, for 300 distinct drifting values', async () => {
     server.setDefault((_req, index) => ({ json: apiCreditBody({ credit: index * 1.25 }) }));
     const { warn, client } = warnClient();
-    for (let batch = 0; batch < 100; batch++) {
-      await Promise.all(
-        Array.from({ length: 100 }, () => client.wallet.getApiCredit({}, { timeout: 20_000 })),
-      );
+    for (let batch = 0; batch < 3; batch++) {
+      await Promise.all(Array.from({ length: 100 }, () => client.wallet.getApiCredit()));
     }
-    expect(server.count()).toBe(10_000);
+    expect(server.count()).toBe(300);
     expect(warn).toHaveBeenCalledTimes(1);
-  }, 120_000);
+  });
 });

@@ -1,0 +1,91 @@
+/**
+ * A fake clock for one test, so that no test depends on how fast the machine is: time moves
+ * only when the test moves it, and every timer the library sets is recorded with its length
+ * and the source file that set it. A test asserts the wait the library chose (a retry's sleep,
+ * an attempt's deadline), and a deadline cannot fire before a loopback server has answered.
+ */
+import path from 'node:path';
+import { onTestFinished, vi } from 'vitest';
+import { ROOT } from '../../scripts/lib/root.js';
+
+/** A timer that a file under `src/` set. */
+export interface LibraryTimer {
+  /** The file that called `setTimeout`, relative to `src/`, e.g. `retry.ts`. */
+  file: string;
+  ms: number;
+}
+
+/** See {@link useFakeClock}. */
+export interface FakeClock {
+  /** Every timer the library set since the clock was installed, oldest first. */
+  readonly timers: readonly LibraryTimer[];
+  /**
+   * Resolves with the lengths of the first `count` timers that `file` set, once it has set
+   * that many: `await clock.timersOf('retry.ts')` waits until the retry loop sleeps.
+   */
+  timersOf(file: string, count?: number): Promise<number[]>;
+  /** Moves time on by `ms`, running every timer that falls due and what they settle. */
+  advance(ms: number): Promise<void>;
+}
+
+const SRC = path.join(ROOT, 'src') + path.sep;
+
+/**
+ * Replaces `setTimeout`, `clearTimeout` and `Date` with vitest's fakes until the current test
+ * ends, starting at `now` (a whole second, so an HTTP date computed from it is exact). Real
+ * I/O goes on as usual: a loopback server still answers, only timers wait for `advance`.
+ */
+export function useFakeClock(now = Date.UTC(2026, 0, 1)): FakeClock {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now });
+  const fake = globalThis.setTimeout;
+  const timers: LibraryTimer[] = [];
+  let waiters: Array<() => void> = [];
+  const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
+    callback: () => void,
+    ms?: number,
+    ...args: unknown[]
+  ) => {
+    const timer = fake(callback, ms, ...args);
+    const file = callerInSrc(new Error().stack ?? '');
+    if (file !== undefined) {
+      timers.push({ file, ms: ms ?? 0 });
+      const ready = waiters;
+      waiters = [];
+      for (const wake of ready) wake();
+    }
+    return timer;
+  }) as typeof setTimeout);
+  onTestFinished(() => {
+    spy.mockRestore();
+    vi.useRealTimers();
+  });
+
+  const lengthsOf = (file: string) => timers.filter((t) => t.file === file).map((t) => t.ms);
+  return {
+    timers,
+    timersOf(file, count = 1) {
+      return new Promise((resolve) => {
+        const check = () => {
+          const lengths = lengthsOf(file);
+          if (lengths.length >= count) resolve(lengths.slice(0, count));
+          else waiters.push(check);
+        };
+        check();
+      });
+    },
+    async advance(ms) {
+      await vi.advanceTimersByTimeAsync(ms);
+    },
+  };
+}
+
+/** The first file under `src/` in a stack trace, relative to `src/`, with `/` separators. */
+function callerInSrc(stack: string): string | undefined {
+  for (const line of stack.split('\n').slice(1)) {
+    const at = line.indexOf(SRC);
+    if (at === -1) continue;
+    const file = line.slice(at + SRC.length).replace(/:\d+:\d+\)?$/, '');
+    return file.split(path.sep).join('/');
+  }
+  return undefined;
+}
