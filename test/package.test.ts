@@ -29,7 +29,8 @@ afterAll(async () => {
 
 const env = () => ({ FISH_API_KEY: 'sk-consumer', BASE_URL: server.url });
 
-describe('the packed package', () => {
+// Each test runs its own child processes on its own files: they run side by side.
+describe.concurrent('the packed package', () => {
   it('passes publint --strict: its exports, files and fields agree', async () => {
     const result = await runProcess(process.execPath, [bin('publint/src/cli.js'), '--strict'], {
       cwd: ROOT,
@@ -47,7 +48,7 @@ describe('the packed package', () => {
   });
 });
 
-describe('the installed package', () => {
+describe.concurrent('the installed package', () => {
   it('ships only dist, README, LICENSE and package.json', async () => {
     expect(files.every((f) => /^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f))).toBe(true);
     expect(files).toContain('dist/index.cjs');
@@ -187,8 +188,9 @@ describe('the installed package', () => {
         `const cjs = Object.keys(createRequire(import.meta.url)(${JSON.stringify(specifier)})).sort();`,
         'console.log(JSON.stringify({ esm, cjs }));',
       ].join('\n');
-      await writeFile(path.join(consumer, 'exports.mjs'), script);
-      const runtime = JSON.parse((await runNode(consumer, ['exports.mjs'])).stdout);
+      const file = `exports-${base.replace('/', '-')}.mjs`;
+      await writeFile(path.join(consumer, file), script);
+      const runtime = JSON.parse((await runNode(consumer, [file])).stdout);
       for (const [format, dts] of [
         ['esm', `${base}.d.ts`],
         ['cjs', `${base}.d.cts`],
