@@ -61,6 +61,9 @@ export default defineConfig({
           ...shared,
           name: 'package',
           include: PACKAGE,
+          // Each test runs Node, tsc or attw as a child: on a machine busy with other work that
+          // can take tens of seconds, and the bound is only there to catch a hang.
+          testTimeout: 120_000,
           // Builds dist/ from the current source and packs it once, for every test here.
           globalSetup: ['test/setup/build.ts'],
         },

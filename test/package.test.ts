@@ -29,8 +29,7 @@ afterAll(async () => {
 
 const env = () => ({ FISH_API_KEY: 'sk-consumer', BASE_URL: server.url });
 
-// Each test runs its own child processes on its own files: they run side by side.
-describe.concurrent('the packed package', () => {
+describe('the packed package', () => {
   it('passes publint --strict: its exports, files and fields agree', async () => {
     const result = await runProcess(process.execPath, [bin('publint/src/cli.js'), '--strict'], {
       cwd: ROOT,
@@ -48,7 +47,7 @@ describe.concurrent('the packed package', () => {
   });
 });
 
-describe.concurrent('the installed package', () => {
+describe('the installed package', () => {
   it('ships only dist, README, LICENSE and package.json', async () => {
     expect(files.every((f) => /^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f))).toBe(true);
     expect(files).toContain('dist/index.cjs');
