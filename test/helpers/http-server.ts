@@ -288,9 +288,19 @@ function finish(ending: Ending | undefined, socket: Socket, end: () => void): vo
   end();
 }
 
-/** The header block of a raw response: a status line of your choosing and header lines. */
+/**
+ * The header block of a raw response: a status line of your choosing and header lines. Unless
+ * told otherwise it says `connection: close` (not on an interim 1xx), because a raw reply ends
+ * its socket: without it the client may send its retry on that socket as it closes, a
+ * connection error that only a busy machine shows.
+ */
 export function rawHead(statusLine: string, headers: Array<[string, string]> = []): string {
-  return `${statusLine}\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
+  const interim = /^HTTP\/\S+ 1\d\d\b/.test(statusLine); // a 103 says nothing of the socket
+  const all =
+    interim || headers.some(([name]) => name.toLowerCase() === 'connection')
+      ? headers
+      : [...headers, ['connection', 'close'] as [string, string]];
+  return `${statusLine}\r\n${all.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
 }
 
 /** A body in chunked transfer coding, as raw bytes. */
