@@ -205,6 +205,9 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   };
 
   const server = http.createServer((req, res) => void handle(req, res));
+  // Idle connections stay open until the client closes them: a server that timed one out just
+  // as the client reused it would turn a request into a reset on a busy machine.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);

@@ -37,28 +37,27 @@ const SRC = path.join(ROOT, 'src') + path.sep;
  */
 export function useFakeClock(now = Date.UTC(2026, 0, 1)): FakeClock {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now });
-  const fake = globalThis.setTimeout;
+  onTestFinished(() => {
+    vi.useRealTimers();
+  });
+  // The fake global setTimeout calls the one of the fake-timers clock it carries. Wrapping that
+  // one, not the global (which vitest restores to the fake again after a file when files share
+  // a worker), records each timer and is gone with the clock.
+  type SetTimeout = (...args: unknown[]) => unknown;
+  const { clock } = globalThis.setTimeout as unknown as { clock: { setTimeout: SetTimeout } };
+  const fakeSetTimeout = clock.setTimeout;
   const timers: LibraryTimer[] = [];
   let waiters: Array<() => void> = [];
-  const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
-    callback: () => void,
-    ms?: number,
-    ...args: unknown[]
-  ) => {
-    const timer = fake(callback, ms, ...args);
+  clock.setTimeout = function (this: unknown, ...args: unknown[]) {
     const file = callerInSrc(new Error().stack ?? '');
     if (file !== undefined) {
-      timers.push({ file, ms: ms ?? 0 });
+      timers.push({ file, ms: Number(args[1] ?? 0) });
       const ready = waiters;
       waiters = [];
       for (const wake of ready) wake();
     }
-    return timer;
-  }) as typeof setTimeout);
-  onTestFinished(() => {
-    spy.mockRestore();
-    vi.useRealTimers();
-  });
+    return fakeSetTimeout.apply(this, args);
+  };
 
   const lengthsOf = (file: string) => timers.filter((t) => t.file === file).map((t) => t.ms);
   return {

@@ -182,6 +182,9 @@ export async function startHttpServer(): Promise<HttpServer> {
   // Garbage on purpose from a hostile test client must not crash the server.
   server.on('clientError', (_error, socket) => socket.destroy());
 
+  // Idle connections stay open until the client closes them: a server that timed one out just
+  // as the client reused it would turn a request into a reset on a busy machine.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);

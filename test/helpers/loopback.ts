@@ -57,6 +57,9 @@ export async function listenLoopback(handler: LoopbackHandler): Promise<Loopback
       handler(req, res, received);
     });
   });
+  // Idle connections stay open until the client closes them: a server that timed one out just
+  // as the client reused it would turn a request into a reset on a busy machine.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -32,6 +32,9 @@ export async function startServer(): Promise<TestServer> {
     req.resume();
     handler(req, res);
   });
+  // Idle connections stay open until the client closes them: a server that timed one out just
+  // as the client reused it would turn a request into a reset on a busy machine.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

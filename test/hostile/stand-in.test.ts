@@ -2,16 +2,17 @@
  * The stand-in refuses a failure it could never serve when `failNext` is called (not when the
  * next request arrives and the server would crash or hang), and keeps serving normally.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FishAudio, FishAudioError } from '../../src/index.js';
 import { startStandIn, type StandIn } from '../../src/testing/index.js';
 import { FAST } from './support.js';
 
-let api: StandIn | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
+let api: StandIn;
+beforeAll(async () => {
+  api = await startStandIn({ credit: '3.5000' });
 });
+afterEach(() => api.reset());
+afterAll(() => api.close());
 
 const circular: Record<string, unknown> = { status: 500, message: 'loop' };
 circular.self = circular;
@@ -28,11 +29,9 @@ describe('failNext with a failure that cannot be served', () => {
     ['status 600', [600]],
     ['a fractional status', [500.5]],
   ])('throws at once for %s, and the next request is served normally', async (_what, args) => {
-    api = await startStandIn({ credit: '3.5000' });
-    const stand = api;
     let thrown: unknown;
     try {
-      stand.failNext(...args);
+      api.failNext(...args);
     } catch (error) {
       thrown = error;
     }
