@@ -19,7 +19,10 @@ import { EXIT_CODES } from '../src/cli/index.js';
 import { startLiveStandIn } from '../src/testing/live.js';
 import { listenLoopback, type LoopbackHandler } from './helpers/loopback.js';
 import { apiCreditBody, startServer } from './helpers/server.js';
+import { builtPackage } from './helpers/built.js';
 
+// dist/ is built once per run by test/setup/build.ts.
+await builtPackage();
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const KEY = 'sk-cli-process-5e7a9c1b3d2f4a68';
 /** Every byte value, so that any text decoding on the way would show. */

@@ -5,14 +5,15 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ts from 'typescript';
 import { runProcess } from '../scripts/lib/process.js';
+import { builtPackage } from './helpers/built.js';
 import { ROOT, runNode } from './helpers/project-copy.js';
 import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
 
 // Built, packed and installed once per run by test/setup/build.ts.
-const { consumer, tarball, files } = inject('built');
+const { consumer, tarball, files } = await builtPackage();
 /** A devDependency's command, run with this Node. */
 const bin = (file: string) => path.join(ROOT, 'node_modules', file);
 

@@ -5,7 +5,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { builtPackage } from './helpers/built.js';
 import { listenLoopback } from './helpers/loopback.js';
 import { ROOT, runNode } from './helpers/project-copy.js';
 
@@ -19,7 +20,7 @@ async function exampleAfter(heading: string): Promise<string> {
 }
 
 // Where an example file resolves `fish-audio-api` to this checkout's fresh build (test/setup/build.ts).
-const { examples } = inject('built');
+const { examples } = await builtPackage();
 
 describe('README', () => {
   it('has a testing-helper example that runs as written', async () => {

@@ -6,15 +6,16 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startLiveStandIn, type LiveStandIn } from '../src/testing/live.js';
+import { builtPackage } from './helpers/built.js';
 import { ROOT, runNode } from './helpers/project-copy.js';
 
 const DIST = path.join(ROOT, 'dist');
 
 // Where an example file resolves `fish-audio-api` to this checkout's fresh build and `ws` to
 // its devDependency (test/setup/build.ts).
-const { examples } = inject('built');
+const { examples } = await builtPackage();
 
 const standIns: LiveStandIn[] = [];
 afterEach(async () => {
