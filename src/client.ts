@@ -1,4 +1,4 @@
-import { CallPromise } from './api-promise.js';
+import { CallPromise } from './http/api-promise.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -18,19 +18,19 @@ import {
   type ResolvedOptions,
   type ResolvedRequestOptions,
 } from './options.js';
-import { encodeBody } from './body.js';
-import { prepareRequest } from './params.js';
+import { encodeBody } from './http/body.js';
+import { prepareRequest } from './http/params.js';
 import { RESOLVED_OPTIONS } from './resolved-options.js';
-import { ASR, TTS } from './speech.js';
-import { AudioResponse, EventStream, guardStream } from './stream.js';
+import { ASR, TTS } from './resources/speech.js';
+import { AudioResponse, EventStream, guardStream } from './http/stream.js';
 import { MAX_JSON_DEPTH, jsonDepth, redactor, type Redactor } from './redact.js';
-import { isRetryable, retryDelay, sleep } from './retry.js';
-import { PagePromise } from './pagination.js';
+import { isRetryable, retryDelay, sleep } from './http/retry.js';
+import { PagePromise } from './http/pagination.js';
 import type { RawResponse, RequestArgs, ResultOf, WithResponse } from './types.js';
 import { validateResponse } from './validate.js';
 import { VERSION } from './version.js';
-import { Voices } from './voices.js';
-import { Wallet } from './wallet.js';
+import { Voices } from './resources/voices.js';
+import { Wallet } from './resources/wallet.js';
 
 // The most distinct kinds of drift 'warn' mode remembers, so a long-lived client stays small.
 const MAX_WARNED_KINDS = 256;

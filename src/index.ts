@@ -3,7 +3,7 @@
  * Everything public is exported from here and nowhere else.
  */
 export { FishAudio } from './client.js';
-export { Wallet } from './wallet.js';
+export { Wallet } from './resources/wallet.js';
 export {
   TTS,
   ASR,
@@ -15,9 +15,9 @@ export {
   type TimestampEvent,
   type TranscribeRequest,
   type Transcription,
-} from './speech.js';
-export { AudioResponse, EventStream } from './stream.js';
-export { PagePromise } from './pagination.js';
+} from './resources/speech.js';
+export { AudioResponse, EventStream } from './http/stream.js';
+export { PagePromise } from './http/pagination.js';
 export {
   Voices,
   type Voice,
@@ -27,10 +27,10 @@ export {
   type UpdateVoiceParams,
   type DesignVoiceParams,
   type VoiceCandidate,
-} from './voices.js';
-export type { Uploadable } from './body.js';
+} from './resources/voices.js';
+export type { Uploadable } from './http/body.js';
 // An interface: the client's methods make these; there is no class to construct or test against.
-export type { APIPromise } from './api-promise.js';
+export type { APIPromise } from './http/api-promise.js';
 export {
   DEFAULTS,
   type ClientOptions,

@@ -4,9 +4,9 @@
  */
 import type { Manifest, OperationKey, paths } from './operations.js';
 import type { RequestOptions } from './options.js';
-import type { APIPromise } from './api-promise.js';
-import type { PagePromise } from './pagination.js';
-import type { AudioResponse, EventStream } from './stream.js';
+import type { APIPromise } from './http/api-promise.js';
+import type { PagePromise } from './http/pagination.js';
+import type { AudioResponse, EventStream } from './http/stream.js';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type NonEmpty<T> = [T] extends [never] ? {} : T;

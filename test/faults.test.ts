@@ -211,7 +211,7 @@ describe('statuses', () => {
   ])('waits %s after a 429, then succeeds', async (_what, scenario, ms) => {
     const clock = useFakeClock();
     const call = run(clientFor(scenario).wallet.getApiCredit());
-    expect(await clock.timersOf('retry.ts')).toEqual([ms]);
+    expect(await clock.timersOf('http/retry.ts')).toEqual([ms]);
     // Asleep: the second attempt waits for the clock.
     expect(server.attempts(scenario)).toBe(1);
     await clock.advance(ms);
@@ -226,18 +226,18 @@ describe('statuses', () => {
     expect((outcome.error as RateLimitError).retryAfter).toBe(3600);
     expect((outcome.error as RateLimitError).attempts).toBe(1);
     expect(server.attempts('retry-after-hour')).toBe(1);
-    expect(clock.timers.filter((t) => t.file === 'retry.ts')).toEqual([]);
+    expect(clock.timers.filter((t) => t.file === 'http/retry.ts')).toEqual([]);
   });
 
   it('sleeps the backoff between attempts: doubling from initialDelayMs up to maxDelayMs, less at most a quarter', async () => {
     const clock = useFakeClock();
     const call = run(clientFor('500-always').wallet.getApiCredit({}, { maxRetries: 4 }));
     for (let n = 1; n <= 4; n++) {
-      const sleeps = await clock.timersOf('retry.ts', n);
+      const sleeps = await clock.timersOf('http/retry.ts', n);
       await clock.advance(sleeps.at(-1)!);
     }
     expect(((await call).error as APIError).attempts).toBe(5);
-    const sleeps = await clock.timersOf('retry.ts', 4);
+    const sleeps = await clock.timersOf('http/retry.ts', 4);
     const bounds = [10, 20, 40, 40].map((ms) => [ms * 0.75, ms]);
     sleeps.forEach((ms, i) => {
       expect(ms).toBeGreaterThanOrEqual(bounds[i]![0]!);
@@ -326,7 +326,7 @@ describe('cancellation', () => {
     // Rejected with the clock standing still: neither the deadline nor a backoff ran out.
     expect((await call).error).toBeInstanceOf(APIUserAbortError);
     expect(counter.calls).toBe(1);
-    expect(clock.timers.filter((t) => t.file === 'retry.ts')).toEqual([]);
+    expect(clock.timers.filter((t) => t.file === 'http/retry.ts')).toEqual([]);
   });
 
   it('rejects at once when the signal aborts during the backoff sleep', async () => {
@@ -335,7 +335,7 @@ describe('cancellation', () => {
     const client = clientFor('500-always', { backoff: { initialDelayMs: 5000 } });
     const before = server.attempts('500-always');
     const call = run(client.wallet.getApiCredit({}, { signal: controller.signal }));
-    await clock.timersOf('retry.ts');
+    await clock.timersOf('http/retry.ts');
     controller.abort();
     expect((await call).error).toBeInstanceOf(APIUserAbortError);
     expect(server.attempts('500-always') - before).toBe(1);

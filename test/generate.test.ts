@@ -225,7 +225,7 @@ describe('a parameter added to the spec', () => {
         await mkdir(path.dirname(target), { recursive: true });
         await writeFile(target, file.contents);
       }
-      for (const file of ['client.ts', 'wallet.ts', 'types.ts', 'params.ts']) {
+      for (const file of ['client.ts', 'resources/wallet.ts', 'types.ts', 'http/params.ts']) {
         const copied = await readFile(path.join(copy.dir, 'src', file), 'utf8');
         expect(copied).toBe(await readFile(path.join(ROOT, 'src', file), 'utf8'));
       }

@@ -7,7 +7,7 @@ import {
   DEFAULTS,
   InvalidResponseError,
 } from '../src/index.js';
-import { isRetryable, retryDelay, sleep } from '../src/retry.js';
+import { isRetryable, retryDelay, sleep } from '../src/http/retry.js';
 import { useFakeClock } from './helpers/clock.js';
 
 const apiError = (status: number, headers: Record<string, string> = {}) =>

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FishAudio, PagePromise } from '../src/index.js';
-import { nextParams } from '../src/pagination.js';
+import { nextParams } from '../src/http/pagination.js';
 
 interface Seen {
   method: string;

@@ -13,7 +13,7 @@ import type { FishAudio } from '../client.js';
 import { APIConnectionError, APIConnectionTimeoutError } from '../errors.js';
 import { nearest } from '../options.js';
 import type { LiveRequest } from '../realtime/index.js';
-import type { TTSRequest } from '../speech.js';
+import type { TTSRequest } from '../resources/speech.js';
 import { FORMATS, KNOWN_MODELS, seeHelp, type Command, type FlagValues } from './args.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { clip, displayUrl, type CliOutput } from './render.js';

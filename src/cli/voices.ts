@@ -4,7 +4,7 @@
  */
 import type { FishAudio } from '../client.js';
 import { nearest } from '../options.js';
-import type { CreateVoiceParams, VoiceListParams } from '../voices.js';
+import type { CreateVoiceParams, VoiceListParams } from '../resources/voices.js';
 import { seeHelp, VISIBILITIES, type FlagValues } from './args.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { clip, oneLine, show, table } from './render.js';

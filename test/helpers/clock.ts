@@ -21,7 +21,7 @@ export interface FakeClock {
   readonly timers: readonly LibraryTimer[];
   /**
    * Resolves with the lengths of the first `count` timers that `file` set, once it has set
-   * that many: `await clock.timersOf('retry.ts')` waits until the retry loop sleeps.
+   * that many: `await clock.timersOf('http/retry.ts')` waits until the retry loop sleeps.
    */
   timersOf(file: string, count?: number): Promise<number[]>;
   /** Moves time on by `ms`, running every timer that falls due and what they settle. */

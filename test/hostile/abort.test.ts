@@ -94,7 +94,7 @@ describe('an abort during the backoff sleep', () => {
     const controller = new AbortController();
     const client = clientFor(server, { backoff: { initialDelayMs: 2_000, maxDelayMs: 2_000 } });
     const call = client.wallet.getApiCredit({}, { signal: controller.signal });
-    await clock.timersOf('retry.ts');
+    await clock.timersOf('http/retry.ts');
     controller.abort();
     // Rejected with the clock standing still, in the middle of its sleep.
     const error = await failure(() => call);

@@ -211,7 +211,7 @@ describe('repeated headers', () => {
     const clock = useFakeClock();
     const call = clientFor(server).wallet.getApiCredit();
     // The backoff's 5 ms (less jitter), neither 30 s nor 1 s.
-    const [sleep] = await clock.timersOf('retry.ts');
+    const [sleep] = await clock.timersOf('http/retry.ts');
     expect(sleep).toBeGreaterThanOrEqual(4);
     expect(sleep).toBeLessThanOrEqual(5);
     await clock.advance(sleep!);

@@ -9,8 +9,8 @@ import {
   isServerError,
   parseRetryAfter,
   type FishAudioError,
-} from './errors.js';
-import type { Backoff } from './options.js';
+} from '../errors.js';
+import type { Backoff } from '../options.js';
 
 // Methods that mean the same thing when sent twice (RFC 9110 §9.2.2).
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);

@@ -4,8 +4,8 @@
  * msgpack only when the body holds bytes and the spec offers it, otherwise JSON. msgpack is
  * loaded only when a body needs it, so apps that never send bytes do not ship it.
  */
-import { InvalidParameterError } from './errors.js';
-import type { BodyEncoding, RequestBodyEntry } from './operations.js';
+import { InvalidParameterError } from '../errors.js';
+import type { BodyEncoding, RequestBodyEntry } from '../operations.js';
 
 /** Bytes a caller may upload: a `Blob` (or `File`), a `Uint8Array` or an `ArrayBuffer`. */
 export type Uploadable = Blob | Uint8Array | ArrayBuffer;

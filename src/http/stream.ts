@@ -11,10 +11,10 @@ import {
   FishAudioError,
   InvalidResponseError,
   type ResponseMismatch,
-} from './errors.js';
-import type { ValidationMode } from './options.js';
-import type { Redactor } from './redact.js';
-import type { RawResponse } from './types.js';
+} from '../errors.js';
+import type { ValidationMode } from '../options.js';
+import type { Redactor } from '../redact.js';
+import type { RawResponse } from '../types.js';
 
 /** What a stream needs to know of the call that produced it. */
 export interface StreamContext {

@@ -2,13 +2,13 @@
  * Voices (the API calls them models), as `client.voices`: find, make and change the voices
  * that text to speech speaks with. Thin names over `client.request`; types from the spec.
  */
-import type { APIPromise } from './api-promise.js';
-import { fromBase64 } from './base64.js';
-import { InvalidResponseError } from './errors.js';
-import type { FishAudio } from './client.js';
-import { operationFor } from './operations.js';
-import type { RequestOptions } from './options.js';
-import type { ParamsOf, ResponseOf, ResultOf } from './types.js';
+import type { APIPromise } from '../http/api-promise.js';
+import { fromBase64 } from '../base64.js';
+import { InvalidResponseError } from '../errors.js';
+import type { FishAudio } from '../client.js';
+import { operationFor } from '../operations.js';
+import type { RequestOptions } from '../options.js';
+import type { ParamsOf, ResponseOf, ResultOf } from '../types.js';
 
 const LIST = 'GET /model';
 const GET = 'GET /model/{id}';

@@ -1,7 +1,7 @@
-import type { APIPromise } from './api-promise.js';
-import type { FishAudio } from './client.js';
-import type { RequestOptions } from './options.js';
-import type { ApiCredit, ApiCreditParams, Package, PackageParams } from './types.js';
+import type { APIPromise } from '../http/api-promise.js';
+import type { FishAudio } from '../client.js';
+import type { RequestOptions } from '../options.js';
+import type { ApiCredit, ApiCreditParams, Package, PackageParams } from '../types.js';
 
 /**
  * The `Wallet` operations of the API, as `client.wallet`. Fish Audio keeps two balances, and

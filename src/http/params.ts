@@ -5,9 +5,9 @@
  * the network.
  */
 import { createFinalURL, createQuerySerializer, defaultPathSerializer } from 'openapi-fetch';
-import { InvalidParameterError } from './errors.js';
-import type { OperationEntry, ParameterEntry } from './operations.js';
-import { isUsableHeaderValue } from './options.js';
+import { InvalidParameterError } from '../errors.js';
+import type { OperationEntry, ParameterEntry } from '../operations.js';
+import { isUsableHeaderValue } from '../options.js';
 
 // A lone UTF-16 surrogate cannot be percent-encoded (encodeURIComponent throws URIError).
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -2,12 +2,12 @@
  * Speech: text to speech (`client.tts`) and speech to text (`client.asr`). Thin names over
  * `client.request`; the request and result types come from the spec.
  */
-import type { APIPromise } from './api-promise.js';
-import { fromBase64 } from './base64.js';
-import type { FishAudio } from './client.js';
-import type { RequestOptions } from './options.js';
-import type { EventStream } from './stream.js';
-import type { EventOf, ParamsOf, ResponseOf } from './types.js';
+import type { APIPromise } from '../http/api-promise.js';
+import { fromBase64 } from '../base64.js';
+import type { FishAudio } from '../client.js';
+import type { RequestOptions } from '../options.js';
+import type { EventStream } from '../http/stream.js';
+import type { EventOf, ParamsOf, ResponseOf } from '../types.js';
 
 const CONVERT = 'POST /v1/tts';
 const WITH_TIMESTAMPS = 'POST /v1/tts/stream/with-timestamp';
