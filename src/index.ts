@@ -51,9 +51,8 @@ export type {
   RequestArgs,
   ResultOf,
   ItemOf,
-  RawResponse,
-  WithResponse,
 } from './types.js';
+export type { RawResponse, WithResponse } from './http/response.js';
 export type { OperationKey } from './operations.js';
 export {
   FishAudioError,

@@ -139,21 +139,3 @@ export type PackageParams = ParamsOf<'GET /wallet/{user_id}/package'>;
  * balance the web app spends. Not the API credit that API calls spend (see {@link ApiCredit}).
  */
 export type Package = ResponseOf<'GET /wallet/{user_id}/package'>;
-
-/** Status and headers of the response that produced a result. */
-export interface RawResponse {
-  /** The HTTP status. */
-  status: number;
-  /** The response headers, e.g. `x-request-id`. */
-  headers: Headers;
-  /** The final URL, after any redirect. */
-  url: string;
-}
-
-/** A result together with the HTTP response it came from, from `.withResponse()`. */
-export interface WithResponse<T> {
-  /** The parsed body, as awaiting the call would give it. */
-  data: T;
-  /** Status, headers and final URL of the response the data came from. */
-  response: RawResponse;
-}

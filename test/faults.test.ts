@@ -135,7 +135,7 @@ describe('a custom fetch that ignores the signal', () => {
     const { fetch } = neverFetch();
     const client = new FishAudio({ apiKey: 'k', timeout: STALL, maxRetries: 0, fetch });
     const call = run(client.wallet.getApiCredit());
-    expect(await clock.timersOf('client.ts')).toEqual([STALL]);
+    expect(await clock.timersOf('http/attempt.ts')).toEqual([STALL]);
     await clock.advance(STALL);
     expect((await call).error).toBeInstanceOf(APIConnectionTimeoutError);
   });

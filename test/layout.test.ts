@@ -1,7 +1,8 @@
 /**
  * The layout rules a reader relies on: no import cycle among the library's files (type-only
  * imports aside, since they vanish at run time), `src/errors.ts` importing nothing of the
- * package, and `src/operations.ts` as the one door to `src/generated/`.
+ * package, `src/http/` (the wire) knowing nothing of the client or the resource classes, and
+ * `src/operations.ts` as the one door to `src/generated/`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,16 @@ function runtimeImports(file: string): string[] {
   );
 }
 
+/** Every package file `file` imports, types included, relative to src/. */
+function allImports(file: string): string[] {
+  const code = readFileSync(path.join(SRC, file), 'utf8');
+  return [...code.matchAll(/^(?:import|export) [^;]*?from '(\.[^']+)';/gms)].map((m) =>
+    path
+      .relative(SRC, path.resolve(path.dirname(path.join(SRC, file)), m[1]!))
+      .replace(/\.js$/, '.ts'),
+  );
+}
+
 describe('the library layout', () => {
   it('has no import cycle among its files', () => {
     const graph = new Map(sources().map((file) => [file, runtimeImports(file)]));
@@ -53,6 +64,17 @@ describe('the library layout', () => {
   it('keeps src/errors.ts free of imports from the package', () => {
     const code = readFileSync(path.join(SRC, 'errors.ts'), 'utf8');
     expect(code).not.toMatch(/^import .* from '\./m);
+  });
+
+  it('keeps src/http/ free of the client and the resource classes', () => {
+    const wire = sources().filter((file) => file.startsWith(`http${path.sep}`));
+    const reaching = wire.flatMap((file) =>
+      allImports(file)
+        .filter((target) => target === 'client.ts' || target.startsWith(`resources${path.sep}`))
+        .map((target) => `${file} → ${target}`),
+    );
+    expect(wire.length).toBeGreaterThan(5);
+    expect(reaching).toEqual([]);
   });
 
   it('reads src/generated/ only through src/operations.ts', () => {

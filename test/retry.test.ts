@@ -7,7 +7,8 @@ import {
   DEFAULTS,
   InvalidResponseError,
 } from '../src/index.js';
-import { isRetryable, retryDelay, sleep } from '../src/http/retry.js';
+import { sleep } from '../src/http/deadline.js';
+import { isRetryable, retryDelay } from '../src/http/retry.js';
 import { useFakeClock } from './helpers/clock.js';
 
 const apiError = (status: number, headers: Record<string, string> = {}) =>

@@ -1,4 +1,4 @@
-import type { WithResponse } from '../types.js';
+import type { WithResponse } from './response.js';
 
 /**
  * The promise every API method returns: a `Promise` with one more method. Declared as an

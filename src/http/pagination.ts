@@ -5,7 +5,7 @@
  */
 import { CallPromise } from './api-promise.js';
 import type { PaginationEntry } from '../operations.js';
-import type { WithResponse } from '../types.js';
+import type { WithResponse } from './response.js';
 
 /** Fetches one page with the given parameters (the first call's, with the page moved on). */
 export type PageFetcher<Page> = (params: Record<string, unknown>) => Promise<WithResponse<Page>>;

@@ -11,6 +11,7 @@ import {
   type FishAudioError,
 } from '../errors.js';
 import type { Backoff } from '../options.js';
+import { sleep } from './deadline.js';
 
 // Methods that mean the same thing when sent twice (RFC 9110 §9.2.2).
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -52,18 +53,17 @@ export function retryDelay(
   return Math.round(exponential * (1 - random() * 0.25));
 }
 
-/** Waits `ms`, or rejects with `APIUserAbortError` as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new APIUserAbortError(signal.reason));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new APIUserAbortError(signal!.reason));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/**
+ * Waits before retry number `retry` (1-based) after `error`, or rethrows `error` at once when
+ * the server asked for a longer wait than `maxRetryAfterMs`: then the caller decides.
+ */
+export async function backOff(
+  retry: number,
+  error: FishAudioError,
+  backoff: Backoff,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const delay = retryDelay(retry, error, backoff);
+  if (delay === undefined) throw error;
+  await sleep(delay, signal);
 }

@@ -5,16 +5,16 @@
  * and the caller's signal still cancels the download.
  */
 import {
-  APIConnectionError,
   APIConnectionTimeoutError,
-  APIUserAbortError,
   FishAudioError,
   InvalidResponseError,
   type ResponseMismatch,
 } from '../errors.js';
 import type { ValidationMode } from '../options.js';
 import type { Redactor } from '../redact.js';
-import type { RawResponse } from '../types.js';
+import { abortError, follow, IdleTimer } from './deadline.js';
+import { connectionError } from './network-error.js';
+import type { RawResponse } from './response.js';
 
 /** What a stream needs to know of the call that produced it. */
 export interface StreamContext {
@@ -22,15 +22,11 @@ export interface StreamContext {
   idleTimeout: number;
   /** The caller's signal: aborting it cancels the body. */
   signal: AbortSignal | undefined;
-  /**
-   * What to listen on for that abort: a signal of the call's own that follows the caller's
-   * (`AbortSignal.any`), so a caller's signal shared by many streams gains no listener per stream.
-   */
-  abortOn: AbortSignal | undefined;
   /** The attempt that produced the response, for errors. */
   attempts: number;
   /** Where the body came from, for messages. */
   baseUrl: string;
+  redact: Redactor;
 }
 
 /**
@@ -44,25 +40,16 @@ export function guardStream(
   context: StreamContext,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
-  const { signal, abortOn, idleTimeout, attempts } = context;
-  // One timer at a time rather than one per chunk: each read only notes when it started, and
-  // the timer, when it fires, re-arms itself for whatever time is left. Only a wait for the
-  // server counts, and no timer runs while nobody reads, so an unread stream holds nothing
-  // that keeps a process alive.
-  let waitingSince: number | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const { signal, idleTimeout, attempts } = context;
   let fail: (error: Error) => void = () => {};
-  const check = () => {
-    timer = undefined;
-    if (waitingSince === undefined) return;
-    const waited = Date.now() - waitingSince;
-    if (waited >= idleTimeout) fail(new APIConnectionTimeoutError(idleTimeout, { attempts }));
-    else timer = setTimeout(check, idleTimeout - waited);
-  };
-  const onAbort = () => fail(new APIUserAbortError(signal?.reason));
+  const idle = new IdleTimer(idleTimeout, () =>
+    fail(new APIConnectionTimeoutError(idleTimeout, { attempts })),
+  );
+  // The caller's signal, followed through one of the stream's own (see deadline.ts).
+  const abortOn = signal && follow(signal);
+  const onAbort = () => fail(abortError(signal));
   const stop = () => {
-    clearTimeout(timer);
-    timer = undefined;
+    idle.stop();
     abortOn?.removeEventListener('abort', onAbort);
   };
   return new ReadableStream<Uint8Array>(
@@ -77,24 +64,17 @@ export function guardStream(
         abortOn?.addEventListener('abort', onAbort, { once: true });
       },
       async pull(controller) {
-        waitingSince = Date.now();
-        timer ??= setTimeout(check, idleTimeout);
+        idle.waiting();
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
           result = await reader.read();
         } catch (error) {
           if (signal?.aborted) return; // already reported by onAbort
           stop();
-          const code = (error as { cause?: { code?: unknown } })?.cause?.code;
-          controller.error(
-            new APIConnectionError(
-              `The connection to ${context.baseUrl} broke while the body streamed. Check the network and retry.`,
-              { attempts, code: typeof code === 'string' ? code : undefined },
-            ),
-          );
+          controller.error(connectionError(error, { stage: 'stream' }, context));
           return;
         } finally {
-          waitingSince = undefined;
+          idle.received();
         }
         if (result.done) {
           stop();
@@ -180,7 +160,6 @@ export class AudioResponse implements AsyncIterable<Uint8Array> {
 export interface EventStreamContext extends StreamContext {
   /** The operation, for messages. */
   key: string;
-  redact: Redactor;
   validateResponses: ValidationMode;
   /** Mismatches of one event against the spec's schema for the stream's events. */
   check: (data: unknown) => Promise<ResponseMismatch[]> | ResponseMismatch[];

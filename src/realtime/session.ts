@@ -8,7 +8,6 @@ import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
-  APIUserAbortError,
   FishAudioError,
   InvalidOptionError,
   InvalidParameterError,
@@ -20,9 +19,11 @@ import {
   isUsableHeaderValue,
   type ResolvedOptions,
 } from '../options.js';
+import { abortError, follow, IdleTimer } from '../http/deadline.js';
+import { identityHeaders } from '../http/identity.js';
+import { connectionError, describe, networkCode } from '../http/network-error.js';
 import { redactor, type Redactor } from '../redact.js';
 import { RESOLVED_OPTIONS } from '../resolved-options.js';
-import { VERSION } from '../version.js';
 import type { ClientEvent, LiveModel, LiveTTSRequest } from './messages.js';
 import { loadWebSocket, type LiveSocket, type SocketEvent, type SocketRuntime } from './socket.js';
 
@@ -84,16 +85,13 @@ export async function openLiveSession(
   const resolved = clientOptions(client);
   const settings = checkOptions(options, resolved);
   const { model, ...fields } = checkRequest(request);
-  const headers: Record<string, string> = {
-    'user-agent': `fish-audio-api/${VERSION}`,
-    ...resolved.defaultHeaders,
+  const headers = identityHeaders(resolved, {
     ...settings.headers,
     ...(model === undefined ? {} : { model }),
-    authorization: `Bearer ${resolved.apiKey}`,
-  };
-  if (settings.signal?.aborted) throw new APIUserAbortError(settings.signal.reason);
+  });
+  if (settings.signal?.aborted) throw abortError(settings.signal);
   const open = await loadWebSocket(settings.runtime);
-  if (settings.signal?.aborted) throw new APIUserAbortError(settings.signal.reason);
+  if (settings.signal?.aborted) throw abortError(settings.signal);
   const url = resolved.baseUrl.replace(/^http/, 'ws') + LIVE_PATH;
   const session = new LiveSession(
     open(url, headers),
@@ -137,7 +135,10 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
   #audio: Uint8Array[] = [];
   #waiter:
     { resolve: (r: IteratorResult<Uint8Array>) => void; reject: (e: Error) => void } | undefined;
-  #idle: ReturnType<typeof setTimeout> | undefined;
+  // The silence deadline: armed while the server owes a frame.
+  readonly #idle: IdleTimer;
+  // The caller's signal, followed through one of the session's own (see http/deadline.ts).
+  readonly #abortOn: AbortSignal | undefined;
   #pinger: ReturnType<typeof setInterval> | undefined;
   #settle!: { resolve: () => void; reject: (error: Error) => void };
   #opening!: { resolve: () => void; reject: (error: Error) => void };
@@ -165,7 +166,11 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
       ((request: unknown, response: RefusalResponse) =>
         void this.#onRefused(request, response)) as (...args: never[]) => void,
     );
-    settings.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    this.#idle = new IdleTimer(settings.timeout, () =>
+      this.#fail(new APIConnectionTimeoutError(settings.timeout, { attempts: 1 })),
+    );
+    this.#abortOn = settings.signal && follow(settings.signal);
+    this.#abortOn?.addEventListener('abort', this.#onAbort, { once: true });
     this.#arm();
   }
 
@@ -294,7 +299,7 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
       else {
         this.#fail(
           new RealtimeError(
-            `The server ended the live session with finish: ${describeReason(reason)}.`,
+            `The server ended the live session with finish: ${describeReason(reason, this.#settings.redact)}.`,
           ),
         );
       }
@@ -303,18 +308,12 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
 
   #onError(event: SocketEvent): void {
     if (this.#over() || this.#refused) return;
-    const cause = event.error as { code?: unknown; message?: unknown } | undefined;
-    const code = typeof cause?.code === 'string' ? cause.code : undefined;
-    const text = typeof cause?.message === 'string' ? cause.message : event.message;
-    const detail = this.#settings.redact.text(code ?? text ?? 'WebSocket error');
+    const { baseUrl, redact } = this.#settings;
+    const error = event.error ?? { message: event.message ?? 'WebSocket error' };
     if (this.#state === 'connecting') {
-      this.#fail(
-        new APIConnectionError(
-          `Could not open a live session at ${this.#settings.baseUrl} (${detail}). Check the network and the baseUrl option.`,
-          { attempts: 1, code },
-        ),
-      );
+      this.#fail(connectionError(error, { stage: 'live-open' }, { baseUrl, attempts: 1, redact }));
     } else {
+      const detail = networkCode(error) ?? redact.text(describe(error));
       this.#fail(new RealtimeError(`The live session's connection failed (${detail}).`));
     }
   }
@@ -383,22 +382,16 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
 
   readonly #onAbort = () => {
     this.#audio = [];
-    this.#fail(new APIUserAbortError(this.#settings.signal?.reason));
+    this.#fail(abortError(this.#settings.signal));
   };
 
   /** (Re)starts the silence deadline. */
   #arm(): void {
-    clearTimeout(this.#idle);
-    const { timeout } = this.#settings;
-    this.#idle = setTimeout(
-      () => this.#fail(new APIConnectionTimeoutError(timeout, { attempts: 1 })),
-      timeout,
-    );
+    this.#idle.waiting();
   }
 
   #disarm(): void {
-    clearTimeout(this.#idle);
-    this.#idle = undefined;
+    this.#idle.received();
   }
 
   #take() {
@@ -408,9 +401,9 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
   }
 
   #stop(): void {
-    this.#disarm();
+    this.#idle.stop();
     clearInterval(this.#pinger);
-    this.#settings.signal?.removeEventListener('abort', this.#onAbort);
+    this.#abortOn?.removeEventListener('abort', this.#onAbort);
   }
 
   #finish(): void {
@@ -531,8 +524,13 @@ function checkRequest(request: LiveRequest): LiveRequest {
   return request;
 }
 
-function describeReason(reason: unknown): string {
-  return typeof reason === 'string' ? reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 40) : 'error';
+/** A finish reason fit for a message: redacted whole first, since a cut key would not match. */
+function describeReason(reason: unknown, redact: Redactor): string {
+  if (typeof reason !== 'string') return 'error';
+  return redact
+    .text(reason)
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 40);
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {

@@ -1,7 +1,7 @@
 /**
  * A fake clock for one test, so that no test depends on how fast the machine is: time moves
  * only when the test moves it, and every timer the library sets is recorded with its length
- * and the source file that set it. A test asserts the wait the library chose (a retry's sleep,
+ * and the source file that asked for it. A test asserts the wait the library chose (a retry's sleep,
  * an attempt's deadline), and a deadline cannot fire before a loopback server has answered.
  */
 import path from 'node:path';
@@ -78,13 +78,24 @@ export function useFakeClock(now = Date.UTC(2026, 0, 1)): FakeClock {
   };
 }
 
-/** The first file under `src/` in a stack trace, relative to `src/`, with `/` separators. */
+/**
+ * The first file under `src/` in a stack trace, relative to `src/`, with `/` separators. The
+ * wire's one timer module sets every timer for its users, so the file that asked for a timer
+ * is the one after it: `http/retry.ts` for a backoff sleep, `http/attempt.ts` for a deadline.
+ */
 function callerInSrc(stack: string): string | undefined {
   for (const line of stack.split('\n').slice(1)) {
     const at = line.indexOf(SRC);
     if (at === -1) continue;
-    const file = line.slice(at + SRC.length).replace(/:\d+:\d+\)?$/, '');
-    return file.split(path.sep).join('/');
+    const file = line
+      .slice(at + SRC.length)
+      .replace(/:\d+:\d+\)?$/, '')
+      .split(path.sep)
+      .join('/');
+    if (file !== TIMER_MODULE) return file;
   }
   return undefined;
 }
+
+/** The module that sets the wire's timers on behalf of the others. */
+const TIMER_MODULE = 'http/deadline.ts';
