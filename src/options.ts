@@ -45,6 +45,14 @@ export interface ClientOptions {
   /** Largest response body accepted, in bytes. Default 1 MiB; the credit body is ~300 bytes. */
   maxResponseBytes?: number;
   /**
+   * Largest single server-sent event accepted, counted in characters of its text as it
+   * accumulates (the API's events are JSON with base64 audio, where a character is a byte): a
+   * stream whose unfinished event passes it fails with `InvalidResponseError` at once, and the
+   * rest is not read. Default 8 MiB, room for a base64 WAV chunk of a long text chunk. Audio
+   * from `tts.convert` has no such bound: it is handed over chunk by chunk, never buffered.
+   */
+  maxEventBytes?: number;
+  /**
    * What to do when a 2xx body (or a streamed event) does not match the spec's schema:
    * `'error'` throws `InvalidResponseError` listing each mismatch; `'warn'` reports each kind of
    * mismatch once through `logger` and returns the body; `'off'` skips the check. Properties the
@@ -90,6 +98,9 @@ export const DEFAULTS = {
   maxRetries: 2,
   timeout: 60_000,
   maxResponseBytes: 1024 * 1024,
+  // One event of `tts.withTimestamps` holds one audio chunk in base64: a 300-character text
+  // chunk of 48 kHz WAV (~25 s, ~2.4 MB, ~3.2 MB as base64) fits with room to spare.
+  maxEventBytes: 8 * 1024 * 1024,
   /**
    * Strict where the spec has settled (a mismatch there is a real surprise), lenient where it
    * changes every few weeks (a strict default would turn each upstream drift into an outage).
@@ -138,6 +149,7 @@ export interface ResolvedOptions {
   timeout: number;
   backoff: Backoff;
   maxResponseBytes: number;
+  maxEventBytes: number;
   /** The mode for a resource (`'wallet'`, `'tts'`, …), the option or the per-resource default. */
   validationFor: (resource: string) => ValidationMode;
   logger: Logger;
@@ -152,6 +164,7 @@ const CLIENT_OPTIONS = [
   'timeout',
   'backoff',
   'maxResponseBytes',
+  'maxEventBytes',
   'validateResponses',
   'logger',
 ] as const satisfies readonly (keyof ClientOptions)[];
@@ -218,6 +231,11 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     maxResponseBytes: checkWholeNumber(
       'maxResponseBytes',
       given.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+      1,
+    ),
+    maxEventBytes: checkWholeNumber(
+      'maxEventBytes',
+      given.maxEventBytes ?? DEFAULTS.maxEventBytes,
       1,
     ),
     validationFor: (resource) =>

@@ -15,10 +15,16 @@ import { MAX_JSON_DEPTH, jsonDepth, type Redactor } from '../redact.js';
 import { validateResponse } from '../validate.js';
 import { abortError, startDeadline } from './deadline.js';
 import { connectionError } from './network-error.js';
-import { BodyTooLarge, parseJson, readText } from './read-body.js';
+import { BodyTooLarge, parseJson, readStart, readText } from './read-body.js';
 import type { Outgoing } from './request.js';
 import type { RawResponse, WithResponse } from './response.js';
-import { AudioResponse, EventStream, guardStream } from './stream.js';
+import {
+  AudioResponse,
+  EventStream,
+  guardStream,
+  isDocumentedMediaType,
+  mediaTypeOf,
+} from './stream.js';
 
 /** What an attempt needs of the client that makes it. */
 export interface AttemptContext {
@@ -71,9 +77,33 @@ export async function runAttempt(
   };
 
   // 2. A 2xx stream is handed over as it arrives: the deadline stops at the headers, and an
-  // idle timeout bounds each wait for a chunk from here on.
+  // idle timeout bounds each wait for a chunk from here on. First its media type must be the
+  // documented one (a JSON error or an HTML page is not audio), as `validateResponses` says:
+  // 'error' throws with the body's first `maxResponseBytes` as `body`; 'warn' reports it once.
   const kind = operation.success.kind;
   if (response.ok && (kind === 'binary' || kind === 'sse')) {
+    const mode = options.validationFor(operation.resource);
+    const documented = operation.success.mediaType;
+    const type = info.headers.get('content-type');
+    if (mode !== 'off' && documented && !isDocumentedMediaType(type, documented)) {
+      const problem = `the body is ${mediaTypeOf(type)}, not the documented ${documented}`;
+      if (mode === 'error') {
+        const limit = options.maxResponseBytes;
+        const text = await readStart(response.body, limit, deadline.stopped);
+        deadline.clear();
+        if (signal?.aborted) throw abortError(signal);
+        const parsed = parseJson(text, redact);
+        const keep = parsed.ok && jsonDepth(parsed.value) <= MAX_JSON_DEPTH;
+        const body = keep ? parsed.value : redact.text(text);
+        throw new InvalidResponseError({ ...info, body }, problem);
+      }
+      const mismatch = {
+        pointer: '',
+        expected: `media type ${documented}`,
+        actual: mediaTypeOf(type),
+      };
+      context.warn(key, String(response.status), [mismatch]);
+    }
     deadline.clear();
     const stream = {
       idleTimeout: call.timeout,
@@ -89,7 +119,8 @@ export async function runAttempt(
     const events = new EventStream(body, raw, {
       ...stream,
       key,
-      validateResponses: options.validationFor(operation.resource),
+      validateResponses: mode,
+      maxEventBytes: options.maxEventBytes,
       check: (data) => validateResponse(key, response.status, data),
       warn: (mismatches) => context.warn(key, 'event', mismatches),
     });

@@ -45,6 +45,8 @@ export class PagePromise<Page, Item> extends CallPromise<Page> implements AsyncI
     const progress: PageProgress = { received: 0, cursors: new Set(), previous: undefined };
     for (;;) {
       const items = itemsOf(page, this.#pagination);
+      // A page seen before: the server went round in a circle, and nothing on it is new.
+      if (seenBefore(items, progress)) return;
       yield* items as Item[];
       const next = nextParams(this.#pagination, params, page, items, progress);
       if (!next) return;
@@ -54,14 +56,27 @@ export class PagePromise<Page, Item> extends CallPromise<Page> implements AsyncI
   }
 }
 
+/**
+ * How many page fingerprints (and cursors) the pager remembers. Past it, a cycle is still found,
+ * with constant memory (see {@link PageProgress.checkpoint}), a few pages later.
+ */
+export const MAX_REMEMBERED_PAGES = 10_000;
+
 /** What the pager remembers across pages, so a server cannot make it loop. */
 export interface PageProgress {
   /** Items received so far, counted, not computed from the page size asked for. */
   received: number;
-  /** Cursors already followed. */
+  /** Cursors already followed, at most {@link MAX_REMEMBERED_PAGES}. */
   cursors: Set<string>;
-  /** The previous page's items as JSON, to notice a server that repeats a page. */
+  /** The fingerprint of the previous page's items (as text). */
   previous: string | undefined;
+  /** Fingerprints of the pages walked so far, at most {@link MAX_REMEMBERED_PAGES}. */
+  seen?: Set<number>;
+  /**
+   * Once `seen` is full, Brent's cycle finding: one page's fingerprint, compared with each page
+   * after it and moved on after `power` pages, doubling `power`; any cycle ends in a repeat of it.
+   */
+  checkpoint?: { fingerprint: number; power: number; steps: number };
 }
 
 function itemsOf(page: unknown, pagination: PaginationEntry): unknown[] {
@@ -71,9 +86,9 @@ function itemsOf(page: unknown, pagination: PaginationEntry): unknown[] {
 
 /**
  * The parameters of the page after `page`, or `undefined` when it was the last: an empty page;
- * `has_more: false`; a page identical to the one before; by cursor, no `next_cursor` or one
- * already followed; by page number, once the items received cover `total` or the API's
- * discovery window (`accessible_upper_bound`, `max_offset`) ends.
+ * `has_more: false`; a page seen before (the server went round in a circle); by cursor, no
+ * `next_cursor` or one already followed; by page number, once the items received cover
+ * `total` or the API's discovery window (`accessible_upper_bound`, `max_offset`) ends.
  */
 export function nextParams(
   pagination: PaginationEntry,
@@ -84,15 +99,13 @@ export function nextParams(
 ): Record<string, unknown> | undefined {
   const answer = (page ?? {}) as Record<string, unknown>;
   if (items.length === 0 || answer.has_more === false) return undefined;
-  const fingerprint = JSON.stringify(items);
-  if (fingerprint === progress.previous) return undefined;
-  progress.previous = fingerprint;
+  if (!remember(fingerprintOf(items), progress)) return undefined;
   progress.received += items.length;
   if (pagination.style === 'cursor') {
     const cursor = answer[pagination.next];
     if (typeof cursor !== 'string' || cursor === '' || progress.cursors.has(cursor))
       return undefined;
-    progress.cursors.add(cursor);
+    if (progress.cursors.size < MAX_REMEMBERED_PAGES) progress.cursors.add(cursor);
     return { ...params, [pagination.param]: cursor };
   }
   const given = params[pagination.param];
@@ -102,4 +115,93 @@ export function nextParams(
   if (typeof answer.max_offset === 'number' && progress.received > answer.max_offset)
     return undefined;
   return { ...params, [pagination.param]: number + 1 };
+}
+
+/** Whether a page with these items was walked before (without remembering it). */
+function seenBefore(items: readonly unknown[], progress: PageProgress): boolean {
+  if (items.length === 0) return false;
+  const fingerprint = fingerprintOf(items);
+  return (
+    String(fingerprint) === progress.previous ||
+    progress.seen?.has(fingerprint) === true ||
+    progress.checkpoint?.fingerprint === fingerprint
+  );
+}
+
+/** Notes a page's fingerprint; `false` when the page was seen before. */
+function remember(fingerprint: number, progress: PageProgress): boolean {
+  if (String(fingerprint) === progress.previous) return false;
+  progress.previous = String(fingerprint);
+  const seen = (progress.seen ??= new Set());
+  if (seen.has(fingerprint)) return false;
+  if (seen.size < MAX_REMEMBERED_PAGES) {
+    seen.add(fingerprint);
+    return true;
+  }
+  const checkpoint = progress.checkpoint;
+  if (!checkpoint) {
+    progress.checkpoint = { fingerprint, power: 1, steps: 0 };
+    return true;
+  }
+  if (checkpoint.fingerprint === fingerprint) return false;
+  if (++checkpoint.steps === checkpoint.power) {
+    checkpoint.fingerprint = fingerprint;
+    checkpoint.power *= 2;
+    checkpoint.steps = 0;
+  }
+  return true;
+}
+
+// Each page's fingerprint, computed once however often it is asked for.
+const fingerprints = new WeakMap<readonly unknown[], number>();
+
+/** A page's items as a 53-bit hash, the same for the same JSON (keys in their order). */
+function fingerprintOf(items: readonly unknown[]): number {
+  let fingerprint = fingerprints.get(items);
+  if (fingerprint === undefined) {
+    fingerprint = hashJson(items);
+    fingerprints.set(items, fingerprint);
+  }
+  return fingerprint;
+}
+
+/** A property name on the walk's stack, told apart from a string value. */
+class Key {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * cyrb53 over an unambiguous rendering of a JSON value (each string and container says its
+ * length), walked without recursion so that no depth overflows the stack.
+ */
+function hashJson(value: unknown): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  const feed = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+  };
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node instanceof Key) feed(`k${node.name.length}:${node.name}`);
+    else if (typeof node === 'string') feed(`s${node.length}:${node}`);
+    else if (Array.isArray(node)) {
+      feed(`[${node.length}`);
+      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+    } else if (typeof node === 'object' && node !== null) {
+      const entries = Object.entries(node);
+      feed(`{${entries.length}`);
+      for (let i = entries.length - 1; i >= 0; i--)
+        stack.push(entries[i]![1], new Key(entries[i]![0]));
+    } else feed(`${typeof node}:${String(node)};`);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }

@@ -43,6 +43,37 @@ export async function readText(response: Response, limit: number): Promise<strin
     .join('');
 }
 
+/**
+ * At most the first `limit` bytes of `body` as text, for an error's `body`: reading stops at the
+ * bound, or when `stopped` rejects (the deadline, the caller's abort) or the body fails, and the
+ * rest is cancelled, unread. Never throws: what arrived is what there is to show.
+ */
+export async function readStart(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+  stopped: Promise<never>,
+): Promise<string> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total < limit) {
+      const { done, value } = await Promise.race([reader.read(), stopped]);
+      if (done) break;
+      const piece = value.subarray(0, limit - total);
+      chunks.push(piece);
+      total += piece.byteLength;
+    }
+  } catch {
+    // Cut short: what arrived so far is the body.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const decoder = new TextDecoder();
+  return chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join('') + decoder.decode();
+}
+
 /** A body parsed by {@link parseJson}: its value, or its (redacted) text and what is wrong. */
 export type Parsed = { ok: true; value: unknown } | { ok: false; text: string; problem: string };
 

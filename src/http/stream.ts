@@ -11,7 +11,7 @@ import {
   type ResponseMismatch,
 } from '../errors.js';
 import type { ValidationMode } from '../options.js';
-import type { Redactor } from '../redact.js';
+import { MAX_JSON_DEPTH, jsonDepth, type Redactor } from '../redact.js';
 import { abortError, follow, IdleTimer } from './deadline.js';
 import { connectionError } from './network-error.js';
 import type { RawResponse } from './response.js';
@@ -161,15 +161,24 @@ export interface EventStreamContext extends StreamContext {
   /** The operation, for messages. */
   key: string;
   validateResponses: ValidationMode;
+  /** The largest event accepted, in characters of its text (the `maxEventBytes` option). */
+  maxEventBytes: number;
   /** Mismatches of one event against the spec's schema for the stream's events. */
   check: (data: unknown) => Promise<ResponseMismatch[]> | ResponseMismatch[];
   /** Reports drift in 'warn' mode, once per kind (shared with JSON responses). */
   warn: (mismatches: ResponseMismatch[]) => void;
 }
 
+// The attempt number behind each stream, for errors raised by its readers (collectTimestamps).
+const attemptsOf = new WeakMap<object, number>();
+
 /**
  * Server-sent events from the API, each parsed from JSON and checked against the spec's schema
- * as `validateResponses` says. Iterate it once; leaving the loop early cancels the body.
+ * as `validateResponses` says. Iterate it once (a second loop throws); leaving the loop early
+ * cancels the body. The stream ends with `InvalidResponseError` at the first event that is not
+ * JSON, is larger than `maxEventBytes`, or (in `'error'` mode) breaks the schema, and at an
+ * `event: error` from the server, whose data becomes the error's `body`; nothing after it is
+ * yielded. Events of other named types (a `ping`, say) and keep-alives are skipped.
  *
  * ```ts
  * const events = await client.tts.withTimestamps({ text: 'Hi', reference_id: 'voice-id' });
@@ -190,37 +199,66 @@ export class EventStream<T> implements AsyncIterable<T> {
     this.#body = body;
     this.response = response;
     this.#context = context;
+    attemptsOf.set(this, context.attempts);
   }
 
+  #read = false;
+
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    // Loaded on first use, so that apps which never stream events do not ship the parser.
-    const { createParser } = await import('eventsource-parser');
+    // Taken before the first await, so a second loop, even a concurrent one, is refused.
+    if (this.#read || this.#body.locked) {
+      throw new FishAudioError('These events were already read: an EventStream can be read once.');
+    }
+    this.#read = true;
+    const reader = this.#body.getReader();
     const context = this.#context;
+    const limit = context.maxEventBytes;
     const ready: unknown[] = [];
     let broken: Error | undefined;
-    const parser = createParser({
-      onEvent: (event) => {
-        // Keep-alives (no data) and events of another type carry nothing for the caller.
-        if (event.data.trim() === '' || (event.event && event.event !== 'message')) return;
-        const text = context.redact.text(event.data);
-        try {
-          ready.push(context.redact.value(JSON.parse(text) as unknown));
-        } catch {
-          broken ??= new InvalidResponseError(
-            {
-              status: this.response.status,
-              headers: this.response.headers,
-              body: text,
-              attempts: context.attempts,
-            },
-            `an event's data is not valid JSON`,
-          );
-        }
-      },
-    });
-    const reader = this.#body.getReader();
-    const decoder = new TextDecoder();
+    const invalid = (body: unknown, problem: string) => {
+      const { status, headers } = this.response;
+      broken ??= new InvalidResponseError(
+        { status, headers, body, attempts: context.attempts },
+        problem,
+      );
+    };
+    const tooLarge = () =>
+      invalid(
+        '',
+        `an event is larger than maxEventBytes (${limit} characters), so the rest of the stream was not read (raise maxEventBytes if this is expected)`,
+      );
     try {
+      // Loaded on first use, so that apps which never stream events do not ship the parser.
+      const { createParser } = await import('eventsource-parser');
+      const parser = createParser({
+        // Bounds what the parser holds of one event: its unfinished line and its data so far.
+        maxBufferSize: limit,
+        onError: (error) => {
+          if (error.type === 'max-buffer-size-exceeded') tooLarge();
+        },
+        onEvent: (event) => {
+          // The first bad event ends the stream: nothing after it is yielded.
+          if (broken) return;
+          // An event that arrived whole within one chunk never sat in the parser's buffer.
+          if (event.data.length > limit) return tooLarge();
+          if (event.event === 'error') {
+            const text = context.redact.text(event.data);
+            return invalid(readable(text, context.redact), 'the server sent an error event');
+          }
+          // Keep-alives (no data) and events of another type carry nothing for the caller.
+          if (event.data.trim() === '' || (event.event && event.event !== 'message')) return;
+          let value: unknown;
+          try {
+            value = JSON.parse(event.data);
+          } catch {
+            return invalid(context.redact.text(event.data), `an event's data is not valid JSON`);
+          }
+          // Redacting the parsed value catches the key however the JSON spelled it, and costs
+          // a key-free event no pass over its whole text.
+          ready.push(context.redact.value(value));
+        },
+      });
+      const decoder = new TextDecoder();
       for (;;) {
         const { done, value } = await reader.read();
         // At the end, a blank line completes an event the server did not terminate.
@@ -253,4 +291,51 @@ export class EventStream<T> implements AsyncIterable<T> {
     }
     context.warn(mismatches);
   }
+}
+
+/**
+ * The error for an event a reader of `source` cannot use (`collectTimestamps`): an
+ * `InvalidResponseError` with the response's facts when `source` is the client's
+ * {@link EventStream}, else a plain `FishAudioError` (nothing says a server sent it).
+ */
+export function invalidEvent(source: unknown, body: unknown, problem: string): FishAudioError {
+  if (source instanceof EventStream) {
+    const { status, headers } = (source as EventStream<unknown>).response;
+    const attempts = attemptsOf.get(source) ?? 1;
+    return new InvalidResponseError({ status, headers, body, attempts }, problem);
+  }
+  return new FishAudioError(`An event cannot be used: ${problem}.`);
+}
+
+/** Redacted text as a body: parsed when it is JSON shallow enough to show, else the text. */
+function readable(text: string, redact: Redactor): unknown {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return jsonDepth(value) <= MAX_JSON_DEPTH ? redact.value(value) : text;
+  } catch {
+    return text;
+  }
+}
+
+// A media type's two tokens (RFC 9110 §8.3.1), compared in lower case.
+const TOKEN = "[!#$%&'*+.^_`|~0-9a-z-]+";
+const MEDIA_TYPE = new RegExp(`^(${TOKEN})/(${TOKEN})$`);
+
+/**
+ * Whether a streamed 2xx's `content-type` is the `documented` one (which may be a range such as
+ * `audio/*`). Parameters (`; charset=…`) and case do not matter. A missing or blank header is
+ * accepted: proxies and CDNs drop it, and the bytes may still be what was asked for.
+ */
+export function isDocumentedMediaType(header: string | null, documented: string): boolean {
+  const essence = mediaTypeOf(header);
+  if (essence === '') return true;
+  const match = MEDIA_TYPE.exec(essence);
+  if (!match) return false;
+  const [type, subtype] = documented.toLowerCase().split('/');
+  return (type === '*' || type === match[1]) && (subtype === '*' || subtype === match[2]);
+}
+
+/** The media type of a `content-type` header without its parameters, in lower case, cut short. */
+export function mediaTypeOf(header: string | null): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase().slice(0, 100);
 }

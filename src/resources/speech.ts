@@ -6,7 +6,7 @@ import type { APIPromise } from '../http/api-promise.js';
 import { fromBase64 } from '../base64.js';
 import type { FishAudio } from '../client.js';
 import type { RequestOptions } from '../options.js';
-import type { EventStream } from '../http/stream.js';
+import { invalidEvent, type EventStream } from '../http/stream.js';
 import type { EventOf, ParamsOf, ResponseOf } from '../types.js';
 
 const CONVERT = 'POST /v1/tts';
@@ -111,6 +111,9 @@ export interface CollectedTimestamps {
 /**
  * Reads a timestamp stream to its end the way the docs ask: audio chunks are concatenated in
  * arrival order, and each `chunk_seq`'s alignment is replaced (not appended) by later events.
+ * An event it cannot use (not an object, `audio_base64` that is not base64 text, an alignment
+ * that is not an object or has no numeric `chunk_seq`) ends it with `InvalidResponseError`,
+ * whatever `validateResponses` let through.
  */
 export async function collectTimestamps(
   events: AsyncIterable<TimestampEvent>,
@@ -118,8 +121,16 @@ export async function collectTimestamps(
   const parts: Uint8Array[] = [];
   const latest = new Map<number, ChunkAlignment>();
   for await (const event of events) {
+    const problem = unusable(event);
+    if (problem) throw invalidEvent(events, event, problem);
     const { audio_base64, alignment, chunk_seq, chunk_audio_offset_sec, content } = event;
-    if (audio_base64) parts.push(fromBase64(audio_base64));
+    if (audio_base64) {
+      try {
+        parts.push(fromBase64(audio_base64));
+      } catch {
+        throw invalidEvent(events, event, `an event's audio_base64 is not base64`);
+      }
+    }
     if (alignment) latest.set(chunk_seq, { chunk_seq, chunk_audio_offset_sec, content, alignment });
   }
   const audio = new Uint8Array(parts.reduce((n, part) => n + part.byteLength, 0));
@@ -129,4 +140,23 @@ export async function collectTimestamps(
     offset += part.byteLength;
   }
   return { audio, alignments: [...latest.values()].sort((a, b) => a.chunk_seq - b.chunk_seq) };
+}
+
+/** What makes an event unusable for {@link collectTimestamps}, if anything. */
+function unusable(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    return 'an event is not a JSON object';
+  }
+  const { audio_base64, alignment, chunk_seq } = event as Record<string, unknown>;
+  if (audio_base64 !== undefined && audio_base64 !== null && typeof audio_base64 !== 'string') {
+    return `an event's audio_base64 is not a string`;
+  }
+  if (alignment === undefined || alignment === null) return undefined;
+  if (typeof alignment !== 'object' || Array.isArray(alignment)) {
+    return `an event's alignment is not an object`;
+  }
+  if (typeof chunk_seq !== 'number' || !Number.isFinite(chunk_seq)) {
+    return 'an event with an alignment has no numeric chunk_seq';
+  }
+  return undefined;
 }
