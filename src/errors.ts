@@ -17,12 +17,17 @@
 // A registry symbol, the same in every copy of the package (ESM and CJS builds, two versions):
 // an error carries its class-name chain under it, which `is()` reads instead of `instanceof`.
 const BRAND = Symbol.for('fish-audio-api.error');
+/** The name that ends every brand chain: FishAudioError's. */
+const BASE_NAME = 'FishAudioError';
 
 /** Base class of every error this package throws. */
 export class FishAudioError extends Error {
   override name = 'FishAudioError';
-  /** The name `is()` looks for; a string, since minifiers rename classes. */
-  static readonly errorName: string = 'FishAudioError';
+  /**
+   * The name `is()` looks for; a string, since minifiers rename classes. Every class here
+   * declares its own, or it would inherit its parent's (test/brands.test.ts holds that).
+   */
+  static readonly errorName: string = BASE_NAME;
 
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
@@ -34,12 +39,22 @@ export class FishAudioError extends Error {
    * Whether `value` is an error of this class (or a subclass), thrown by any copy of this
    * package. `instanceof` fails across copies: an error from the `require`d build is not an
    * instance of the `import`ed classes (the dual-package hazard). `AuthenticationError.is(e)`
-   * holds for both.
+   * holds for both. False for a parent's or a sibling's error, and for anything that is not an
+   * `Error` carrying the brand as its own property: a plain object that copies the brand is no
+   * error of this package. A subclass of your own that declares no `errorName` is checked with
+   * `instanceof` instead, so that it never answers for its parent's errors.
    */
   static is<E>(this: { readonly errorName: string; prototype: E }, value: unknown): value is E {
-    if (typeof value !== 'object' || value === null) return false;
-    const chain = (value as { [BRAND]?: unknown })[BRAND];
-    return Array.isArray(chain) && chain.includes(this.errorName);
+    // Error is shared by every copy of the package in a realm; a plain object is no error.
+    if (!(value instanceof Error)) return false;
+    // A class without a name of its own would inherit its parent's and claim its errors.
+    if (!Object.hasOwn(this, 'errorName')) return value instanceof (this as unknown as Function);
+    const chain = Object.hasOwn(value, BRAND) ? (value as { [BRAND]?: unknown })[BRAND] : undefined;
+    return (
+      Array.isArray(chain) &&
+      chain[chain.length - 1] === BASE_NAME &&
+      chain.includes(this.errorName)
+    );
   }
 }
 
@@ -285,6 +300,7 @@ export class APIUserAbortError extends FishAudioError {
  */
 export class RealtimeError extends FishAudioError {
   override name = 'RealtimeError';
+  static override readonly errorName: string = 'RealtimeError';
   /** The socket's close code when the connection closed (1006: dropped without one). */
   readonly closeCode: number | undefined;
   constructor(message: string, info: { closeCode?: number | undefined } = {}) {

@@ -1,7 +1,8 @@
 /**
  * Keeps the API key out of everything the package composes from a response. The client makes
  * one {@link Redactor} per key and passes every body, header and foreign error message through
- * it *before* any message is built from them, so no later step can leak what it never saw.
+ * it *before* any message is built from them, so no later step can leak what it never saw. The
+ * key is found raw, percent-encoded, JSON-escaped and base64-encoded (see `base64Pattern`).
  */
 
 /** The text that stands where the key was. */
@@ -17,7 +18,7 @@ const TOKEN_CHAR = '[A-Za-z0-9\\-_.~]';
 
 /** Removes one secret from text, values and headers. */
 export interface Redactor {
-  /** The text with every occurrence of the secret (raw or percent-encoded) replaced. */
+  /** The text with every occurrence of the secret (raw, percent-encoded or base64) replaced. */
   text(text: string): string;
   /**
    * A copy of a parsed JSON value with every string (and property name) passed through
@@ -34,22 +35,25 @@ export function redactor(secret: string | null): Redactor {
   if (secret === null || secret === '') {
     return { text: (text) => text, value: (value) => value, headers: (headers) => headers };
   }
-  // Each character of the key may stand as itself, percent-encoded (either case of hex) or as
-  // a JSON `\u00XX` escape, in any mix: an echo that encodes the key is still the key.
-  const alternatives = [...secret].map(encodedChar).join('');
-  const pattern =
-    secret.length >= ANYWHERE_LENGTH
-      ? new RegExp(alternatives, 'g')
-      : // Not inside a longer token, except right after a percent escape (`Bearer%20e`).
-        new RegExp(
-          `(?:(?<=%[0-9A-Fa-f]{2})|(?<!${TOKEN_CHAR}))(?:${alternatives})(?!${TOKEN_CHAR})`,
-          'g',
-        );
-  // A cheap test first: most text holds neither the raw key nor any escape.
+  const plain = plainPattern(secret);
+  const encoded = base64Pattern(secret);
+  // The cheap test, which is all that text without the key costs. A match of `plain` is never
+  // shorter than the key (an escape is longer than its character) and holds the raw key, a `%`
+  // or a `\u`; a match of `encoded` holds one of its anchors, letters and digits written only
+  // as themselves. One scan looks for the key and the anchors together.
+  const literals = [secret, ...encoded.anchors];
+  const shortest = Math.min(...literals.map((literal) => literal.length));
+  const containsLiteral = literalScanner(literals);
+  const hasEscape = (text: string) => text.includes('%') || text.includes('\\u');
   const mayContain = (text: string) =>
-    text.includes(secret) || text.includes('%') || text.includes('\\u');
-  const text = (input: string): string =>
-    mayContain(input) ? input.replace(pattern, REDACTED) : input;
+    text.length >= shortest && (hasEscape(text) || containsLiteral(text));
+  const text = (input: string): string => {
+    if (input.length < shortest) return input;
+    const literal = containsLiteral(input);
+    if (!literal && !hasEscape(input)) return input;
+    const output = input.replace(plain, REDACTED);
+    return literal ? output.replace(encoded.pattern, REDACTED) : output;
+  };
   return {
     text,
     value: <T>(value: T) => mapStrings(value, text),
@@ -61,6 +65,133 @@ export function redactor(secret: string | null): Redactor {
       headers.forEach((value, name) => copy.append(name, text(value)));
       return copy;
     },
+  };
+}
+
+/** The key as itself, percent-encoded or JSON-escaped, character by character in any mix. */
+function plainPattern(secret: string): RegExp {
+  // Each character of the key may stand as itself, percent-encoded (either case of hex) or as
+  // a JSON `\u00XX` escape, in any mix: an echo that encodes the key is still the key.
+  const alternatives = [...secret].map(encodedChar).join('');
+  return secret.length >= ANYWHERE_LENGTH
+    ? new RegExp(alternatives, 'g')
+    : // Not inside a longer token, except right after a percent escape (`Bearer%20e`).
+      new RegExp(
+        `(?:(?<=%[0-9A-Fa-f]{2})|(?<!${TOKEN_CHAR}))(?:${alternatives})(?!${TOKEN_CHAR})`,
+        'g',
+      );
+}
+
+// Both base64 alphabets: standard (`+/`) and URL-safe (`-_`).
+const BASE64_CHAR = '[A-Za-z0-9+/_-]';
+const BASE64_PAD = '(?:=|%3[Dd])';
+
+/**
+ * The key base64-encoded, as a proxy echoes an `Authorization` header or a request dump:
+ * standard or URL-safe alphabet, padded or not, `+`, `/` and `=` raw or percent-encoded (and
+ * `/` JSON-escaped as `\/`, in a body kept as text).
+ *
+ * A key of at least {@link ANYWHERE_LENGTH} characters is found wherever its bytes stand in
+ * the encoded data: alone, after `Bearer ` or `user:`, or deep inside a longer run such as an
+ * encoded JSON dump. Its bytes start at one of three offsets within a 3-byte group, so there
+ * are three encodings of it; in each, the characters made only of the key's bits (all but at
+ * most one at either end) are the same whatever surrounds the key. Those "stable middles" are
+ * searched for, and the one character on either side that mixes key bits with its neighbours'
+ * is removed with them. A middle is at least 20 characters (120 bits) long, so ordinary text
+ * or unrelated base64 (audio) never holds one by chance. Base64 broken into lines is not
+ * searched.
+ *
+ * A shorter key (a test key such as `'e'`, whose encoding `ZQ` is everywhere in base64) is
+ * found only as a whole token that is exactly the encoding of the key or of `Bearer <key>`.
+ *
+ * `anchors` holds, per alternative, its longest run of letters and digits: every match
+ * contains one of them verbatim.
+ */
+function base64Pattern(secret: string): { pattern: RegExp; anchors: string[] } {
+  const bytes = new TextEncoder().encode(secret);
+  const alternatives: string[] = [];
+  const anchors: string[] = [];
+  if (secret.length >= ANYWHERE_LENGTH) {
+    for (let shift = 0; shift < 3; shift++) {
+      const encoded = base64([...new Array<number>(shift).fill(0), ...bytes]);
+      const startBits = 8 * shift;
+      const endBits = 8 * (shift + bytes.length);
+      const middle = encoded.slice(Math.ceil(startBits / 6), Math.floor(endBits / 6));
+      alternatives.push(
+        (startBits % 6 === 0 ? '' : `${BASE64_CHAR}?`) +
+          [...middle].map(base64Char).join('') +
+          (endBits % 6 === 0 ? '' : `${BASE64_CHAR}?`) +
+          `${BASE64_PAD}{0,2}`,
+      );
+      anchors.push(longestAlphanumericRun(middle));
+    }
+  } else {
+    for (const data of [bytes, new TextEncoder().encode(`Bearer ${secret}`)]) {
+      const unpadded = base64([...data]).replace(/=+$/, '');
+      alternatives.push(
+        `(?<!${BASE64_CHAR})${[...unpadded].map(base64Char).join('')}` +
+          `${BASE64_PAD}{0,2}(?!${BASE64_CHAR})`,
+      );
+      anchors.push(longestAlphanumericRun(unpadded));
+    }
+  }
+  return { pattern: new RegExp(alternatives.join('|'), 'g'), anchors };
+}
+
+/** Standard base64 of `bytes`, with padding, without Buffer. */
+function base64(bytes: readonly number[]): string {
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** A pattern for one base64 character: `+` and `/` also in the URL-safe alphabet or escaped. */
+function base64Char(char: string): string {
+  if (char === '+') return '(?:\\+|-|%2[Bb])';
+  if (char === '/') return '(?:/|\\\\/|_|%2[Ff])';
+  return char;
+}
+
+function longestAlphanumericRun(text: string): string {
+  return (text.match(/[A-Za-z0-9]+/g) ?? ['']).reduce((a, b) => (b.length > a.length ? b : a));
+}
+
+// The scanner's window: long enough to skip far, short enough for a byte-sized shift.
+const MAX_WINDOW = 64;
+const MIN_WINDOW = 8;
+const HASH_MASK = 4095;
+
+/**
+ * Whether text contains any of `literals`, in one pass: the key and three base64 anchors cost
+ * about what one `includes` does (an `includes` per literal would cost three times as much on
+ * base64 audio, and a regular expression's alternation is fast or slow by the key). Horspool's skip on pairs of characters (Wu–Manber): the window is the length
+ * `m` of the shortest literal (capped, each literal cut to it: a prefix is a necessary
+ * condition); the pair that ends the window says how far the nearest possible match can be.
+ * A pair no literal holds skips `m - 1`; hashing pairs together only shortens skips. Short
+ * literals (a test key) fall back to `includes`.
+ */
+function literalScanner(literals: readonly string[]): (text: string) => boolean {
+  const m = Math.min(MAX_WINDOW, ...literals.map((literal) => literal.length));
+  if (m < MIN_WINDOW) return (text) => literals.some((literal) => text.includes(literal));
+  const prefixes = [...new Set(literals.map((literal) => literal.slice(0, m)))];
+  // skip[h]: how far the window's end may move when the pair ending it hashes to h.
+  const skip = new Uint8Array(HASH_MASK + 1).fill(m - 1);
+  for (const prefix of prefixes) {
+    for (let end = 1; end < m; end++) {
+      const h = ((prefix.charCodeAt(end - 1) << 5) ^ prefix.charCodeAt(end)) & HASH_MASK;
+      skip[h] = Math.min(skip[h]!, m - 1 - end);
+    }
+  }
+  const matchesAt = (text: string, start: number) =>
+    prefixes.some((prefix) => text.startsWith(prefix, start));
+  return (text) => {
+    const length = text.length;
+    let end = m - 1;
+    while (end < length) {
+      const step = skip[((text.charCodeAt(end - 1) << 5) ^ text.charCodeAt(end)) & HASH_MASK]!;
+      if (step > 0) end += step;
+      else if (matchesAt(text, end - m + 1)) return true;
+      else end += 1;
+    }
+    return false;
   };
 }
 
