@@ -109,7 +109,7 @@ export class InvalidParameterError extends FishAudioError {
   override name = 'InvalidParameterError';
   static override readonly errorName: string = 'InvalidParameterError';
   constructor(
-    /** The parameter's name as the spec spells it. */
+    /** Its name as the spec spells it, or its path in a body (`prosody.speed`, `voices[1]`). */
     readonly parameter: string,
     message: string,
   ) {
