@@ -16,6 +16,7 @@ export {
   liveSpeech,
   openLiveSession,
   DEFAULT_KEEPALIVE_MS,
+  DEFAULT_MAX_QUEUED_BYTES,
   type LiveSession,
   type LiveOptions,
   type LiveRequest,

@@ -2,7 +2,7 @@
  * A live text-to-speech session over one WebSocket: text goes up as it is written, audio
  * comes back as it is made. Every frame is msgpack (see `messages.ts`).
  */
-import { decode, encode } from '@msgpack/msgpack';
+import { encode } from '@msgpack/msgpack';
 import type { FishAudio } from '../client.js';
 import {
   APIConnectionError,
@@ -24,7 +24,13 @@ import { identityHeaders } from '../http/identity.js';
 import { connectionError, describe, networkCode } from '../http/network-error.js';
 import { redactor, type Redactor } from '../redact.js';
 import { RESOLVED_OPTIONS } from '../resolved-options.js';
-import type { ClientEvent, LiveModel, LiveTTSRequest } from './messages.js';
+import {
+  MAX_FRAME_BYTES,
+  readServerFrame,
+  type ClientEvent,
+  type LiveModel,
+  type LiveTTSRequest,
+} from './messages.js';
 import { loadWebSocket, type LiveSocket, type SocketEvent, type SocketRuntime } from './socket.js';
 
 /** The session's configuration: the TTS request's fields, and `model`, which is a header. */
@@ -39,14 +45,23 @@ export interface LiveOptions {
   signal?: AbortSignal;
   /**
    * Ms the handshake may take, and then the longest silence while the server owes a frame:
-   * after `flush()` until audio arrives, and after `end()` between frames until `finish`.
-   * Defaults to the client's `timeout`. Exceeding it fails with `APIConnectionTimeoutError`.
+   * after `flush()` until audio arrives, and after `end()` between frames until `finish`
+   * (events of unknown kinds are no progress; a wait held back by `maxQueuedBytes` is no
+   * silence). Defaults to the client's `timeout`. Exceeding it fails with
+   * `APIConnectionTimeoutError`.
    */
   timeout?: number;
   /** Ms between pings that keep idle proxies from closing the socket (`ws` only); 0: none. */
   keepalive?: number;
   /** Extra handshake headers; they override the client's `defaultHeaders`. */
   headers?: Record<string, string>;
+  /**
+   * Bytes of audio received but not yet read that the session holds (default 4 MiB). Past it
+   * the socket stops reading, so the server waits on TCP until the reader catches up (`ws`,
+   * Bun). Deno's WebSocket cannot pause: there the session fails with `RealtimeError` instead.
+   * `Infinity`: no bound.
+   */
+  maxQueuedBytes?: number;
   /** @internal Tests choose the WebSocket. */
   runtime?: SocketRuntime;
 }
@@ -54,10 +69,23 @@ export interface LiveOptions {
 /** The default ping interval: well under the minute after which proxies drop idle sockets. */
 export const DEFAULT_KEEPALIVE_MS = 20_000;
 
-// The handshake of a refused connection carries a short body; more is not worth reading.
-const MAX_REFUSAL_BODY = 64 * 1024;
+/** The default bound on unread audio: minutes of mp3, most of a minute of 44.1 kHz pcm. */
+export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Ms the server has, once the session closes its socket, to answer the closing handshake;
+ * then the connection is destroyed (`ws` alone would hold it, and the process, for 30 s).
+ */
+export const CLOSE_GRACE_MS = 1000;
+
+/** The handshake of a refused connection carries a short body; more is not worth reading. */
+export const MAX_REFUSAL_BODY = 64 * 1024;
+// Server text is redacted before it is cut. Where it was cut on arrival, the last this many
+// characters may hold the start of a key, whole keys (percent-encoded ones too) are shorter,
+// and they are dropped.
+const CUT_MARGIN = 1024;
 const LIVE_PATH = '/v1/tts/live';
-const OPTIONS = ['signal', 'timeout', 'keepalive', 'headers', 'runtime'];
+const OPTIONS = ['signal', 'timeout', 'keepalive', 'headers', 'maxQueuedBytes', 'runtime'];
 // Module-private doors for `liveSpeech`: end a session with its text source's error, and see
 // whether it is over. Not exported.
 const FAIL = Symbol('fail');
@@ -103,11 +131,14 @@ export async function openLiveSession(
 }
 
 const OPENED = Symbol('opened');
+// WebSocket.CLOSED, which every runtime's socket shares.
+const CLOSED = 3;
 
 interface SessionSettings {
   signal: AbortSignal | undefined;
   timeout: number;
   keepalive: number;
+  maxQueuedBytes: number;
   baseUrl: string;
   redact: Redactor;
 }
@@ -133,6 +164,10 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
   #refused = false;
   #owed = false;
   #audio: Uint8Array[] = [];
+  // The bytes in #audio, and whether the socket stopped reading because of them.
+  #queued = 0;
+  #paused = false;
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
   #waiter:
     { resolve: (r: IteratorResult<Uint8Array>) => void; reject: (e: Error) => void } | undefined;
   // The silence deadline: armed while the server owes a frame.
@@ -189,7 +224,7 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
     this.#write({ event: 'flush' });
     if (!this.#owed) {
       this.#owed = true;
-      this.#arm();
+      if (!this.#paused) this.#arm();
     }
   }
 
@@ -198,13 +233,13 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
     this.#checkWritable('end');
     this.#write({ event: 'stop' });
     this.#state = 'ending';
-    this.#arm();
+    if (!this.#paused) this.#arm();
   }
 
   /** Closes the connection now, without the rest of the audio; `done` resolves. */
   close(): void {
     if (this.#over()) return;
-    this.#audio = [];
+    this.#drop();
     this.#finish();
   }
 
@@ -230,7 +265,11 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
 
   #next(): Promise<IteratorResult<Uint8Array>> {
     const chunk = this.#audio.shift();
-    if (chunk) return Promise.resolve({ done: false, value: chunk });
+    if (chunk) {
+      this.#queued -= chunk.byteLength;
+      if (this.#paused && this.#queued <= this.#settings.maxQueuedBytes) this.#resume();
+      return Promise.resolve({ done: false, value: chunk });
+    }
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#state === 'finished') return Promise.resolve({ done: true, value: undefined });
     return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
@@ -273,37 +312,86 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
 
   #onMessage(event: SocketEvent): void {
     if (this.#over()) return;
-    if (this.#state === 'ending') this.#arm();
-    else if (this.#owed) {
+    const { data } = event;
+    const { redact } = this.#settings;
+    if (typeof data === 'string') {
+      return this.#fail(
+        new RealtimeError(
+          `The server sent a text frame, which the live protocol does not use: "${quote(data, redact, 200)}".`,
+        ),
+      );
+    }
+    const bytes =
+      data instanceof ArrayBuffer
+        ? new Uint8Array(data)
+        : ArrayBuffer.isView(data)
+          ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+          : undefined;
+    if (bytes === undefined) {
+      return this.#fail(new RealtimeError('The server sent a frame of an unknown kind.'));
+    }
+    const frame = readServerFrame(bytes);
+    if (frame.kind === 'invalid') {
+      const detail = frame.detail === undefined ? '' : ` (${quote(frame.detail, redact, 200)})`;
+      return this.#fail(new RealtimeError(`The server sent ${frame.problem}${detail}.`));
+    }
+    // Only the protocol's own frames answer what is owed: an unknown event, however often it
+    // comes, does not keep a session that never finishes alive.
+    if (frame.kind === 'other') return;
+    if (this.#owed) {
       this.#owed = false;
       this.#disarm();
     }
-    // Text frames are not part of the protocol: ignored, like unknown events.
-    if (!(event.data instanceof ArrayBuffer)) return;
-    let message: unknown;
+    if (frame.kind === 'audio') {
+      if (this.#waiter) this.#take().resolve({ done: false, value: frame.audio });
+      else this.#enqueue(frame.audio);
+      if (this.#state === 'ending' && !this.#paused) this.#arm();
+    } else if (frame.reason === 'stop') this.#finish();
+    else {
+      this.#fail(
+        new RealtimeError(
+          `The server ended the live session with finish: ${describeReason(frame.reason, redact)}.`,
+        ),
+      );
+    }
+  }
+
+  /** Holds audio for the reader; past the bound, stops reading the socket (or fails). */
+  #enqueue(audio: Uint8Array): void {
+    this.#audio.push(audio);
+    this.#queued += audio.byteLength;
+    const { maxQueuedBytes } = this.#settings;
+    if (this.#queued <= maxQueuedBytes || this.#paused) return;
+    if (typeof this.#socket.pause !== 'function') {
+      return this.#fail(
+        new RealtimeError(
+          `More than ${maxQueuedBytes} bytes of audio arrived unread, and this runtime's WebSocket ` +
+            'cannot pause: read the audio as it comes, or raise the maxQueuedBytes option.',
+        ),
+      );
+    }
+    this.#socket.pause();
+    this.#paused = true;
+    // No silence counts while the session itself holds the server back.
+    this.#disarm();
+  }
+
+  /** Reads the socket again, after back-pressure or as the session ends. */
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
     try {
-      message = decode(new Uint8Array(event.data));
+      this.#socket.resume?.();
     } catch {
-      return this.#fail(new RealtimeError('The server sent a frame that is not msgpack.'));
+      // A socket that has closed cannot resume; its close event has been or will be heard.
     }
-    if (typeof message !== 'object' || message === null) return;
-    const { event: kind, audio, reason } = message as Record<string, unknown>;
-    if (kind === 'audio') {
-      if (!(audio instanceof Uint8Array)) {
-        return this.#fail(new RealtimeError('The server sent an audio event without bytes.'));
-      }
-      if (this.#waiter) this.#take().resolve({ done: false, value: audio });
-      else this.#audio.push(audio);
-    } else if (kind === 'finish') {
-      if (reason === 'stop') this.#finish();
-      else {
-        this.#fail(
-          new RealtimeError(
-            `The server ended the live session with finish: ${describeReason(reason, this.#settings.redact)}.`,
-          ),
-        );
-      }
-    }
+    if (this.#state === 'ending' || this.#owed) this.#arm();
+  }
+
+  /** Forgets the unread audio (a close or an abort). */
+  #drop(): void {
+    this.#audio = [];
+    this.#queued = 0;
   }
 
   #onError(event: SocketEvent): void {
@@ -312,16 +400,23 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
     const error = event.error ?? { message: event.message ?? 'WebSocket error' };
     if (this.#state === 'connecting') {
       this.#fail(connectionError(error, { stage: 'live-open' }, { baseUrl, attempts: 1, redact }));
+    } else if (networkCode(error) === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      this.#fail(
+        new RealtimeError(`The server sent a frame larger than ${MAX_FRAME_BYTES} bytes.`, {
+          closeCode: 1009,
+        }),
+      );
     } else {
-      const detail = networkCode(error) ?? redact.text(describe(error));
+      const detail = networkCode(error) ?? quote(describe(error), redact, 200);
       this.#fail(new RealtimeError(`The live session's connection failed (${detail}).`));
     }
   }
 
   #onClose(event: SocketEvent): void {
+    clearTimeout(this.#graceTimer);
     if (this.#over() || this.#refused) return;
     const code = event.code;
-    const reason = this.#settings.redact.text(event.reason ?? '').slice(0, 200);
+    const reason = quote(event.reason ?? '', this.#settings.redact, 200);
     const said = `code ${code ?? 'unknown'}${reason ? `: ${reason}` : ''}`;
     if (this.#state === 'connecting') {
       this.#fail(
@@ -339,25 +434,39 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
     }
   }
 
-  /** A refused handshake (ws): the error of its HTTP status, its body read within a bound. */
+  /**
+   * A handshake answered without 101 (ws): a 4xx or 5xx is the error of its status, its body
+   * read within a bound; any other status is no WebSocket server, an `APIConnectionError`.
+   */
   async #onRefused(request: unknown, response: RefusalResponse): Promise<void> {
     if (this.#over()) return;
     this.#refused = true;
+    const status = response.statusCode ?? 0;
+    const { baseUrl, redact } = this.#settings;
+    if (status < 400 || status > 599) {
+      (request as { destroy?: () => void } | null)?.destroy?.();
+      return this.#fail(
+        new APIConnectionError(
+          `The live session at ${baseUrl} answered its handshake with ${status}, not 101 Switching Protocols.`,
+          { attempts: 1 },
+        ),
+      );
+    }
     const chunks: Uint8Array[] = [];
     let size = 0;
+    const limit = MAX_REFUSAL_BODY + CUT_MARGIN;
     try {
       for await (const chunk of response) {
         chunks.push(chunk);
         size += chunk.byteLength;
-        if (size >= MAX_REFUSAL_BODY) break;
+        if (size >= limit) break;
       }
     } catch {
       // The status alone decides the error's class; a broken body leaves it empty.
     }
-    const { redact } = this.#settings;
-    const text = redact.text(
-      new TextDecoder().decode(concat(chunks).subarray(0, MAX_REFUSAL_BODY)),
-    );
+    // Redacted whole before it is cut: a key cut in two would not match.
+    let text = redact.text(new TextDecoder().decode(concat(chunks).subarray(0, limit)));
+    if (size >= limit) text = text.slice(0, -CUT_MARGIN);
     let body: unknown = text;
     try {
       body = text ? (JSON.parse(text) as unknown) : '';
@@ -366,22 +475,17 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
     }
     const headers = new Headers();
     for (const [name, value] of Object.entries(response.headers ?? {})) {
+      // A header named after the key is left out: its name cannot be redacted.
+      if (redact.text(name) !== name) continue;
       if (typeof value === 'string') headers.set(name, value);
       else if (Array.isArray(value)) for (const item of value) headers.append(name, String(item));
     }
-    this.#fail(
-      APIError.from({
-        status: response.statusCode ?? 0,
-        headers: redact.headers(headers),
-        body,
-        attempts: 1,
-      }),
-    );
+    this.#fail(APIError.from({ status, headers: redact.headers(headers), body, attempts: 1 }));
     (request as { destroy?: () => void } | null)?.destroy?.();
   }
 
   readonly #onAbort = () => {
-    this.#audio = [];
+    this.#drop();
     this.#fail(abortError(this.#settings.signal));
   };
 
@@ -404,6 +508,8 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
     this.#idle.stop();
     clearInterval(this.#pinger);
     this.#abortOn?.removeEventListener('abort', this.#onAbort);
+    // What arrives from now on is dropped unread, but the closing handshake must be heard.
+    this.#resume();
   }
 
   #finish(): void {
@@ -428,12 +534,22 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
     if (this.#waiter) this.#take().reject(error);
   }
 
+  /** Closes with a handshake, and destroys the connection if the server does not answer it. */
   #closeSocket(): void {
+    const socket = this.#socket;
     try {
-      this.#socket.close(1000);
+      socket.close(1000);
     } catch {
       // Already closing or closed.
     }
+    if (typeof socket.terminate !== 'function' || socket.readyState === CLOSED) return;
+    this.#graceTimer ??= setTimeout(() => {
+      try {
+        socket.terminate?.();
+      } catch {
+        // Already gone.
+      }
+    }, CLOSE_GRACE_MS);
   }
 }
 
@@ -497,16 +613,30 @@ function checkOptions(options: LiveOptions, client: ResolvedOptions) {
       throw new InvalidOptionError(name, `Unknown option "${name}" of a live session.`);
     }
   }
-  const { signal, keepalive = DEFAULT_KEEPALIVE_MS } = options;
+  const {
+    signal,
+    keepalive = DEFAULT_KEEPALIVE_MS,
+    maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES,
+  } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new InvalidOptionError('signal', 'signal must be an AbortSignal.');
   }
   if (!Number.isSafeInteger(keepalive) || keepalive < 0) {
     throw new InvalidOptionError('keepalive', 'keepalive must be a whole number of ms, 0 or more.');
   }
+  if (
+    !(Number.isSafeInteger(maxQueuedBytes) && maxQueuedBytes > 0) &&
+    maxQueuedBytes !== Infinity
+  ) {
+    throw new InvalidOptionError(
+      'maxQueuedBytes',
+      'maxQueuedBytes must be a whole number of bytes, 1 or more, or Infinity.',
+    );
+  }
   return {
     signal,
     keepalive,
+    maxQueuedBytes,
     timeout: options.timeout === undefined ? client.timeout : checkTimeout(options.timeout),
     headers: checkHeaders('headers', options.headers),
     runtime: options.runtime,
@@ -524,13 +654,22 @@ function checkRequest(request: LiveRequest): LiveRequest {
   return request;
 }
 
-/** A finish reason fit for a message: redacted whole first, since a cut key would not match. */
+/** A finish reason fit for a message. */
 function describeReason(reason: unknown, redact: Redactor): string {
-  if (typeof reason !== 'string') return 'error';
-  return redact
-    .text(reason)
-    .replace(/[^\x20-\x7e]/g, '?')
-    .slice(0, 40);
+  return typeof reason === 'string' ? quote(reason, redact, 40) : 'error';
+}
+
+/**
+ * Text a server sent, fit for a message: redacted whole before it is cut (a cut key would not
+ * match), control characters and all but printable ASCII shown as `?`, at most `max` long.
+ * Very long text is cut first, to bound the work, and then loses its last CUT_MARGIN
+ * characters, where a key cut in two may begin.
+ */
+function quote(text: string, redact: Redactor, max: number): string {
+  const long = text.length > max + 2 * CUT_MARGIN;
+  let safe = redact.text(long ? text.slice(0, max + 2 * CUT_MARGIN) : text);
+  if (long) safe = safe.slice(0, -CUT_MARGIN);
+  return safe.replace(/[^\x20-\x7e]/g, '?').slice(0, max);
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {

@@ -5,6 +5,7 @@
  * is, imported only when a session opens. Browsers cannot send the header at all.
  */
 import { FishAudioError } from '../errors.js';
+import { MAX_FRAME_BYTES } from './messages.js';
 
 /** A WebSocket event as the session reads it (the WHATWG shapes, loosely). */
 export interface SocketEvent {
@@ -29,6 +30,13 @@ export interface LiveSocket {
   ping?: () => void;
   /** `ws`: destroys the connection without a closing handshake. */
   terminate?: () => void;
+  /**
+   * `ws` 8 and Bun: stop and restart reading the connection, so a reader that falls behind
+   * holds the server back (TCP back-pressure) instead of queuing its audio without end.
+   * Deno's WebSocket has neither.
+   */
+  pause?: () => unknown;
+  resume?: () => unknown;
   /** `ws`: its EventEmitter side, for `unexpected-response` (the refused handshake's status). */
   on?: (event: string, listener: (...args: never[]) => void) => unknown;
 }
@@ -46,7 +54,7 @@ export interface SocketRuntime {
 
 type SocketConstructor = new (
   url: string,
-  options: { headers: Record<string, string> },
+  options: { headers: Record<string, string>; maxPayload?: number },
 ) => LiveSocket;
 
 const defaultRuntime: SocketRuntime = {
@@ -82,5 +90,6 @@ export async function loadWebSocket(
   if (typeof WebSocket !== 'function') {
     throw new FishAudioError('The ws package did not export a WebSocket class: npm install ws@8');
   }
-  return (url, headers) => new WebSocket(url, { headers });
+  // `ws` would otherwise take frames of up to 100 MiB, each held whole before it is read.
+  return (url, headers) => new WebSocket(url, { headers, maxPayload: MAX_FRAME_BYTES });
 }
