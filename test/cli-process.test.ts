@@ -2,12 +2,13 @@
  * What only a real process shows, run against the built command (`dist/cli.js`, which the
  * package project's global setup builds from the current source) with this Node: the bin link,
  * real pipes for stdin and stdout, a reader that closes early, the exit code after a large
- * output, and module resolution without `ws`. Everything else about the command is tested
- * in-process (cli*.test.ts). Not concurrent: the children a test started are killed when any
- * test ends.
+ * output, and module resolution without `ws`; SIGINT and SIGTERM, and a file-size limit.
+ * Everything else about the command is tested in-process (cli*.test.ts). Not concurrent: the
+ * children a test started are killed when any test ends.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,6 +44,8 @@ interface StartOptions {
   node?: string[];
   /** The script Node runs; default dist/cli.js. */
   script?: string;
+  /** A shell line run first, such as `ulimit -f 1`: Node then replaces the shell. */
+  shell?: string;
 }
 
 /**
@@ -51,9 +54,13 @@ interface StartOptions {
  * printed or stderr holds a stack trace.
  */
 function start(args: string[], options: StartOptions = {}) {
-  const { env = {}, node = [], script = CLI } = options;
+  const { env = {}, node = [], script = CLI, shell } = options;
+  const command = [process.execPath, ...node, script, ...args];
+  const [file, ...rest] = shell
+    ? ['/bin/sh', '-c', `${shell} && exec "$@"`, 'sh', ...command]
+    : command;
   const child = track(
-    spawn(process.execPath, [...node, script, ...args], {
+    spawn(file!, rest, {
       env: { FISH_API_KEY: KEY, ...env },
       timeout: 30_000,
       killSignal: 'SIGKILL',
@@ -106,6 +113,27 @@ async function serve(ctx: TestContext, handler: LoopbackHandler) {
   const api = await listenLoopback(handler);
   ctx.onTestFinished(api.close);
   return api;
+}
+
+/** Resolves once a temporary `.part` file in `dir` holds bytes: checked now and on each change. */
+function partHoldsBytes(ctx: TestContext, dir: string): Promise<void> {
+  const watcher = watch(dir);
+  ctx.onTestFinished(() => watcher.close());
+  return new Promise((resolve) => {
+    const check = async () => {
+      const names = await readdir(dir).catch(() => []);
+      for (const name of names.filter((n) => n.endsWith('.part'))) {
+        const size = await stat(path.join(dir, name)).then(
+          (info) => info.size,
+          () => 0,
+        );
+        if (size > 0) resolve();
+      }
+    };
+    watcher.on('change', () => void check());
+    watcher.on('error', () => {});
+    void check();
+  });
 }
 
 async function liveStandIn(ctx: TestContext, options: Parameters<typeof startLiveStandIn>[0]) {
@@ -225,5 +253,76 @@ describe('tts --live as a process', () => {
         "error: tts --live needs the ws package, which is not installed: run 'npm install ws' where fish-audio-api is installed.\n",
     });
     expect(live.connections).toHaveLength(0);
+  });
+});
+
+describe('careless callers of the built command', () => {
+  it('voices list | head -n 1: asks for no page after the reader has left, and exits 0', async (ctx) => {
+    let pipeClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (pipeClosed = resolve));
+    // 61 pages of 10 voices; the second is answered only once the reader has gone.
+    const api = await serve(ctx, (_req, res, seen) => {
+      const page = Number(new URL(seen.url, 'http://x').searchParams.get('page_number') ?? '1');
+      const items = Array.from({ length: 10 }, (_, i) => ({ _id: `v${page}-${i}`, title: 'A' }));
+      const answer = () =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ total: 610, items }));
+      if (page === 1) answer();
+      else void closed.then(answer);
+    });
+    const { child, done, until } = start(['voices', 'list', '--base-url', api.url]);
+    child.stdin.end();
+    await until((stdout) => stdout.includes('\n'));
+    // As `head -n 1` does once it has its line.
+    child.stdout.destroy();
+    child.stdout.once('close', pipeClosed);
+    expect(await done).toMatchObject({ code: 0, stderr: '' });
+    // Page 2 may or may not have been asked before the pipe closed (a write of page 1 can
+    // already fail); page 3 never is.
+    expect(api.requests.length).toBeLessThanOrEqual(2);
+  });
+
+  it.for([
+    ['SIGINT', EXIT_CODES.INTERRUPTED],
+    ['SIGTERM', EXIT_CODES.TERMINATED],
+  ] as const)(
+    '%s during tts -o FILE removes the temporary file and exits %i',
+    async ([signal, code], ctx) => {
+      const dir = await tempDir(ctx);
+      // Half of the audio, then nothing: only the signal ends the run.
+      const api = await serve(ctx, (_req, res) => res.writeHead(200, AUDIO).write(AUDIO_BYTES));
+      const out = path.join(dir, 'speech.mp3');
+      const { child, done } = start(['tts', 'hi', '-o', out, '--base-url', api.url]);
+      child.stdin.end();
+      await partHoldsBytes(ctx, dir);
+      child.kill(signal);
+      expect(await done).toEqual({
+        code,
+        stdout: Buffer.alloc(0),
+        stderr: `error: Interrupted by ${signal}; ${JSON.stringify(out)} was not written.\n`,
+      });
+      expect(await readdir(dir)).toEqual([]);
+    },
+  );
+
+  it('a write that fails midway (EFBIG under ulimit -f) exits 10, removing the temporary file and keeping the old one', async (ctx) => {
+    const dir = await tempDir(ctx);
+    const out = path.join(dir, 'speech.mp3');
+    await writeFile(out, 'the old take');
+    const api = await serve(ctx, (_req, res) =>
+      res.writeHead(200, AUDIO).end(Buffer.alloc(65_536, 1)),
+    );
+    // A file-size limit of one block (512 or 1024 bytes): the temporary file's writes fail.
+    const exit = await run(['tts', 'hi', '-o', out, '--base-url', api.url], {
+      shell: 'ulimit -f 1',
+    });
+    expect(exit).toEqual({
+      code: EXIT_CODES.FILE_SYSTEM,
+      stdout: Buffer.alloc(0),
+      stderr: `error: Could not write ${JSON.stringify(out)}: file too large (EFBIG); it was left as it was.\n`,
+    });
+    expect(await readdir(dir)).toEqual(['speech.mp3']);
+    expect(await readFile(out, 'utf8')).toBe('the old take');
   });
 });

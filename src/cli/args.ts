@@ -202,7 +202,7 @@ export const FLAGS = {
     short: 'o',
     value: 'FILE',
     commands: ['tts'],
-    help: "Where the audio goes (required); '-' for stdout, refused when stdout is a terminal. The file is written only when the whole audio has arrived.",
+    help: "Where the audio goes (required); '-' for stdout, refused when stdout is a terminal. A file is written only when the whole audio has arrived; a FIFO or device, as it arrives.",
   },
   live: {
     type: 'boolean',

@@ -25,6 +25,12 @@ export const EXIT_CODES = {
   INVALID_RESPONSE: 8,
   /** Anything unexpected: a bug, to be reported. */
   INTERNAL: 9,
+  /** Writing the output failed: a full disk, a lost permission, a read-only file system, … */
+  FILE_SYSTEM: 10,
+  /** SIGINT (Ctrl-C) while writing `-o FILE`: the temporary file is removed first. */
+  INTERRUPTED: 130,
+  /** SIGTERM while writing `-o FILE`: likewise. */
+  TERMINATED: 143,
 } as const;
 
 /** One of the values of {@link EXIT_CODES}. */
@@ -42,6 +48,9 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
   7: 'network error or timeout: no response from the API, or audio that broke off',
   8: 'invalid response: the API answered something it does not document',
   9: 'internal error (a bug; please report it)',
+  10: 'file-system error while writing the output (disk full, no permission, read-only, ...); an -o file is left as it was',
+  130: 'interrupted by SIGINT (Ctrl-C); a file being written with -o is left as it was',
+  143: 'stopped by SIGTERM; a file being written with -o is left as it was',
 };
 
 /** A failure the command itself detected, with the exit code it ends with. */

@@ -151,7 +151,8 @@ function environment(): string {
 function exitCodes(): string {
   return section(
     'Exit codes',
-    Object.entries(EXIT_CODE_MEANINGS).map(([code, meaning]) => `${code}  ${meaning}`),
+    // Right-aligned: 0 to 143.
+    Object.entries(EXIT_CODE_MEANINGS).map(([code, meaning]) => `${code.padStart(3)}  ${meaning}`),
   );
 }
 

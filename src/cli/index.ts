@@ -27,6 +27,7 @@ import {
 import { explain, type Context } from './errors.js';
 import { CliError, EXIT_CODES, EXIT_CODE_MEANINGS, type ExitCode } from './exit-codes.js';
 import { helpText } from './help.js';
+import { watchStdout, type SignalSource } from './output.js';
 import { announceRetries } from './retry-notice.js';
 import { clip, oneLine, show, styles, table, type CliOutput } from './render.js';
 import { planAsr, planTts, runAsr, runTts, type CliInput } from './speech.js';
@@ -45,6 +46,7 @@ export {
   type CliInput,
   type CliOutput,
   type ExitCode,
+  type SignalSource,
 };
 
 /** Where `main()` writes, and where `tts -` reads its text. */
@@ -53,10 +55,17 @@ export interface CliIO {
   stderr: CliOutput;
   /** Read only by `tts -`; without it that text is empty. */
   stdin?: CliInput;
+  /**
+   * SIGINT and SIGTERM (the direct run passes `process`): heard only while `tts -o FILE` has a
+   * temporary file, which they remove before the run ends with 130 or 143. Without it, nothing
+   * listens, and no listener is ever left behind once `main` returns.
+   */
+  signals?: SignalSource;
 }
 
 interface Printer {
-  out(text: string): void;
+  /** `false` once stdout takes no more (its reader left, or the disk is full). */
+  out(text: string): boolean;
   bold(text: string): string;
 }
 
@@ -146,6 +155,7 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
   let redact: ((text: string) => string) | undefined;
   const line = (text: string) => oneLine(redact ? redact(text) : text);
   const context: Context = { sources: sourcesOf({}, env), timeout: CLI_TIMEOUT_MS };
+  const stdout = watchStdout(io.stdout);
   try {
     const parsed = parseCommandLine(argv);
     if (parsed.kind === 'help') {
@@ -179,18 +189,22 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
       }),
     });
     context.baseUrl = client.baseUrl;
-    const print: Printer = { out: (text) => io.stdout.write(text), bold: out.bold };
-    if (tts) {
-      const warn = (text: string) => io.stderr.write(`${line(text)}\n`);
-      return await runTts(client, tts, { stdout: io.stdout, stdin: io.stdin, warn });
-    }
-    if (asr) return await runAsr(client, asr, print.out);
-    if (create) return await runVoicesCreate(client, create, print.out);
-    if (command === 'voices list') return await runVoicesList(client, values, print.out);
-    if (command === 'voices get') return await runVoicesGet(client, operand, values, print.out);
-    if (command === 'voices delete') return await runVoicesDelete(client, operand, print.out);
-    const run = command === 'credit' ? runCredit : runPackage;
-    return await run(client, values, print);
+    const print: Printer = { out: stdout.write, bold: out.bold };
+    const run = async (): Promise<ExitCode> => {
+      if (tts) {
+        const warn = (text: string) => io.stderr.write(`${line(text)}\n`);
+        const { stdin, signals } = io;
+        return await runTts(client, tts, { stdout: io.stdout, stdin, signals, warn });
+      }
+      if (asr) return await runAsr(client, asr, print.out);
+      if (create) return await runVoicesCreate(client, create, print.out);
+      if (command === 'voices list') return await runVoicesList(client, values, print.out);
+      if (command === 'voices get') return await runVoicesGet(client, operand, values, print.out);
+      if (command === 'voices delete') return await runVoicesDelete(client, operand, print.out);
+      return await (command === 'credit' ? runCredit : runPackage)(client, values, print);
+    };
+    // A full disk under stdout is its own failure; a reader that left (`| head`) is not one.
+    return stdout.check(await run());
   } catch (error) {
     const { code, message } = explain(error, context);
     io.stderr.write(`${err.red('error:')} ${line(message)}\n`);
@@ -210,12 +224,14 @@ function isDirectRun(): boolean {
 }
 
 if (isDirectRun()) {
-  // `fish-audio-api credit | head -1` closes the pipe early: that is not worth a stack trace.
+  // `fish-audio-api credit | head -1` closes the pipe early: main() sees the failed write
+  // itself and stops, and the stream's own 'error' event is not worth a stack trace.
   process.stdout.on('error', () => {});
   main(process.argv.slice(2), process.env, {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
+    signals: process,
   })
     .catch(() => EXIT_CODES.INTERNAL)
     .then((code) => {

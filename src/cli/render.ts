@@ -2,10 +2,12 @@
 
 /** A stream `main()` writes to: `process.stdout` or a test's stand-in. */
 export interface CliOutput {
-  /** Text, or audio bytes from `tts -o -`. */
-  write(chunk: string | Uint8Array): unknown;
+  /** Text, or audio bytes from `tts -o -`; `done` hears of a failed write, as a stream's does. */
+  write(chunk: string | Uint8Array, done?: (error?: Error | null) => void): unknown;
   /** Colour is used only when this is `true`. */
   isTTY?: boolean;
+  /** A stream's failed write: process.stdout sets it at once when the pipe's reader has left. */
+  readonly errored?: Error | null;
 }
 
 /** The text styles the command uses; each is the identity when colour is off. */

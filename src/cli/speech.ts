@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, openAsBlob } from 'node:fs';
-import { access, open, rename, rm, stat } from 'node:fs/promises';
+import { access, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,6 +16,15 @@ import type { LiveRequest } from '../realtime/index.js';
 import type { TTSRequest } from '../resources/speech.js';
 import { FORMATS, KNOWN_MODELS, seeHelp, type Command, type FlagValues } from './args.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
+import {
+  errnoOf,
+  interrupted,
+  onSignals,
+  problemOf,
+  writeError,
+  type Signal,
+  type SignalSource,
+} from './output.js';
 import { clip, displayUrl, type CliOutput } from './render.js';
 
 /** Where the command reads piped text from: `process.stdin` or a test's stand-in. */
@@ -121,6 +130,8 @@ function noText() {
 export interface TtsIO {
   stdout: CliOutput;
   stdin: CliInput | undefined;
+  /** SIGINT and SIGTERM, heard while a temporary file exists (see {@link saveAudio}). */
+  signals: SignalSource | undefined;
   /** Writes one warning line on stderr. */
   warn(line: string): void;
 }
@@ -144,8 +155,8 @@ export async function runTts(client: FishAudio, plan: TtsPlan, io: TtsIO): Promi
   if (plan.format !== undefined) request.format = plan.format;
 
   if (plan.live) return await runLive(client, plan, io);
-  return await saveAudio(plan.output, io.stdout, client.baseUrl, async () => {
-    const audio = await client.tts.convert(request);
+  return await saveAudio(plan.output, io, client.baseUrl, async (signal) => {
+    const audio = await client.tts.convert(request, { signal });
     // A proxy's error page or a JSON body with a 200 must not be saved as out.mp3.
     if (/^text\/|json|html|xml/i.test(audio.contentType)) {
       await audio.body.cancel().catch(() => {});
@@ -173,10 +184,10 @@ async function runLive(client: FishAudio, plan: TtsPlan, io: TtsIO): Promise<Exi
   let pump: Promise<void> | undefined;
   return await saveAudio(
     plan.output,
-    io.stdout,
+    io,
     client.baseUrl,
-    async () => {
-      const session = await openLiveSession(client, fields);
+    async (signal) => {
+      const session = await openLiveSession(client, fields, { signal });
       let sent = 0;
       pump = (async () => {
         try {
@@ -220,24 +231,45 @@ async function* linesOf(input: CliInput | undefined): AsyncGenerator<string> {
 }
 
 /**
- * Streams audio chunks as they arrive: to stdout, or to a temporary file beside `output` that
- * is renamed onto it only once the whole audio has arrived (and `beforeCommit` has resolved),
- * so a failure never leaves a truncated file (nor replaces a good one).
+ * How `-o` is written: to stdout; in place, for a FIFO or a device (`-o /dev/null`), which a
+ * rename would replace with a regular file; else through a temporary file renamed onto it.
+ */
+type Target = 'stdout' | 'in place' | 'temp';
+
+async function targetOf(output: string): Promise<Target> {
+  if (output === '-') return 'stdout';
+  const info = await stat(output).catch(() => undefined);
+  return info && !info.isFile() && !info.isDirectory() ? 'in place' : 'temp';
+}
+
+/**
+ * Streams audio chunks as they arrive: to stdout, to a FIFO or device in place, or to a
+ * temporary file beside `output` that is renamed onto it only once the whole audio has arrived
+ * (and `beforeCommit` has resolved), so a failure never leaves a truncated file (nor replaces a
+ * good one). SIGINT and SIGTERM are heard only while that temporary file exists: they remove it.
  */
 async function saveAudio(
   output: string,
-  stdout: CliOutput,
+  io: TtsIO,
   baseUrl: string,
-  open: () => Promise<AsyncIterable<Uint8Array>>,
+  open: (signal: AbortSignal) => Promise<AsyncIterable<Uint8Array>>,
   beforeCommit: () => Promise<void> | undefined = () => undefined,
 ): Promise<ExitCode> {
-  const toStdout = output === '-';
-  // Opened before the call: an unwritable -o must not cost a synthesis.
-  const temp = toStdout ? undefined : await openTemp(output);
+  const target = await targetOf(output);
+  const stop = new AbortController();
+  // Heard before the temporary file exists, so no signal finds it unguarded. Any other run
+  // has nothing to remove, and dies of a signal as usual.
+  const unlisten =
+    target === 'temp' ? onSignals(io.signals, (signal) => stop.abort(signal)) : () => {};
+  let file: FileHandle | undefined;
+  let tempPath: string | undefined;
   let bytes = 0;
   try {
-    const audio = await open();
-    const sink = temp ? temp.handle.createWriteStream() : writableOf(stdout);
+    // Opened before the call: an unwritable -o must not cost a synthesis.
+    if (target === 'in place') file = await openOutput(output);
+    if (target === 'temp') ({ path: tempPath, handle: file } = await openTemp(output));
+    const sink = file ? file.createWriteStream() : writableOf(io.stdout);
+    const audio = await open(stop.signal);
     await pipeline(
       audio,
       async function* count(chunks: AsyncIterable<Uint8Array>) {
@@ -248,27 +280,49 @@ async function saveAudio(
       },
       sink,
       // stdout stays open for the error line's neighbours and for the process to flush.
-      { end: !toStdout },
+      { end: target !== 'stdout', signal: stop.signal },
     );
     await beforeCommit();
-    if (temp) await rename(temp.path, output);
+    if (tempPath) {
+      stop.signal.throwIfAborted();
+      await rename(tempPath, output);
+    }
     return EXIT_CODES.OK;
   } catch (error) {
-    // `… | head -c 100` closing the pipe is the reader's choice, not a failure.
-    if (toStdout && (error as { code?: unknown }).code === 'EPIPE') return EXIT_CODES.OK;
-    throw describeBreak(error, bytes, output, baseUrl);
+    if (stop.signal.aborted) throw interrupted(stop.signal.reason as Signal, output);
+    const code = errnoOf(error);
+    // `… | head -c 100`, or a FIFO's reader, leaving early is the reader's choice.
+    if (code === 'EPIPE' && target !== 'temp') return EXIT_CODES.OK;
+    if (code !== undefined) {
+      const where = target === 'stdout' ? 'to stdout' : JSON.stringify(output);
+      throw writeError(where, error, target === 'temp' ? '; it was left as it was' : '');
+    }
+    throw describeBreak(error, bytes, output, target, baseUrl);
   } finally {
-    if (temp) {
-      await temp.handle.close().catch(() => {});
-      await rm(temp.path, { force: true });
+    try {
+      // Closed even when the call failed first: a FIFO's reader then sees the end at once.
+      await file?.close().catch(() => {});
+      if (tempPath) await rm(tempPath, { force: true });
+    } finally {
+      // Only now: a second Ctrl-C during the clean-up must not cut it short.
+      unlisten();
     }
   }
 }
 
 /** A stream failure after the headers, said as what happened to the audio. */
-function describeBreak(error: unknown, bytes: number, output: string, baseUrl: string): unknown {
+function describeBreak(
+  error: unknown,
+  bytes: number,
+  output: string,
+  target: Target,
+  baseUrl: string,
+): unknown {
   if (!(error instanceof APIConnectionError) || bytes === 0) return error;
-  const kept = output === '-' ? 'stdout got only part of the audio' : `${output} was not written`;
+  const kept =
+    target === 'temp'
+      ? `${output} was not written`
+      : `${target === 'stdout' ? 'stdout' : output} got only part of the audio`;
   const where = displayUrl(baseUrl);
   if (error instanceof APIConnectionTimeoutError) {
     return new CliError(
@@ -284,18 +338,34 @@ function describeBreak(error: unknown, bytes: number, output: string, baseUrl: s
 
 /** A new file beside `output` (same directory, so the final rename is atomic). */
 async function openTemp(output: string) {
-  const dir = path.dirname(path.resolve(output));
   const tempPath = path.join(
-    dir,
+    path.dirname(path.resolve(output)),
     `.${path.basename(output)}.${randomBytes(4).toString('hex')}.part`,
   );
+  return { path: tempPath, handle: await openOutput(output, tempPath, 'wx') };
+}
+
+/**
+ * Opens `file` for `-o output`: by default the existing FIFO or device itself, never creating
+ * a file (a FIFO waits here for its reader, as a shell's `>` does). A failure here is found
+ * before anything is sent, so it is a usage error.
+ */
+async function openOutput(
+  output: string,
+  file = output,
+  flags: string | number = constants.O_WRONLY,
+): Promise<FileHandle> {
   try {
-    return { path: tempPath, handle: await open(tempPath, 'wx') };
+    return await open(file, flags);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
+    // The temporary file's own name is nobody's business: its missing folder is.
+    const missing = errnoOf(error) === 'ENOENT' && file !== output;
+    const problem = missing
+      ? `no directory ${path.dirname(path.resolve(output))}`
+      : problemOf(error);
     throw new CliError(
       EXIT_CODES.USAGE,
-      `Cannot write -o ${JSON.stringify(output)}: ${code === 'ENOENT' ? `no directory ${dir}` : String(code ?? error)}. ${seeHelp('tts')}`,
+      `Cannot write -o ${JSON.stringify(output)}: ${problem}. ${seeHelp('tts')}`,
     );
   }
 }

@@ -13,10 +13,13 @@ import { checkReadable, fileOf } from './speech.js';
 /** Voices per page of `voices list`: the API's default. */
 const PAGE_SIZE = 10;
 
-/** Writes to stdout. */
-type Out = (text: string) => void;
+/** Writes to stdout; `false` once stdout takes no more (its reader left, or the disk is full). */
+type Out = (text: string) => boolean;
 
-/** One voice per line as its page arrives: id, title, state, visibility; or JSON Lines. */
+/**
+ * One voice per line as its page arrives: id, title, state, visibility; or JSON Lines. Stops
+ * at the first line stdout does not take, before asking for another page.
+ */
 export async function runVoicesList(
   client: FishAudio,
   values: FlagValues,
@@ -28,11 +31,12 @@ export async function runVoicesList(
   if (values.self) params.self = true;
   for await (const voice of client.voices.list(params)) {
     const fields = voice as Record<string, unknown>;
-    if (values.json) out(`${JSON.stringify(voice)}\n`);
-    else {
-      const columns = [fields._id, fields.title, fields.state, fields.visibility];
-      out(`${columns.map((value) => show(value) ?? '-').join('\t')}\n`);
-    }
+    const columns = [fields._id, fields.title, fields.state, fields.visibility];
+    const text = values.json
+      ? JSON.stringify(voice)
+      : columns.map((value) => show(value) ?? '-').join('\t');
+    // `voices list | head -n 1`: nobody reads the rest, so no further page is fetched.
+    if (!out(`${text}\n`)) break;
   }
   return EXIT_CODES.OK;
 }
