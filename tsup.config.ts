@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
@@ -13,23 +14,62 @@ const library: Options = {
   platform: 'neutral',
   // Runtime dependencies stay imports; msgpack and the SSE parser are imported lazily.
   // `ws` is an optional peer of the realtime entry, imported only when a live session opens.
-  external: ['openapi-fetch', '@msgpack/msgpack', 'eventsource-parser', 'ws', /^node:/],
+  // `@ai-sdk/provider` is an optional peer of the AI SDK entry, and never bundled.
+  external: [
+    'openapi-fetch',
+    '@msgpack/msgpack',
+    'eventsource-parser',
+    'ws',
+    '@ai-sdk/provider',
+    /^node:/,
+  ],
   treeshake: true,
 };
 
-// The realtime entry stays out of the main one, so that importing `fish-audio-api` loads no
-// WebSocket code. In ESM it shares the main entry's chunks; in CommonJS (one file per entry) it
-// requires `./index.cjs` for the error classes, so `instanceof` works across both entries.
-const realtime = { realtime: 'src/realtime/index.ts' };
+// The realtime and AI SDK entries stay out of the main one, so that importing `fish-audio-api`
+// loads no WebSocket or AI SDK code. In ESM they share the main entry's chunks, and the AI SDK
+// entry imports what it takes of the main entry's surface (the client, the error classes) from
+// `./index.js` itself, which would otherwise move the whole client out of index.js into a chunk.
+// In CommonJS (one file per entry) each requires `./index.cjs` for the error classes and, for
+// the AI SDK entry, the client, so `instanceof` works across entries and nothing is bundled twice.
+const entries = { realtime: 'src/realtime/index.ts', ai: 'src/ai/index.ts' };
+const indexModule = path.resolve('src/index.ts');
 const errorsModule = path.resolve('src/errors.ts');
-const shareErrors: NonNullable<Options['esbuildPlugins']>[number] = {
-  name: 'share-errors',
+// The helper functions of errors.ts (isServerError, …), which shared modules such as
+// src/http/retry.ts import but the main entry does not export: those are bundled instead.
+const errorHelpers = [...readFileSync(errorsModule, 'utf8').matchAll(/^export function (\w+)/gm)]
+  .map((match) => match[1])
+  .join(', ');
+const importMain: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'import-main',
   setup(build) {
-    build.onResolve({ filter: /errors\.js$/ }, (args) =>
-      path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === errorsModule
-        ? { path: './index.cjs', external: true }
+    build.onResolve({ filter: /index\.js$/ }, (args) =>
+      path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === indexModule
+        ? { path: './index.js', external: true }
         : undefined,
     );
+  },
+};
+const shareMain: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'share-main',
+  setup(build) {
+    build.onResolve({ filter: /(errors|index)\.js$/ }, (args) => {
+      if (args.namespace === 'main-errors') return undefined;
+      const target = path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+      if (target === indexModule) return { path: './index.cjs', external: true };
+      if (target === errorsModule) return { path: errorsModule, namespace: 'main-errors' };
+      return undefined;
+    });
+    build.onResolve({ filter: /^\.\/index\.cjs$/, namespace: 'main-errors' }, () => ({
+      path: './index.cjs',
+      external: true,
+    }));
+    // A named export wins over `export *`, so a helper the main entry also exports is not ambiguous.
+    build.onLoad({ filter: /.*/, namespace: 'main-errors' }, () => ({
+      contents: `export * from './index.cjs';\nexport { ${errorHelpers} } from ${JSON.stringify(errorsModule)};`,
+      resolveDir: path.dirname(errorsModule),
+      loader: 'ts',
+    }));
   },
 };
 
@@ -38,13 +78,14 @@ export default defineConfig([
   // bundler ships only the validators of the resources it calls.
   {
     ...library,
-    entry: { ...library.entry, ...realtime },
+    entry: { ...library.entry, ...entries },
     format: ['esm'],
     splitting: true,
     dts: true,
+    esbuildPlugins: [importMain],
   },
   { ...library, format: ['cjs'], splitting: false },
-  { ...library, entry: realtime, format: ['cjs'], esbuildPlugins: [shareErrors] },
+  { ...library, entry: entries, format: ['cjs'], esbuildPlugins: [shareMain] },
   // The `fish-audio-api` command: Node only, ESM, run through the package's `bin`.
   {
     entry: { cli: 'src/cli/index.ts' },

@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Four projects, so a developer runs only what an edit touches (`npx vitest run --project
  * library` takes seconds): the library and its stand-in; the command, called in-process; the
- * maintainer's scripts, on one generation per run; and the built, packed package.
+ * maintainer's scripts, on one generation per run; and the built, packed package. On Node 22
+ * and newer a fifth, `ai`: the AI SDK entry driven by the real `ai` package.
  */
 const CLI = ['test/cli.test.ts', 'test/cli-*.test.ts', 'test/hostile/cli.test.ts'];
 const TOOLING = [
@@ -15,9 +16,21 @@ const TOOLING = [
   'test/runtimes.test.ts',
   'test/layout.test.ts',
 ];
+// The AI SDK entry driven by the real `ai` package, which needs Node 22 or newer. Its pure
+// mapping tests (test/ai/unit/) need no `ai` and run in the library project, on Node 20 too.
+const AI = ['test/ai/*.test.ts'];
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+const RUNS_AI = NODE_MAJOR >= 22;
+if (!RUNS_AI) {
+  // Said once, so a run on Node 20 never reads as if the AI SDK tests had passed.
+  console.log(
+    `vitest: the 'ai' project needs Node >= 22 (this is ${process.version}); CI runs it under Node 22.`,
+  );
+}
 const PACKAGE = [
   'test/package.test.ts',
   'test/realtime-package.test.ts',
+  'test/ai-package.test.ts',
   'test/readme.test.ts',
   'test/cli-process.test.ts',
 ];
@@ -48,7 +61,7 @@ export default defineConfig({
           ...shared,
           name: 'library',
           include: ['test/**/*.test.ts'],
-          exclude: [...CLI, ...TOOLING, ...PACKAGE],
+          exclude: [...CLI, ...TOOLING, ...PACKAGE, ...AI],
         },
       },
       { test: { ...shared, name: 'cli', include: CLI, exclude: PACKAGE } },
@@ -66,6 +79,18 @@ export default defineConfig({
           globalSetup: ['test/setup/build.ts'],
         },
       },
+      ...(RUNS_AI
+        ? [
+            {
+              test: {
+                ...shared,
+                name: 'ai',
+                include: AI,
+                setupFiles: [...shared.setupFiles, 'test/ai/setup.ts'],
+              },
+            },
+          ]
+        : []),
     ],
   },
 });
