@@ -4,7 +4,6 @@
  */
 import type { OperationEntry } from '../operations.js';
 import type { ResolvedOptions, ResolvedRequestOptions } from '../options.js';
-import { encodeBody } from './body.js';
 import { identityHeaders } from './identity.js';
 import { prepareRequest } from './params.js';
 
@@ -22,7 +21,10 @@ export async function buildRequest(
   params: unknown,
 ): Promise<Outgoing> {
   const prepared = prepareRequest(options.baseUrl, operation, params);
-  const encoded = operation.body && (await encodeBody(operation.body, prepared.body));
+  // Loaded on the first call that sends a body: an app that only reads (a credit check) never
+  // ships the encoders in its split bundle.
+  const encoded =
+    operation.body && (await (await import('./body.js')).encodeBody(operation.body, prepared.body));
   return {
     url: prepared.url,
     init: {
