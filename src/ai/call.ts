@@ -4,6 +4,7 @@
  */
 import { USER_AGENT } from '../http/identity.js';
 import type { FishAudio, RequestOptions } from '../index.js';
+import type { SocketRuntime } from '../realtime/socket.js';
 import { redactor, type Redactor } from '../redact.js';
 import { RESOLVED_OPTIONS } from '../resolved-options.js';
 import { toAISDKError } from './errors.js';
@@ -14,6 +15,8 @@ export interface ModelConfig {
   client(): FishAudio;
   /** Whether a failed call may be sent again by the AI SDK's `maxRetries`. */
   idempotent: boolean;
+  /** @internal Tests choose the WebSocket of streaming speech (as a live session's `runtime`). */
+  socketRuntime?: SocketRuntime;
 }
 
 /** One AI SDK call on its way to the client. */

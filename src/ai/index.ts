@@ -25,4 +25,8 @@ export {
   FishAudioTranscriptionModel,
   type FishAudioTranscriptionModelId,
 } from './transcription.js';
-export type { FishAudioSpeechOptions, FishAudioTranscriptionOptions } from './provider-options.js';
+export type {
+  FishAudioSpeechOptions,
+  FishAudioSpeechPartOptions,
+  FishAudioTranscriptionOptions,
+} from './provider-options.js';

@@ -26,6 +26,15 @@ export type FishAudioSpeechOptions = Omit<SpeechFields, 'references'> & {
     | null;
 };
 
+/**
+ * `providerOptions.fishAudio` of one text part of `experimental_streamSpeech`. `flush: true`
+ * asks the server to speak everything sent so far once this part is sent, instead of waiting
+ * for more text (the live protocol's `flush` event): the end of a sentence, say.
+ */
+export interface FishAudioSpeechPartOptions {
+  flush?: boolean;
+}
+
 /** `providerOptions.fishAudio` for `transcribe`: `language` (a hint) and `ignore_timestamps`. */
 export type FishAudioTranscriptionOptions = TranscriptionFields;
 
@@ -136,6 +145,13 @@ export function speechOptions(providerOptions: unknown): Partial<SpeechFields> {
     );
   }
   return options as Partial<SpeechFields>;
+}
+
+const PART = { flush: boolean } satisfies Record<keyof FishAudioSpeechPartOptions, Check>;
+
+/** Checks `providerOptions.fishAudio` of a streamed text part; `{}` when there is none. */
+export function speechPartOptions(providerOptions: unknown): FishAudioSpeechPartOptions {
+  return checkFields(providerOptions, PART, 'a streamed text part') as FishAudioSpeechPartOptions;
 }
 
 /** Checks `providerOptions.fishAudio` of a transcription call; `{}` when there is none. */

@@ -5,6 +5,9 @@
  */
 import {
   InvalidArgumentError,
+  type Experimental_SpeechModelV4StreamOptions,
+  type Experimental_SpeechModelV4StreamResult,
+  type Experimental_StreamingSpeechModelV4,
   type SharedV4Warning,
   type SpeechModelV4,
   type SpeechModelV4CallOptions,
@@ -13,6 +16,7 @@ import {
 import type { TTSRequest } from '../index.js';
 import { headerRecord, startCall, type ModelConfig } from './call.js';
 import { FORMATS, speechOptions } from './provider-options.js';
+import { streamSpeech } from './stream.js';
 
 /**
  * A Fish Audio TTS model: the `model` header's documented values, or any newer one. The server
@@ -21,7 +25,7 @@ import { FORMATS, speechOptions } from './provider-options.js';
  */
 export type FishAudioSpeechModelId = NonNullable<TTSRequest['model']>;
 
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
 // The AI SDK's outputFormat is free text: a format name or a media type.
 const OUTPUT_FORMATS: Readonly<Record<string, Format>> = {
@@ -38,17 +42,38 @@ const OUTPUT_FORMATS: Readonly<Record<string, Format>> = {
 
 const PATH = '/v1/tts';
 
+/** The settings `generateSpeech` and `experimental_streamSpeech` share. */
+export type SpeechSettings = Pick<
+  SpeechModelV4CallOptions,
+  'voice' | 'speed' | 'instructions' | 'language' | 'providerOptions'
+>;
+
 /** The TTS request for one `generateSpeech` call, and the warnings it gives. */
 export function speechRequest(
   modelId: string,
   options: SpeechModelV4CallOptions,
 ): { request: TTSRequest; warnings: SharedV4Warning[] } {
+  const output: Partial<TTSRequest> = {};
+  if (options.outputFormat !== undefined) output.format = outputFormat(options.outputFormat);
+  const { fields, warnings } = speechFields(options, output);
+  return { request: { text: options.text, model: modelId, ...fields } as TTSRequest, warnings };
+}
+
+/**
+ * The TTS fields of a speech call but its text and model: the generic settings, then
+ * `output` (the format asked for), then `providerOptions.fishAudio`, which wins over the
+ * setting it overlaps (the SDK's rule). Settings Fish has no field for are warnings.
+ */
+export function speechFields(
+  options: SpeechSettings,
+  output: Partial<TTSRequest>,
+): { fields: Partial<TTSRequest>; warnings: SharedV4Warning[] } {
   const warnings: SharedV4Warning[] = [];
   const extra = speechOptions(options.providerOptions);
-  const request: TTSRequest = { text: options.text, model: modelId };
-  if (options.voice !== undefined) request.reference_id = options.voice;
-  if (options.outputFormat !== undefined) request.format = outputFormat(options.outputFormat);
-  if (options.speed !== undefined) request.prosody = { speed: options.speed };
+  const fields: Partial<TTSRequest> = {};
+  if (options.voice !== undefined) fields.reference_id = options.voice;
+  Object.assign(fields, output);
+  if (options.speed !== undefined) fields.prosody = { speed: options.speed };
   if (options.instructions !== undefined) {
     warnings.push({
       type: 'unsupported',
@@ -63,16 +88,15 @@ export function speechRequest(
       details: "Fish Audio's TTS request has no language field: the model reads it from the text.",
     });
   }
-  // An explicit provider option wins over the generic setting it overlaps (the SDK's rule).
   const { prosody, ...rest } = extra;
   if (prosody !== undefined) {
-    request.prosody = prosody === null ? null : { ...request.prosody, ...prosody };
+    fields.prosody = prosody === null ? null : { ...fields.prosody, ...prosody };
   }
-  return { request: { ...request, ...rest } as TTSRequest, warnings };
+  return { fields: { ...fields, ...rest } as Partial<TTSRequest>, warnings };
 }
 
 /** Fish Audio's format for the AI SDK's `outputFormat`, or an error naming the ones it has. */
-function outputFormat(value: string): Format {
+export function outputFormat(value: string): Format {
   const format = OUTPUT_FORMATS[value.trim().toLowerCase()];
   if (format) return format;
   // Sending another format's bytes under the name asked for would be worse than refusing.
@@ -83,7 +107,7 @@ function outputFormat(value: string): Format {
 }
 
 /** What the error of a failed call shows of its request: the fields, not the voice samples. */
-function requestValues(request: TTSRequest): Record<string, unknown> {
+export function requestValues(request: Partial<TTSRequest>): Record<string, unknown> {
   const { references, ...rest } = request;
   if (!Array.isArray(references)) return rest;
   const describe = (r: { audio: Blob | Uint8Array; text: string }) => ({
@@ -96,8 +120,12 @@ function requestValues(request: TTSRequest): Record<string, unknown> {
   };
 }
 
-/** A Fish Audio speech model for `generateSpeech`; made by `fishAudio.speech(modelId)`. */
-export class FishAudioSpeechModel implements SpeechModelV4 {
+/**
+ * A Fish Audio speech model for `generateSpeech` (over `POST /v1/tts`) and
+ * `experimental_streamSpeech` (over one live session, `/v1/tts/live`); made by
+ * `fishAudio.speech(modelId)`.
+ */
+export class FishAudioSpeechModel implements SpeechModelV4, Experimental_StreamingSpeechModelV4 {
   readonly specificationVersion = 'v4';
   readonly provider = 'fish-audio.speech';
   readonly modelId: FishAudioSpeechModelId;
@@ -134,6 +162,18 @@ export class FishAudioSpeechModel implements SpeechModelV4 {
     } catch (error) {
       throw call.fail(error, PATH, requestValues(request));
     }
+  }
+
+  /**
+   * Speaks a stream of text parts as they arrive, over one live session, as
+   * `experimental_streamSpeech` asks: each part's text is sent when it comes, audio parts
+   * follow as the server makes them, and `providerOptions: { fishAudio: { flush: true } }` on
+   * a part speaks what was sent so far without waiting for more. Needs `ws` on Node.
+   */
+  async doStream(
+    options: Experimental_SpeechModelV4StreamOptions,
+  ): Promise<Experimental_SpeechModelV4StreamResult> {
+    return streamSpeech(this.modelId, this.#config, options);
   }
 }
 

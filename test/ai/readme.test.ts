@@ -1,5 +1,5 @@
 /**
- * The README's AI SDK example, run as written under this Node (22 or newer) with the real `ai`
+ * The README's AI SDK examples, run as written under this Node (22 or newer) with the real `ai`
  * package, against the stand-in. `fish-audio-api/ai` resolves to this checkout's source through
  * a tsconfig `paths` entry that tsx follows, so the example needs no build.
  */
@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startStandIn } from '../../src/testing/index.js';
+import { startLiveStandIn, startStandIn } from '../../src/testing/index.js';
 import { ROOT, runNode } from '../helpers/project-copy.js';
 
 const api = await startStandIn();
@@ -69,6 +69,65 @@ describe('README', () => {
       expect(asr?.path).toBe('/v1/asr');
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+  it('has a streaming speech example that runs as written, against the live stand-in', async () => {
+    // Buffers text until a flush or stop, as the real server does, so the flushes show.
+    const live = await startLiveStandIn({ bufferUntilFlush: true });
+    const example = await exampleAfter('**Streaming speech**');
+    const deltas = ['Once a fish', ' sang.', ' The sea', ' listened.'];
+    // The two changes: the provider points at the stand-in, and the SDK's own mock model
+    // writes the text instead of a model behind the AI Gateway.
+    const runnable = example
+      .replace(
+        'createFishAudio()',
+        `createFishAudio({ apiKey: '${live.apiKey}', baseUrl: '${live.url}' })`,
+      )
+      .replace("model: 'openai/gpt-5-mini'", 'model: llm');
+    expect(runnable).toContain('baseUrl');
+    expect(runnable).toContain('model: llm,');
+    const llm = `import { MockLanguageModelV4, simulateReadableStream } from 'ai/test';
+const llm = new MockLanguageModelV4({
+  doStream: async () => ({
+    stream: simulateReadableStream({
+      chunks: [
+        { type: 'text-start', id: 't' },
+        ...${JSON.stringify(deltas)}.map((delta) => ({ type: 'text-delta', id: 't', delta })),
+        { type: 'text-end', id: 't' },
+        { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: {}, outputTokens: {} } },
+      ],
+    }),
+  }),
+});
+`;
+    const dir = await exampleFolder();
+    try {
+      await writeFile(path.join(dir, 'example.ts'), llm + runnable);
+      const result = await runNode(dir, ['--import', 'tsx', 'example.ts'], {
+        AI_SDK_LOG_WARNINGS: 'false',
+      });
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim()).toBe('{ inputCharacters: 35 }');
+      const mp3 = await readFile(path.join(dir, 'story.mp3'), 'utf8');
+      expect(mp3).toBe(deltas.join(''));
+      const [connection] = live.connections;
+      expect(connection?.headers.model).toBe('s2.1-pro-free');
+      expect(connection?.events.map((e) => e.event)).toEqual([
+        'start',
+        'text',
+        'text',
+        'flush',
+        'text',
+        'text',
+        'flush',
+        'stop',
+      ]);
+      expect(connection?.events[0]).toEqual({
+        event: 'start',
+        request: { text: '', reference_id: 'your-voice-id', format: 'mp3' },
+      });
+    } finally {
+      await Promise.all([rm(dir, { recursive: true, force: true }), live.close()]);
     }
   });
 });
