@@ -26,7 +26,10 @@ export interface Redactor {
    * is safe.
    */
   value<T>(value: T): T;
-  /** The headers themselves when no value holds the secret, else a redacted copy. */
+  /**
+   * The headers themselves when no name or value holds the secret, else a redacted copy without
+   * the headers whose name holds it.
+   */
   headers(headers: Headers): Headers;
 }
 
@@ -59,10 +62,14 @@ export function redactor(secret: string | null): Redactor {
     value: <T>(value: T) => mapStrings(value, text),
     headers(headers) {
       let found = false;
-      headers.forEach((value) => (found ||= mayContain(value)));
+      headers.forEach((value, name) => (found ||= mayContain(value) || mayContain(name)));
       if (!found) return headers;
       const copy = new Headers();
-      headers.forEach((value, name) => copy.append(name, text(value)));
+      headers.forEach((value, name) => {
+        // A header named after the key is left out: a name cannot be redacted and stay a name,
+        // and error JSON and inspect show every name.
+        if (text(name) === name) copy.append(name, text(value));
+      });
       return copy;
     },
   };

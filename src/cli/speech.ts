@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, openAsBlob } from 'node:fs';
-import { access, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { access, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -256,6 +256,9 @@ async function saveAudio(
   beforeCommit: () => Promise<void> | undefined = () => undefined,
 ): Promise<ExitCode> {
   const target = await targetOf(output);
+  // A symlink is written through, as a shell's `>` does: the temporary file goes beside the
+  // file it leads to, and the rename replaces that file, never the link.
+  const destination = target === 'temp' ? await realpath(output).catch(() => output) : output;
   const stop = new AbortController();
   // Heard before the temporary file exists, so no signal finds it unguarded. Any other run
   // has nothing to remove, and dies of a signal as usual.
@@ -267,7 +270,7 @@ async function saveAudio(
   try {
     // Opened before the call: an unwritable -o must not cost a synthesis.
     if (target === 'in place') file = await openOutput(output);
-    if (target === 'temp') ({ path: tempPath, handle: file } = await openTemp(output));
+    if (target === 'temp') ({ path: tempPath, handle: file } = await openTemp(output, destination));
     const sink = file ? file.createWriteStream() : writableOf(io.stdout);
     const audio = await open(stop.signal);
     await pipeline(
@@ -285,7 +288,7 @@ async function saveAudio(
     await beforeCommit();
     if (tempPath) {
       stop.signal.throwIfAborted();
-      await rename(tempPath, output);
+      await rename(tempPath, destination);
     }
     return EXIT_CODES.OK;
   } catch (error) {
@@ -336,13 +339,19 @@ function describeBreak(
   );
 }
 
-/** A new file beside `output` (same directory, so the final rename is atomic). */
-async function openTemp(output: string) {
+/**
+ * A new file beside `destination` (same directory, so the final rename is atomic), with the
+ * permissions of the file it will replace: a rename must not make a private file readable by all.
+ */
+async function openTemp(output: string, destination: string) {
   const tempPath = path.join(
-    path.dirname(path.resolve(output)),
-    `.${path.basename(output)}.${randomBytes(4).toString('hex')}.part`,
+    path.dirname(path.resolve(destination)),
+    `.${path.basename(destination)}.${randomBytes(4).toString('hex')}.part`,
   );
-  return { path: tempPath, handle: await openOutput(output, tempPath, 'wx') };
+  const handle = await openOutput(output, tempPath, 'wx');
+  const old = await stat(destination).catch(() => undefined);
+  if (old?.isFile()) await handle.chmod(old.mode & 0o777).catch(() => {});
+  return { path: tempPath, handle };
 }
 
 /**

@@ -61,8 +61,13 @@ interface PlainBody {
   firstBytes: string | undefined;
   /** The first thing multipart cannot express, if any. */
   notMultipart: { path: string; what: string } | undefined;
-  /** Each Blob and where it sits, to be read for msgpack. */
-  blobs: Array<{ holder: Record<string | number, unknown>; key: string | number; blob: Blob }>;
+  /** Each Blob, where it sits and its path, to be read for msgpack. */
+  blobs: Array<{
+    holder: Record<string | number, unknown>;
+    key: string | number;
+    blob: Blob;
+    path: string;
+  }>;
 }
 
 const ACCEPTS =
@@ -78,8 +83,18 @@ export async function encodeBody(entry: RequestBodyEntry, value: unknown): Promi
     case 'msgpack': {
       const { encode } = await import('@msgpack/msgpack');
       await Promise.all(
-        plain.blobs.map(async ({ holder, key, blob }) => {
-          holder[key] = new Uint8Array(await blob.arrayBuffer());
+        plain.blobs.map(async ({ holder, key, blob, path }) => {
+          try {
+            holder[key] = new Uint8Array(await blob.arrayBuffer());
+          } catch (error) {
+            // A file's Blob (fs.openAsBlob) whose file changed or went away cannot be read: the
+            // runtime's NotReadableError is no FishAudioError, and names no field.
+            const what = error instanceof Error ? ` (${error.name})` : '';
+            throw new InvalidParameterError(
+              path,
+              `"${path}" is a Blob that could not be read${what}: a file's Blob must not change after it is opened; open it again.`,
+            );
+          }
         }),
       );
       return {
@@ -209,11 +224,20 @@ function toPlain(body: unknown, binary: readonly string[]): PlainBody {
       throw new InvalidParameterError(name, `"${name}" ${message}`);
     };
 
-    const bytes = asBytes(value);
+    let bytes: Bytes | undefined;
+    try {
+      bytes = asBytes(value);
+    } catch {
+      // A view on a buffer that was transferred away (postMessage, structuredClone) throws a
+      // runtime TypeError when read: it has no bytes left to send.
+      refuse(
+        'is a detached ArrayBuffer (or a view on one): it was transferred and holds no bytes.',
+      );
+    }
     if (bytes !== undefined) {
       holder[key] = bytes;
       out.firstBytes ??= name;
-      if (bytes instanceof Blob) out.blobs.push({ holder, key, blob: bytes });
+      if (bytes instanceof Blob) out.blobs.push({ holder, key, blob: bytes, path: name });
       if (!part) cannotMultipart(name, 'bytes inside an object');
       continue;
     }

@@ -22,7 +22,7 @@ import {
 import { abortError, follow, IdleTimer } from '../http/deadline.js';
 import { identityHeaders } from '../http/identity.js';
 import { connectionError, describe, networkCode } from '../http/network-error.js';
-import { redactor, type Redactor } from '../redact.js';
+import { MAX_JSON_DEPTH, jsonDepth, redactor, type Redactor } from '../redact.js';
 import { RESOLVED_OPTIONS } from '../resolved-options.js';
 import {
   MAX_FRAME_BYTES,
@@ -343,8 +343,12 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
       this.#disarm();
     }
     if (frame.kind === 'audio') {
-      if (this.#waiter) this.#take().resolve({ done: false, value: frame.audio });
-      else this.#enqueue(frame.audio);
+      // An empty chunk carries nothing, and would pass maxQueuedBytes uncounted: a flood of them
+      // would grow the queue without bound. It still answers what was owed.
+      if (frame.audio.byteLength > 0) {
+        if (this.#waiter) this.#take().resolve({ done: false, value: frame.audio });
+        else this.#enqueue(frame.audio);
+      }
       if (this.#state === 'ending' && !this.#paused) this.#arm();
     } else if (frame.reason === 'stop') this.#finish();
     else {
@@ -469,14 +473,16 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
     if (size >= limit) text = text.slice(0, -CUT_MARGIN);
     let body: unknown = text;
     try {
-      body = text ? (JSON.parse(text) as unknown) : '';
+      const parsed = text ? (JSON.parse(text) as unknown) : '';
+      // As for an HTTP error: a body nested too deep to show safely stays text (JSON.stringify
+      // of the error would overflow the stack).
+      body = jsonDepth(parsed) <= MAX_JSON_DEPTH ? parsed : text;
     } catch {
       // Not JSON: the text stands.
     }
     const headers = new Headers();
+    // A header named after the key is left out by redact.headers: its name cannot be redacted.
     for (const [name, value] of Object.entries(response.headers ?? {})) {
-      // A header named after the key is left out: its name cannot be redacted.
-      if (redact.text(name) !== name) continue;
       if (typeof value === 'string') headers.set(name, value);
       else if (Array.isArray(value)) for (const item of value) headers.append(name, String(item));
     }
