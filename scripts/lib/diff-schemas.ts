@@ -59,6 +59,7 @@ export function compareSchemas(
   compareKeywords(site, path, before, after);
   compareOneOf(site, path, before, after);
   compareComposition(site, path, before, after);
+  compareVariants(site, path, before, after);
 
   const key = `${[...before.refs].sort().join()} -> ${[...after.refs].sort().join()}`;
   const { ancestors } = site;
@@ -204,6 +205,58 @@ function propertyRequired(site: SchemaSite, path: string, was: boolean, is: bool
   const breaking = site.audience === 'callers' ? is : !is;
   const text = `property "${path}" became ${is ? 'required' : 'optional'}`;
   site.changes.push(change(site.audience, breaking, kind, `${site.where}: ${text}`, path));
+}
+
+/**
+ * Constraints inside a union (`anyOf`/`oneOf` with two or more non-null variants) do not add up
+ * into the merged shape, so they are compared variant by variant: each new variant is matched
+ * with an old one (the same `$ref`s, else the same types, else a shared type; first come first
+ * served), and each pair is compared with the rules of a plain schema for what the merged shape
+ * drops (constraints, 2020-12 keywords, a format the variants do not share). Types, enums,
+ * properties and items stay with the merged shape, so nothing is reported twice; a variant with
+ * no partner shows there as a type widened or narrowed.
+ */
+function compareVariants(site: SchemaSite, path: string, before: Shape, after: Shape): void {
+  if (!before.variants || !after.variants) return;
+  for (const [was, is] of matchVariants(before.variants, after.variants)) {
+    const inner: SchemaSite = { ...site, changes: [] };
+    compareConstraints(inner, path, was, is);
+    compareKeywords(inner, path, was, is);
+    if (before.format === undefined && after.format === undefined) {
+      compareFormats(inner, path, was, is);
+    }
+    compareVariants(inner, path, was, is);
+    const where = ` (in the ${showTypes(is.types)} variant)`;
+    for (const found of inner.changes) {
+      site.changes.push({ ...found, message: found.message + where });
+    }
+  }
+}
+
+/** Pairs of old and new variants that are the same variant, edited or not. */
+export function matchVariants(before: Shape[], after: Shape[]): [Shape, Shape][] {
+  const free = new Set(before);
+  const pairs: [Shape, Shape][] = [];
+  const refs = (shape: Shape) => [...shape.refs].sort().join();
+  const types = (shape: Shape) => showTypes(shape.types);
+  const tests: ((a: Shape, b: Shape) => boolean)[] = [
+    (a, b) => a.refs.size > 0 && refs(a) === refs(b),
+    (a, b) => types(a) === types(b),
+    (a, b) =>
+      [...b.types].some((type) => covers(a.types, type)) ||
+      [...a.types].some((type) => covers(b.types, type)),
+  ];
+  const left = new Set(after);
+  for (const test of tests) {
+    for (const is of [...left]) {
+      const was = [...free].find((candidate) => test(candidate, is));
+      if (was === undefined) continue;
+      free.delete(was);
+      left.delete(is);
+      pairs.push([was, is]);
+    }
+  }
+  return pairs.sort(([, a], [, b]) => after.indexOf(a) - after.indexOf(b));
 }
 
 /** Lower bounds: raising one (or setting it) narrows what is valid. */

@@ -57,6 +57,11 @@ export interface Shape {
   composition?: Partial<Record<Combinator, string[]>>;
   /** The `$ref`s followed to build this shape; the same set further down means recursion. */
   refs: Set<string>;
+  /**
+   * The non-null variants of an `anyOf`/`oneOf` with two or more of them: their constraints do
+   * not add up into the merged shape, so spec-diff compares them variant by variant.
+   */
+  variants?: Shape[];
 }
 
 /** Flattens `raw`; `followed` holds the `$ref`s already being expanded on the way here. */
@@ -220,6 +225,7 @@ export function union(shapes: Shape[]): Shape {
       'anyOf',
     ),
     refs: new Set(shapes.flatMap((shape) => [...shape.refs])),
+    variants: valued.length >= 2 ? valued : undefined,
   };
 }
 
@@ -247,6 +253,7 @@ export function intersect(a: Shape, b: Shape): Shape {
       'allOf',
     ),
     refs: new Set([...a.refs, ...b.refs]),
+    variants: a.variants ?? b.variants,
   };
 }
 
