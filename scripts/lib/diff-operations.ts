@@ -4,6 +4,7 @@
  */
 import { change, type Change, type SpecDiffReport } from './diff-model.js';
 import { compareSchemas, type Docs, type SchemaSite } from './diff-schemas.js';
+import { diffSecurity, effectiveSecurity } from './diff-security.js';
 import { asArray, isPlainObject, sameValue, unique, type Json } from './json.js';
 import { deref, HTTP_METHODS, type OpenAPIDocument } from './openapi.js';
 
@@ -11,6 +12,8 @@ interface Operation {
   parameters: Map<string, Json>;
   requestBody?: Json;
   responses: Map<string, Json>;
+  /** The security alternatives that apply: the operation's own, else the document's. */
+  security: ReturnType<typeof effectiveSecurity>;
 }
 
 /** Compares two documents operation by operation. */
@@ -72,6 +75,7 @@ function listOperations(doc: OpenAPIDocument): Map<string, Operation> {
             ([status, response]) => [status, resolve(doc, response)],
           ),
         ),
+        security: effectiveSecurity(doc, operation),
       });
     }
   }
@@ -118,6 +122,7 @@ function diffOperation(
     ? renamePathParameters(before.parameters, after.parameters)
     : after.parameters;
   return [
+    ...diffSecurity(before.security, after.security),
     ...diffParameters(docs, before.parameters, afterParameters),
     ...diffRequestBody(docs, before.requestBody, after.requestBody),
     ...diffResponses(docs, before.responses, after.responses),

@@ -8,6 +8,12 @@ export const RULES: Record<string, string> = {
   'operation-removed': 'an operation is gone: its method disappears (breaking, callers)',
   'path-parameter-renamed':
     'a path parameter renamed: same wire, changed path key (breaking, callers)',
+  'security-added': 'authentication now required where none was (breaking, callers)',
+  'security-removed': 'authentication no longer required (info)',
+  'security-requirement-added':
+    'a new way to authenticate (info; what it replaces is reported as removed)',
+  'security-requirement-removed':
+    'a way to authenticate is gone, e.g. bearer -> API key or a second scheme required (breaking unless another accepts what a caller sends)',
   'parameter-added': 'a parameter appeared (breaking when required)',
   'parameter-removed': 'a parameter is gone: typed callers that pass it stop compiling (breaking)',
   'parameter-became-required': 'a parameter must now be sent (breaking)',
