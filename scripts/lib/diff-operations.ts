@@ -252,6 +252,63 @@ function diffResponses(docs: Docs, before: Map<string, Json>, after: Map<string,
       };
       diffContent(site, oldResponse.content, newResponse.content);
     }
+    if (oldResponse && newResponse) {
+      changes.push(...diffHeaders(docs, label, oldResponse.headers, newResponse.headers));
+    }
+  }
+  return changes;
+}
+
+/** A response's headers by lower-cased name (HTTP header names are case-insensitive). */
+function headersOf(
+  doc: OpenAPIDocument,
+  headers: unknown,
+): Map<string, { name: string; header: Json }> {
+  const found = new Map<string, { name: string; header: Json }>();
+  for (const [name, raw] of Object.entries(isPlainObject(headers) ? headers : {})) {
+    // OpenAPI: a `Content-Type` entry in `headers` is ignored.
+    if (name.toLowerCase() === 'content-type') continue;
+    found.set(name.toLowerCase(), { name, header: resolve(doc, raw) });
+  }
+  return found;
+}
+
+/**
+ * Response headers, for readers: a required one removed or made optional breaks code that reads
+ * it; an optional one removed may (warning); one added is listed; a kept one's schema is
+ * compared like a response property's.
+ */
+function diffHeaders(docs: Docs, label: string, before: unknown, after: unknown): Change[] {
+  const changes: Change[] = [];
+  const [was, is] = [headersOf(docs.oldDoc, before), headersOf(docs.newDoc, after)];
+  for (const key of unique([...was.keys(), ...is.keys()])) {
+    const old = was.get(key);
+    const now = is.get(key);
+    const name = `${label}: header "${(now ?? old)!.name}"`;
+    const required = (entry: { header: Json } | undefined) => entry?.header.required === true;
+    if (!now) {
+      const level = required(old) ? 'breaking' : 'warning';
+      const text = `${name} removed (${required(old) ? 'required' : 'optional'})`;
+      changes.push(change('readers', level, 'response-header-removed', text));
+    } else if (!old) {
+      const text = `${name} added (${required(now) ? 'required' : 'optional'})`;
+      changes.push(change('readers', false, 'response-header-added', text));
+    } else {
+      if (required(old) !== required(now)) {
+        const kind = required(now) ? 'became-required' : 'became-optional';
+        const text = `${name} became ${required(now) ? 'required' : 'optional'}`;
+        changes.push(change('readers', !required(now), `response-header-${kind}`, text));
+      }
+      const site = {
+        ...docs,
+        audience: 'readers' as const,
+        where: name,
+        subject: name,
+        changes,
+        ancestors: [],
+      };
+      compareSchemas(site, '', parameterSchema(old.header), parameterSchema(now.header));
+    }
   }
   return changes;
 }

@@ -24,6 +24,11 @@ export const RULES: Record<string, string> = {
   'request-body-became-optional': 'the request body may now be left out (info)',
   'status-added': 'a response status appeared (info)',
   'status-removed': 'a response status is gone (info)',
+  'response-header-added': 'a response header appeared (info)',
+  'response-header-removed':
+    'a response header is gone (breaks readers when it was required, a warning when optional)',
+  'response-header-became-required': 'a response header is now always sent (info)',
+  'response-header-became-optional': 'a response header may now be missing (breaks readers)',
   'media-type-added': 'a media type appeared (info)',
   'media-type-removed': 'a media type is gone (breaking)',
   'type-widened': 'more JSON types allowed (breaks readers)',
