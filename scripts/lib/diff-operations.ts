@@ -152,7 +152,7 @@ function diffParameters(docs: Docs, before: Map<string, Json>, after: Map<string
         subject: label,
         changes,
         ancestors: [],
-        parameter: true,
+        parameter: { wasRequired: was, isRequired: is },
       };
       compareSchemas(site, '', parameterSchema(oldParam), parameterSchema(newParam));
     }

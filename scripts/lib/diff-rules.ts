@@ -49,7 +49,7 @@ export const RULES: Record<string, string> = {
   'items-schema-removed':
     'an array items schema dropped: elements may be anything (breaks readers)',
   'default-changed':
-    'a default changed (breaking for a parameter: omitting it means something else)',
+    'a default changed (breaking for a parameter optional before and after: omitting it means something else; a warning when it was required and is now optional; info otherwise)',
   'one-of-overlapping':
     'a new oneOf whose variants overlap: bodies matching two are refused (breaking)',
   'all-of-added': 'a named allOf part added (breaks callers)',

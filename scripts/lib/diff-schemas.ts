@@ -39,8 +39,11 @@ export interface SchemaSite extends Docs {
    * recursive schema (a tree node, a linked list): its changes are reported at the first level.
    */
   ancestors: readonly string[];
-  /** True for a parameter's schema, where a changed `default` changes what omitting it means. */
-  parameter?: boolean;
+  /**
+   * For a parameter's schema, whether it was and is required: a changed `default` changes what
+   * omitting the parameter means, which only a caller allowed to omit it before and after meets.
+   */
+  parameter?: { wasRequired: boolean; isRequired: boolean };
 }
 
 /** Compares two schemas at `path` and pushes what changed onto `site.changes`. */
@@ -285,8 +288,8 @@ function compareConstraints(site: SchemaSite, path: string, before: Shape, after
     if (sameValue(was, is)) continue;
     const shown = `${keyword} ${show(was)} -> ${show(is)}`;
     if (keyword === 'default') {
-      const verdict = site.audience === 'callers' && site.parameter === true;
-      emit(site, path, 'default-changed', verdict, `default changed: ${show(was)} -> ${show(is)}`);
+      const level = defaultLevel(site);
+      emit(site, path, 'default-changed', level, `default changed: ${show(was)} -> ${show(is)}`);
       continue;
     }
     let narrowed: boolean | undefined;
@@ -316,6 +319,19 @@ function compareConstraints(site: SchemaSite, path: string, before: Shape, after
           : 'info';
     emit(site, path, id, level, shown);
   }
+}
+
+/**
+ * A parameter's changed default breaks callers who leave the parameter out, and only those: when
+ * it is required before and after, every caller sends it; when it was required and is now
+ * optional, no working caller omits it yet, but one that starts to gets a value that may not be
+ * what the old document promised (a warning). Elsewhere a default only documents the server.
+ */
+function defaultLevel(site: SchemaSite): Level {
+  if (site.audience !== 'callers' || site.parameter === undefined) return 'info';
+  const { wasRequired, isRequired } = site.parameter;
+  if (!wasRequired && !isRequired) return 'breaking';
+  return wasRequired && !isRequired ? 'warning' : 'info';
 }
 
 /**
