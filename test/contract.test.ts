@@ -44,19 +44,29 @@ const ASR = 'POST /v1/asr';
 const AGENTS_CREATE = 'POST /v1/agent/agents';
 const BYTES = new Uint8Array(256).map((_, i) => i);
 
+/** Bodies that need more than one field to be spec-valid (the stand-in refuses less). */
+const MINIMAL_BODIES: Record<string, Record<string, unknown>> = {
+  'POST /model': { title: 'x', type: 'tts', train_mode: 'fast', voices: BYTES },
+  'PATCH /v1/agent/agents/{agent_id}/config': { prompt: { system_prompt: 'x' } },
+  'POST /v1/agent/phone-calls': { agent_id: 'x', phone_number_id: 'x', to_number: '+15550100' },
+  'POST /v1/agent/phone-numbers': { provider: 'twilio', phone_number: '+15550100' },
+};
+
 /**
- * The least input the client needs for `key`: every path parameter, required headers, and
- * one body field (what speech needs, or bytes where the body takes a file).
+ * The least spec-valid input the client needs for `key`: every path parameter, required
+ * headers (their default, the one value `voice-design-1` allows), and one body field (what
+ * speech needs, or bytes where the body takes a file), or the whole body where one is not enough.
  */
 function minimalParams(key: string): Record<string, unknown> {
   const { parameters, body } = operationFor(key);
   const params: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(parameters)) {
     if (spec.in === 'path') params[name] = spec.types?.includes('integer') ? 1 : 'x';
-    if (spec.in === 'header' && spec.required) params[name] = 's1';
+    if (spec.in === 'header' && spec.required) params[name] = spec.default ?? 's1';
   }
   if (key === TTS || key === TTS_TIMESTAMPS) params.text = 'hello there';
   else if (key === ASR) params.audio = BYTES;
+  else if (MINIMAL_BODIES[key]) Object.assign(params, MINIMAL_BODIES[key]);
   else if (body) {
     const field = body.binary[0] ?? body.properties[0]!;
     params[field] = body.binary.includes(field) ? BYTES : 'x';

@@ -26,6 +26,8 @@ import { isPlainObject, isUsableApiKey } from '../options.js';
 import { validateLoadedResponse as validateResponse } from '../validate.js';
 import { API_CREDIT, ASR, defaultBodies, defaultErrorBody, TTS, TTS_TIMESTAMPS } from './bodies.js';
 import { buildValidBody } from './minimal.js';
+import { requestSchemas } from './request-schemas.js';
+import { checkValue, type Issue, type Mode } from './schema-check.js';
 import { AUDIO_FORMATS, audioChunks, timestampEvents, transcriptOf } from './speech.js';
 
 /** Options for {@link startStandIn}. */
@@ -189,7 +191,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       const request = await record(req, raw);
       requests.push(withoutForeignKey(request, apiKey));
       const context = { apiKey, bodies, customised, failures, pace };
-      await answer(res, respond(request, req.method ?? '', context));
+      await answer(res, respond(request, req.method ?? '', context, repeatedQuery(req.url)));
     } catch (error) {
       if (error instanceof Abandoned) return void res.destroy();
       if (error instanceof TooLarge) {
@@ -302,12 +304,6 @@ interface Reply {
   pieces?: { contentType: string; chunks: (Uint8Array | string)[] };
 }
 
-interface Issue {
-  loc: (string | number)[];
-  type: string;
-  msg: string;
-}
-
 interface Context {
   apiKey: string;
   bodies: ReadonlyMap<string, Record<string, unknown>>;
@@ -317,7 +313,12 @@ interface Context {
 }
 
 /** Decides the answer to one request, in the order the checks are documented. */
-function respond(request: RecordedRequest, method: string, context: Context): Reply {
+function respond(
+  request: RecordedRequest,
+  method: string,
+  context: Context,
+  repeated: Record<string, string[]>,
+): Reply {
   const candidates = matchPath(request.path);
   if (candidates.length === 0) {
     return errorReply(404, `No operation in the spec has the path ${request.path}`);
@@ -343,10 +344,16 @@ function respond(request: RecordedRequest, method: string, context: Context): Re
     const auth = checkAuthorization(request.headers.authorization, context.apiKey);
     if (auth) return { key, ...errorReply(401, auth) };
   }
-  const { issues, pathValues } = checkParameters(operation, match.rawParams, request);
-  if (issues.length > 0) return { key, status: 422, body: issues };
-  const refused = checkBody(operation, request);
-  if (refused) return { key, ...refused };
+  const { issues, pathValues } = checkParameters(
+    key,
+    operation,
+    match.rawParams,
+    request,
+    repeated,
+  );
+  if (issues.length > 0) return refusal(key, issues);
+  const refused = checkBody(key, operation, request);
+  if (refused) return refused;
 
   const { status, kind } = operation.success;
   if (key === TTS) return speech(key, request, context.pace.chunks);
@@ -362,13 +369,17 @@ function respond(request: RecordedRequest, method: string, context: Context): Re
 }
 
 /** The 415 or 422 for a request body the operation would not take, or `undefined`. */
-function checkBody(operation: OperationEntry, request: RecordedRequest): Reply | undefined {
+function checkBody(
+  key: string,
+  operation: OperationEntry,
+  request: RecordedRequest,
+): Reply | undefined {
   const spec = operation.body;
   if (!spec) return undefined;
   const contentType = request.headers['content-type'];
   if (request.rawBody.byteLength === 0 && contentType === undefined) {
     if (!spec.required) return undefined;
-    return { status: 422, body: [{ loc: ['body'], type: 'missing', msg: 'Field required' }] };
+    return refusal(key, [{ loc: ['body'], type: 'missing', msg: 'Field required' }]);
   }
   const encoding = encodingOf(contentType);
   if (!encoding || !spec.encodings.includes(encoding)) {
@@ -377,9 +388,42 @@ function checkBody(operation: OperationEntry, request: RecordedRequest): Reply |
   }
   if (request.body === undefined) {
     const msg = `The body is not valid ${MEDIA_TYPES[encoding]}`;
-    return { status: 422, body: [{ loc: ['body'], type: 'value_error', msg }] };
+    return refusal(key, [{ loc: ['body'], type: 'value_error', msg }]);
   }
-  return undefined;
+  const schema = requestSchemas.operations[key]?.body[encoding];
+  if (!schema) return undefined;
+  const issues = checkValue(schema, request.body, ['body'], BODY_MODES[encoding], resolveRef);
+  return issues.length > 0 ? refusal(key, issues) : undefined;
+}
+
+/** How each encoding's decoded values are read: multipart and form fields are text. */
+const BODY_MODES: Record<BodyEncoding, Mode> = {
+  json: 'json',
+  msgpack: 'msgpack',
+  multipart: 'text',
+  form: 'text',
+};
+
+function resolveRef(ref: string) {
+  const name = ref.slice(ref.lastIndexOf('/') + 1);
+  return Object.hasOwn(requestSchemas.components, name)
+    ? requestSchemas.components[name]
+    : undefined;
+}
+
+/**
+ * The API's refusal of a request, in the shape the operation documents: the agent operations
+ * that document a 422 get their `{status, message}` (the message names each place and
+ * problem, never a sent value); every other operation documents none, and gets the 422 list
+ * `[{loc, type, msg}]` that the API's framework sends (and the spec documented until 2026-07).
+ */
+function refusal(key: string, issues: Issue[]): Reply {
+  if (documentedStatuses(key).includes(422)) {
+    const problems = issues.map((issue) => `${issue.loc.join('.')}: ${issue.msg}`);
+    const message = `Invalid request: ${problems.join('; ')}`;
+    return { key, status: 422, body: { status: 422, message } };
+  }
+  return { key, status: 422, body: issues };
 }
 
 const MEDIA_TYPES: Record<BodyEncoding, string> = {
@@ -448,7 +492,7 @@ function audioFormat(request: RecordedRequest): string | Reply {
   const format = body.format ?? 'mp3';
   if (typeof format === 'string' && Object.hasOwn(AUDIO_FORMATS, format)) return format;
   const msg = `Input should be ${Object.keys(AUDIO_FORMATS).join(', ')}`;
-  return { status: 422, body: [{ loc: ['body', 'format'], type: 'enum', msg }] };
+  return refusal(TTS, [{ loc: ['body', 'format'], type: 'enum', msg }]);
 }
 
 function textOf(request: RecordedRequest): string {
@@ -459,7 +503,7 @@ function textOf(request: RecordedRequest): string {
 /** `POST /v1/tts`: audio made from the text, streamed in the configured number of chunks. */
 function speech(key: string, request: RecordedRequest, chunks: number): Reply {
   const format = audioFormat(request);
-  if (typeof format !== 'string') return { key, ...format };
+  if (typeof format !== 'string') return format;
   const { contentType } = AUDIO_FORMATS[format]!;
   return {
     key,
@@ -471,7 +515,7 @@ function speech(key: string, request: RecordedRequest, chunks: number): Reply {
 /** The timestamp stream: one checked server-sent event per chunk of words. */
 function timestamps(key: string, request: RecordedRequest, chunks: number): Reply {
   const format = audioFormat(request);
-  if (typeof format !== 'string') return { key, ...format };
+  if (typeof format !== 'string') return format;
   const { status } = operationFor(key).success;
   const events = timestampEvents(textOf(request), format, chunks);
   for (const event of events) {
@@ -489,7 +533,7 @@ function transcript(key: string, request: RecordedRequest): Reply {
   const audio = body.audio;
   if (!(audio instanceof Uint8Array)) {
     const msg = 'Field required: an audio file part';
-    return { key, status: 422, body: [{ loc: ['body', 'audio'], type: 'missing', msg }] };
+    return refusal(key, [{ loc: ['body', 'audio'], type: 'missing', msg }]);
   }
   const { status } = operationFor(key).success;
   const ignore = body.ignore_timestamps === true || body.ignore_timestamps === 'true';
@@ -557,11 +601,24 @@ function checkAuthorization(header: string | undefined, apiKey: string): string 
   return token === apiKey ? undefined : 'Invalid API key';
 }
 
-/** Checks path, query and header values against the operation's parameter list. */
+/** Every value of each query parameter, in order (`RecordedRequest.query` keeps the last). */
+function repeatedQuery(target: string | undefined): Record<string, string[]> {
+  const mark = (target ?? '').indexOf('?');
+  const out: Record<string, string[]> = {};
+  if (mark === -1) return out;
+  for (const [name, value] of new URLSearchParams(target!.slice(mark + 1))) {
+    (out[name] ??= []).push(value);
+  }
+  return out;
+}
+
+/** Checks path, query and header values against the operation's parameter list and schemas. */
 function checkParameters(
+  key: string,
   operation: OperationEntry,
   rawParams: Record<string, string>,
   { query, headers }: RecordedRequest,
+  repeated: Record<string, string[]>,
 ): { issues: Issue[]; pathValues: Record<string, string> } {
   const issues: Issue[] = [];
   const pathValues: Record<string, string> = {};
@@ -597,7 +654,15 @@ function checkParameters(
       pathValues[name] = value;
     }
     const issue = checkText(spec.types, value);
-    if (issue) issues.push({ loc: [spec.in, name], ...issue });
+    if (issue) {
+      issues.push({ loc: [spec.in, name], ...issue });
+      continue;
+    }
+    // Then what the spec says beyond the type: an enum, a const, a range, a length.
+    const schema = requestSchemas.operations[key]?.parameters[name];
+    const values = spec.in === 'query' ? repeated[name] : undefined;
+    const sent = values && values.length > 1 ? values : value;
+    if (schema) issues.push(...checkValue(schema, sent, [spec.in, name], 'text', resolveRef));
   }
   return { issues, pathValues };
 }
