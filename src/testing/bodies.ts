@@ -7,6 +7,7 @@
 import { operationFor, operationKeys, validatorFor, type OperationKey } from '../operations.js';
 import { validateLoadedResponse as validateResponse } from '../validate.js';
 import { buildValidBody } from './minimal.js';
+import { designCandidates } from './speech.js';
 
 /** The operation key of the API credit balance. */
 export const API_CREDIT = 'GET /wallet/{user_id}/api-credit';
@@ -16,6 +17,8 @@ export const PACKAGE = 'GET /wallet/{user_id}/package';
 export const TTS = 'POST /v1/tts';
 /** Text to speech with timestamps, server-sent events. */
 export const TTS_TIMESTAMPS = 'POST /v1/tts/stream/with-timestamp';
+/** Voice design: candidates with base64 WAV audio. */
+export const DESIGN = 'POST /v1/voice-design';
 /** Speech to text, a multipart upload. */
 export const ASR = 'POST /v1/asr';
 
@@ -47,7 +50,8 @@ const SEEDS: Record<string, unknown> = {
   'GET /v1/agent/agents': { agents: [AGENT], has_more: false },
   'GET /v1/agent/agents/{agent_id}': AGENT,
   'POST /v1/agent/agents': AGENT,
-  'POST /v1/voice-design': { candidates: [{ id: 'stand-in-candidate', index: 0 }] },
+  // Real WAV candidates, so a body merged by setResponse still decodes.
+  [DESIGN]: { candidates: designCandidates({}) },
   [ASR]: { text: '', duration: 0, segments: [] },
 };
 

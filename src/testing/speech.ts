@@ -83,3 +83,58 @@ export function transcriptOf(audio: Uint8Array, ignoreTimestamps: boolean) {
     segments: ignoreTimestamps ? [] : [{ text, start: 0, end: duration }],
   };
 }
+
+/**
+ * A playable WAV file (RIFF, PCM, 16-bit mono): a sine tone of `frequency` Hz lasting
+ * `durationMs`, faded in and out so it does not click. What any decoder, `sox` or `ffprobe`
+ * reads as audio of exactly that sample rate and duration.
+ */
+export function wavTone(sampleRate: number, durationMs: number, frequency: number): Uint8Array {
+  const samples = Math.round((sampleRate * durationMs) / 1000);
+  const bytes = new Uint8Array(44 + samples * 2);
+  const view = new DataView(bytes.buffer);
+  const ascii = (offset: number, text: string) => {
+    for (let i = 0; i < text.length; i++) bytes[offset + i] = text.charCodeAt(i);
+  };
+  ascii(0, 'RIFF');
+  view.setUint32(4, 36 + samples * 2, true);
+  ascii(8, 'WAVE');
+  ascii(12, 'fmt ');
+  view.setUint32(16, 16, true); // the PCM format chunk's size
+  view.setUint16(20, 1, true); // PCM
+  view.setUint16(22, 1, true); // mono
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * 2, true); // bytes per second
+  view.setUint16(32, 2, true); // bytes per frame
+  view.setUint16(34, 16, true); // bits per sample
+  ascii(36, 'data');
+  view.setUint32(40, samples * 2, true);
+  const fade = Math.max(1, Math.min(samples / 2, sampleRate / 100));
+  for (let i = 0; i < samples; i++) {
+    const envelope = Math.min(1, i / fade, (samples - 1 - i) / fade);
+    const value = Math.sin((2 * Math.PI * frequency * i) / sampleRate) * envelope * 0.3;
+    view.setInt16(44 + i * 2, Math.round(value * 32767), true);
+  }
+  return bytes;
+}
+
+/** How designed voices sound in the stand-in: short tones, one pitch per candidate. */
+export const DESIGN_AUDIO = { sampleRate: 24_000, durationMs: 250, baseHz: 220 };
+
+/** The candidates of a voice-design request: `n` of them, each with a real WAV. */
+export function designCandidates(body: Record<string, unknown>) {
+  const n = typeof body.n === 'number' && Number.isInteger(body.n) ? body.n : 2;
+  const { sampleRate, durationMs, baseHz } = DESIGN_AUDIO;
+  return Array.from({ length: n }, (_, index) => ({
+    id: `stand-in-candidate-${index + 1}`,
+    index,
+    audio_base64: Buffer.from(wavTone(sampleRate, durationMs, baseHz * (index + 1))).toString(
+      'base64',
+    ),
+    sample_rate: sampleRate,
+    duration_ms: durationMs,
+    text: typeof body.reference_text === 'string' ? body.reference_text : null,
+    instruct: typeof body.instruction === 'string' ? body.instruction : null,
+    language: typeof body.language === 'string' ? body.language : null,
+  }));
+}

@@ -24,11 +24,25 @@ import {
 } from '../operations.js';
 import { isPlainObject, isUsableApiKey } from '../options.js';
 import { validateLoadedResponse as validateResponse } from '../validate.js';
-import { API_CREDIT, ASR, defaultBodies, defaultErrorBody, TTS, TTS_TIMESTAMPS } from './bodies.js';
+import {
+  API_CREDIT,
+  ASR,
+  defaultBodies,
+  defaultErrorBody,
+  DESIGN,
+  TTS,
+  TTS_TIMESTAMPS,
+} from './bodies.js';
 import { buildValidBody } from './minimal.js';
 import { requestSchemas } from './request-schemas.js';
 import { checkValue, type Issue, type Mode } from './schema-check.js';
-import { AUDIO_FORMATS, audioChunks, timestampEvents, transcriptOf } from './speech.js';
+import {
+  AUDIO_FORMATS,
+  audioChunks,
+  designCandidates,
+  timestampEvents,
+  transcriptOf,
+} from './speech.js';
 
 /** Options for {@link startStandIn}. */
 export interface StandInOptions {
@@ -359,6 +373,7 @@ function respond(
   if (key === TTS) return speech(key, request, context.pace.chunks);
   if (key === TTS_TIMESTAMPS) return timestamps(key, request, context.pace.chunks);
   if (key === ASR && !context.customised.has(key)) return transcript(key, request);
+  if (key === DESIGN && !context.customised.has(key)) return design(key, request);
   if (kind === 'empty') return { key, status };
   const body = context.bodies.get(key);
   if (!body) {
@@ -538,6 +553,16 @@ function transcript(key: string, request: RecordedRequest): Reply {
   const { status } = operationFor(key).success;
   const ignore = body.ignore_timestamps === true || body.ignore_timestamps === 'true';
   const seed = transcriptOf(audio, ignore);
+  const validate = validatorFor(key, status);
+  // Completed from the validator, so a property the spec adds later is there too.
+  return { key, status, body: validate ? buildValidBody(validate, seed) : seed };
+}
+
+/** `POST /v1/voice-design`: `n` candidates (default 2), each a real WAV of a short tone. */
+function design(key: string, request: RecordedRequest): Reply {
+  const body = isRecord(request.body) ? request.body : {};
+  const { status } = operationFor(key).success;
+  const seed = { candidates: designCandidates(body) };
   const validate = validatorFor(key, status);
   // Completed from the validator, so a property the spec adds later is there too.
   return { key, status, body: validate ? buildValidBody(validate, seed) : seed };
