@@ -34,6 +34,7 @@ import {
   TTS_TIMESTAMPS,
 } from './bodies.js';
 import { buildValidBody } from './minimal.js';
+import { VOICE_GET, VOICE_KEYS, VoiceStore } from './voices.js';
 import { requestSchemas } from './request-schemas.js';
 import { checkValue, type Issue, type Mode } from './schema-check.js';
 import {
@@ -60,6 +61,13 @@ export interface StandInOptions {
    * watch audio arrive while the rest is still being sent. 0 to 60000. Default `0`.
    */
   ttsChunkDelayMs?: number;
+  /**
+   * How many reads (`GET /model/{id}`) of a voice created with `POST /model` still answer
+   * `state: 'created'` before it answers `'trained'`, so a test can watch a wait-until-ready
+   * loop. An integer from 0 to 1000. Default `0`: trained at once, as a `train_mode: 'fast'`
+   * voice is.
+   */
+  voiceTrainingReads?: number;
 }
 
 /** One request the stand-in received, whatever it answered. */
@@ -124,7 +132,10 @@ export interface StandIn {
    *   queued then, and the server goes on serving.
    */
   failNext(status: number, body?: unknown, headers?: Record<string, string>): void;
-  /** Restores the default bodies and the initial credit, drops queued failures, clears requests. */
+  /**
+   * Restores the default bodies, the initial credit and the seeded voice catalogue (created
+   * voices, reads and deletions forgotten), drops queued failures, clears requests.
+   */
   reset(): void;
   /**
    * Closes the server and every open connection. Rejects when a served body failed the
@@ -176,8 +187,10 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     delayMs: checkCount('ttsChunkDelayMs', options.ttsChunkDelayMs ?? 0, 0, 60_000),
   };
   await loadAllValidators(); // so that every check below can stay synchronous
+  const trainingReads = checkCount('voiceTrainingReads', options.voiceTrainingReads ?? 0, 0, 1000);
   let bodies = defaultBodies(initialCredit);
   selfCheckDefaults(initialCredit, bodies);
+  const voices = new VoiceStore(bodies.get(VOICE_GET) ?? {}, trainingReads);
   /** JSON operations whose body a test set, which then wins over a computed one. */
   const customised = new Set<string>();
   const failures: Failure[] = [];
@@ -204,7 +217,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       const raw = await readRequestBody(req);
       const request = await record(req, raw);
       requests.push(withoutForeignKey(request, apiKey));
-      const context = { apiKey, bodies, customised, failures, pace };
+      const context = { apiKey, bodies, customised, failures, pace, voices };
       await answer(res, respond(request, req.method ?? '', context, repeatedQuery(req.url)));
     } catch (error) {
       if (error instanceof Abandoned) return void res.destroy();
@@ -282,6 +295,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     reset() {
       bodies = defaultBodies(initialCredit);
       customised.clear();
+      voices.reset();
       failures.length = 0;
       // Emptied in place: callers may hold on to `requests`.
       requests.length = 0;
@@ -324,6 +338,7 @@ interface Context {
   customised: ReadonlySet<string>;
   failures: Failure[];
   pace: Pace;
+  voices: VoiceStore;
 }
 
 /** Decides the answer to one request, in the order the checks are documented. */
@@ -374,6 +389,10 @@ function respond(
   if (key === TTS_TIMESTAMPS) return timestamps(key, request, context.pace.chunks);
   if (key === ASR && !context.customised.has(key)) return transcript(key, request);
   if (key === DESIGN && !context.customised.has(key)) return design(key, request);
+  if (VOICE_KEYS.includes(key) && !context.customised.has(key)) {
+    const answer = context.voices.answer(key, pathValues, repeated, request.body, status);
+    if (answer) return { key, ...answer };
+  }
   if (kind === 'empty') return { key, status };
   const body = context.bodies.get(key);
   if (!body) {
