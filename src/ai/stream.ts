@@ -19,7 +19,7 @@ import type { SocketRuntime } from '../realtime/socket.js';
 import { startCall, type Call, type ModelConfig } from './call.js';
 import { toAISDKError } from './errors.js';
 import { speechPartOptions } from './provider-options.js';
-import { outputFormat, requestValues, speechFields, type Format } from './speech.js';
+import { outputFormat, requestValues, speechFields, type Format } from './speech-request.js';
 
 const LIVE_PATH = '/v1/tts/live';
 

@@ -5,7 +5,7 @@
 import { APICallError } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import { toAISDKError, type FailedCall } from '../../../src/ai/errors.js';
-import { speechRequest } from '../../../src/ai/speech.js';
+import { speechRequest } from '../../../src/ai/speech-request.js';
 import { transcript, transcriptionRequest } from '../../../src/ai/transcription.js';
 import { APIConnectionError, APIError, InvalidParameterError } from '../../../src/index.js';
 import { redactor } from '../../../src/redact.js';
