@@ -311,7 +311,28 @@ const refused: Array<[string, Request, string]> = [
     { path: '/v1/agent/knowledge-sources', form: [['name', 'n']] },
     'body.source',
   ],
+  [
+    'a msgpack voice update with visibility secret',
+    { method: 'PATCH', path: '/model/v1', msgpack: { visibility: 'secret' } },
+    'body.visibility',
+  ],
+  [
+    'a msgpack transcription with ignore_timestamps as text',
+    { path: '/v1/asr', msgpack: { audio: BYTES, ignore_timestamps: 'yes' } },
+    'body.ignore_timestamps',
+  ],
+  [
+    'a TTS body whose references are not a list',
+    { path: TTS, json: { text: 'a', references: 'none' } },
+    'body.references',
+  ],
+  [
+    'a multipart knowledge source update whose file is a text field',
+    { method: 'PATCH', path: '/v1/agent/knowledge-sources/s1', form: [['source', 'a.pdf']] },
+    'body.source',
+  ],
   // query parameters
+  ['a voice list with self yes', { method: 'GET', path: '/model?self=yes' }, 'query.self'],
   [
     'a voice list with page_size 500',
     { method: 'GET', path: '/model?page_size=500' },
@@ -381,6 +402,21 @@ describe('the stand-in refuses a spec-invalid request', () => {
 
 // [what, request]
 const accepted: Array<[string, Request]> = [
+  [
+    'a multipart voice update with one tag and a visibility',
+    {
+      method: 'PATCH',
+      path: '/model/v1',
+      form: [
+        ['tags', 'calm'],
+        ['visibility', 'unlist'],
+      ],
+    },
+  ],
+  [
+    'a msgpack voice update with a cover image',
+    { method: 'PATCH', path: '/model/v1', msgpack: { cover_image: BYTES, tags: ['a', 'b'] } },
+  ],
   [
     'a TTS body with every bounded field at a limit',
     {
