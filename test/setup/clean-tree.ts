@@ -17,10 +17,11 @@ export default function setup() {
   const before = status();
   return () => {
     const after = status();
-    if (after !== before) {
-      throw new Error(
-        `The run changed the checkout (git status --porcelain):\nbefore:\n${before}\nafter:\n${after}`,
-      );
-    }
+    if (after === before) return;
+    // Vitest reports an error thrown here but still exits 0, so the failure is set by hand.
+    process.exitCode = 1;
+    throw new Error(
+      `The run changed the checkout (git status --porcelain):\nbefore:\n${before}\nafter:\n${after}`,
+    );
   };
 }
