@@ -20,9 +20,17 @@
  *    200 MB of audio streamed to a file: throughput against raw fetch piping the same body, and
  *    peak RSS above the idle RSS (constant memory means it does not grow with the body).
  *
- *   npm run bench              # all four
+ * 5. Streams against their physical limit, the same work done by hand with the same libraries:
+ *    5 000 unpaced timestamp events (fetch + eventsource-parser + JSON.parse), the voices pager
+ *    over 10 000 voices at page_size 10 (a loop over raw fetch), and a realtime burst of 10 000
+ *    audio frames of 4 KiB (raw ws + @msgpack/msgpack). The overhead of section 1 is measured
+ *    again with a stub that builds `new Request(input, init)` as Node's fetch does. The official
+ *    `fish-audio` SDK is not a dependency, so it has no column.
+ *
+ *   npm run bench              # all of them
  *   npm run bench -- --sizes   # only the sizes (fast, no timing)
  *   npm run bench -- --speech  # only the speech figures
+ *   npm run bench -- --streams # only the streams and the Node-like overhead
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,7 +92,12 @@ async function measure(
 }
 
 /** Prints each contender's median against the first's, with the spread of per-round ratios. */
-function report(title: string, contenders: Contender[], times: number[][], unit: 'µs' | 'calls/s') {
+function report(
+  title: string,
+  contenders: Contender[],
+  times: number[][],
+  unit: 'µs' | `${string}s/s`,
+) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`\n${title}`);
   for (const [i, [name]] of contenders.entries()) {
@@ -92,9 +105,10 @@ function report(title: string, contenders: Contender[], times: number[][], unit:
     const value =
       unit === 'µs'
         ? `${(median(times[i]!) * 1e6).toFixed(1)} µs`
-        : `${Math.round(1 / median(times[i]!))} calls/s`;
+        : `${Math.round(1 / median(times[i]!))} ${unit}`;
     const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
-    const label = unit === 'µs' ? 'time' : 'time per call';
+    // 'calls/s' is time per call, 'frames/s' time per frame.
+    const label = unit === 'µs' ? 'time' : `time per ${unit.replace(/s\/s$/, '')}`;
     console.log(
       `  ${name.padEnd(46)} ${value.padStart(14)}  ×${median(ratios).toFixed(2)} ${label} (${spread})`,
     );
@@ -399,15 +413,279 @@ async function speech(): Promise<void> {
   }
 }
 
+/**
+ * The overhead row again, with a fetch stub that does what Node's fetch does first: build a
+ * `Request` from its arguments. A signal in `init` makes that `Request` follow it, which a plain
+ * stub never pays; the figures with this stub are the ones a real call pays on top of the wire.
+ */
+async function overheadNodeLike(): Promise<void> {
+  const respond = () =>
+    new Response(BODY, { status: 200, headers: { 'content-type': 'application/json' } });
+  const nodeLike = async (input: RequestInfo | URL, init?: RequestInit) => {
+    new Request(input, init);
+    return respond();
+  };
+  const base = 'http://127.0.0.1:9';
+  const url = `${base}/wallet/self/api-credit`;
+  const bare = createClient<paths>({ baseUrl: base, fetch: nodeLike });
+  const client = (validateResponses: 'error' | 'off') =>
+    new FishAudio({ apiKey: 'k', baseUrl: base, fetch: nodeLike, validateResponses });
+  const strict = client('error');
+  const loose = client('off');
+  const contenders: Contender[] = [
+    [
+      'bare openapi-fetch GET (baseline)',
+      () => bare.GET(CREDIT, { params: { path: { user_id: 'self' } } }),
+    ],
+    ['raw fetch + JSON.parse', async () => JSON.parse(await (await nodeLike(url)).text())],
+    ['FishAudio, validateResponses: off', () => loose.wallet.getApiCredit()],
+    ['FishAudio, validateResponses: error (default)', () => strict.wallet.getApiCredit()],
+  ];
+  report(
+    'Client overhead with a Node-like fetch stub (builds new Request(input, init)): CPU per call',
+    contenders,
+    await measure(contenders, 4000, { cpu: true }),
+    'µs',
+  );
+}
+
+// The streams' server, in its own process: 5 000 timestamp events at once (POST
+// /v1/tts/stream/with-timestamp), a catalogue of 10 000 voices (GET /model), and a live session that
+// answers `stop` with a burst of 10 000 audio frames of 4 KiB (/v1/tts/live). Its inputs come
+// from the environment as JSON: one timestamp event, one voice, and the counts.
+const STREAM_SERVER = `
+const http = require('node:http');
+const { WebSocketServer } = require('ws');
+const { encode, decode } = require('@msgpack/msgpack');
+const { event, voice, events, voices, frames, frameBytes } = JSON.parse(process.env.BENCH_STREAMS);
+const sse = Buffer.from(Array.from({ length: events }, (_, i) =>
+  'data: ' + JSON.stringify({ ...event, chunk_seq: i }) + '\\n\\n').join(''));
+const server = http.createServer((req, res) => {
+  req.resume();
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/v1/tts/stream/with-timestamp') {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    return res.end(sse);
+  }
+  const size = Number(url.searchParams.get('page_size') ?? 10);
+  const page = Number(url.searchParams.get('page_number') ?? 1);
+  const items = [];
+  for (let i = (page - 1) * size; i < Math.min(page * size, voices); i++)
+    items.push({ ...voice, _id: 'voice-' + i, title: 'Voice ' + i });
+  const body = JSON.stringify({ total: voices, items });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+});
+const audio = encode({ event: 'audio', audio: new Uint8Array(frameBytes).fill(7) });
+new WebSocketServer({ server, path: '/v1/tts/live' }).on('connection', (socket) => {
+  socket.on('message', (data) => {
+    if (decode(data).event !== 'stop') return;
+    for (let i = 0; i < frames; i++) socket.send(audio);
+    socket.send(encode({ event: 'finish', reason: 'stop' }));
+    socket.close(1000);
+  });
+});
+server.listen(0, '127.0.0.1', function () { console.log(this.address().port); });
+`;
+
+const EVENTS = 5000;
+const VOICES = 10_000;
+const PAGE_SIZE = 10;
+const FRAMES = 10_000;
+const FRAME_BYTES = 4096;
+
+/** Reports rounds that each timed a whole stream of `per` units as a rate of those units. */
+function reportRate(
+  title: string,
+  contenders: Contender[],
+  times: number[][],
+  per: number,
+  unit: `${string}s/s`,
+) {
+  const perUnit = times.map((rounds) => rounds.map((t) => t / per));
+  report(title, contenders, perUnit, unit);
+}
+
+/**
+ * The streams against their physical limit, the same work done by hand with the same libraries
+ * in the same run: timestamp events/s, the voices pager, and realtime frames/s in a burst.
+ */
+async function streams(): Promise<void> {
+  // One valid voice and one valid timestamp event, as the stand-in makes them.
+  const { startStandIn } = await import('../src/testing/index.js');
+  const { timestampEvents } = await import('../src/testing/speech.js');
+  const standIn = await startStandIn();
+  const voice = (
+    await new FishAudio({ apiKey: standIn.apiKey, baseUrl: standIn.url }).voices.list()
+  ).items[0];
+  await standIn.close();
+  const event = {
+    ...timestampEvents('one two three four five six seven eight', 'mp3', 1)[0]!,
+    // A 1 KiB audio chunk per event.
+    audio_base64: Buffer.alloc(1024, 7).toString('base64'),
+  };
+  const config = {
+    event,
+    voice,
+    events: EVENTS,
+    voices: VOICES,
+    frames: FRAMES,
+    frameBytes: FRAME_BYTES,
+  };
+  const child = spawn(process.execPath, ['-e', STREAM_SERVER], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_STREAMS: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (data: Buffer) => resolve(data.toString().trim())),
+  );
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await timestampRate(base);
+    await pagerRate(base);
+    await realtimeRate(base);
+  } finally {
+    child.kill();
+  }
+}
+
+async function timestampRate(base: string): Promise<void> {
+  const { createParser } = await import('eventsource-parser');
+  const byHand = async () => {
+    const response = await fetch(`${base}/v1/tts/stream/with-timestamp`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'x' }),
+    });
+    let count = 0;
+    const parser = createParser({
+      onEvent: (e) => {
+        JSON.parse(e.data);
+        count++;
+      },
+    });
+    const decoder = new TextDecoder();
+    const reader = response.body!.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      parser.feed(decoder.decode(read.value, { stream: true }));
+    }
+    if (count !== EVENTS) throw new Error(`by hand: ${count} events`);
+  };
+  const ours = (validateResponses: 'error' | 'off') => {
+    const client = new FishAudio({ apiKey: 'k', baseUrl: base, validateResponses });
+    return async () => {
+      let count = 0;
+      for await (const _ of await client.tts.withTimestamps({ text: 'x' })) count++;
+      if (count !== EVENTS) throw new Error(`client: ${count} events`);
+    };
+  };
+  const contenders: Contender[] = [
+    ['by hand: fetch, eventsource-parser, JSON.parse', byHand],
+    ["tts.withTimestamps, validateResponses: 'error'", ours('error')],
+    ["tts.withTimestamps, validateResponses: 'off'", ours('off')],
+  ];
+  reportRate(
+    `Timestamp events: ${EVENTS} unpaced events over 127.0.0.1`,
+    contenders,
+    await measure(contenders, 1),
+    EVENTS,
+    'events/s',
+  );
+}
+
+async function pagerRate(base: string): Promise<void> {
+  const byHand = async () => {
+    let count = 0;
+    for (let page = 1; ; page++) {
+      const response = await fetch(`${base}/model?page_size=${PAGE_SIZE}&page_number=${page}`, {
+        headers: { authorization: 'Bearer k', accept: 'application/json' },
+      });
+      const body = (await response.json()) as { total: number; items: unknown[] };
+      count += body.items.length;
+      if (body.items.length === 0 || count >= body.total) break;
+    }
+    if (count !== VOICES) throw new Error(`by hand: ${count} voices`);
+  };
+  const client = new FishAudio({ apiKey: 'k', baseUrl: base });
+  const ours = async () => {
+    let count = 0;
+    for await (const _ of client.voices.list({ page_size: PAGE_SIZE })) count++;
+    if (count !== VOICES) throw new Error(`client: ${count} voices`);
+  };
+  const contenders: Contender[] = [
+    ['by hand: a loop over raw fetch + JSON', byHand],
+    ['for await of client.voices.list()', ours],
+  ];
+  reportRate(
+    `Voices pager: ${VOICES} voices, page_size ${PAGE_SIZE}, over 127.0.0.1`,
+    contenders,
+    await measure(contenders, 1),
+    VOICES,
+    'voices/s',
+  );
+}
+
+async function realtimeRate(base: string): Promise<void> {
+  const { default: WebSocket } = await import('ws');
+  const { encode, decode } = await import('@msgpack/msgpack');
+  const { openLiveSession } = await import('../src/realtime/index.js');
+  const url = `${base.replace(/^http/, 'ws')}/v1/tts/live`;
+  const byHand = () =>
+    new Promise<void>((resolve, reject) => {
+      const socket = new WebSocket(url, { headers: { authorization: 'Bearer k' } });
+      let count = 0;
+      socket.on('open', () => {
+        socket.send(encode({ event: 'start', request: { text: '' } }));
+        socket.send(encode({ event: 'stop' }));
+      });
+      socket.on('message', (data: Buffer) => {
+        const message = decode(data) as { event: string; audio?: Uint8Array };
+        if (message.event === 'audio') count++;
+        else if (message.event === 'finish') {
+          if (count === FRAMES) resolve();
+          else reject(new Error(`by hand: ${count} frames`));
+        }
+      });
+      socket.on('error', reject);
+    });
+  const client = new FishAudio({ apiKey: 'k', baseUrl: base });
+  const ours = async () => {
+    const session = await openLiveSession(client);
+    session.end();
+    let count = 0;
+    for await (const _ of session) count++;
+    if (count !== FRAMES) throw new Error(`session: ${count} frames`);
+  };
+  const contenders: Contender[] = [
+    ['by hand: raw ws + @msgpack/msgpack', byHand],
+    ['openLiveSession, for await', ours],
+  ];
+  reportRate(
+    `Realtime: a burst of ${FRAMES} audio frames of ${FRAME_BYTES / 1024} KiB over 127.0.0.1`,
+    contenders,
+    await measure(contenders, 1),
+    FRAMES,
+    'frames/s',
+  );
+}
+
 async function main(): Promise<number> {
   const only = (flag: string) => process.argv.includes(flag);
   if (only('--speech')) {
     await speech();
     return 0;
   }
+  if (only('--streams')) {
+    await overheadNodeLike();
+    await streams();
+    return 0;
+  }
   if (!only('--sizes')) {
     await overhead();
+    await overheadNodeLike();
     await overLoopback();
+    await streams();
     await speech();
   }
   await sizes();
