@@ -31,12 +31,23 @@ export interface Redactor {
    * the headers whose name holds it.
    */
   headers(headers: Headers): Headers;
+  /**
+   * Whether text may hold the secret in a spelling {@link Redactor.text} finds: `false` means
+   * `text` would return it unchanged, and so would every string cut from it. One scan, for the
+   * happy path: redact only what may hold the key.
+   */
+  holds(text: string): boolean;
 }
 
 /** Makes the redactor for `secret`; with no secret (`null`, a keyless client) it changes nothing. */
 export function redactor(secret: string | null): Redactor {
   if (secret === null || secret === '') {
-    return { text: (text) => text, value: (value) => value, headers: (headers) => headers };
+    return {
+      text: (text) => text,
+      value: (value) => value,
+      headers: (headers) => headers,
+      holds: () => false,
+    };
   }
   const plain = plainPattern(secret);
   const encoded = base64Pattern(secret);
@@ -59,6 +70,7 @@ export function redactor(secret: string | null): Redactor {
   };
   return {
     text,
+    holds: mayContain,
     value: <T>(value: T) => mapStrings(value, text),
     headers(headers) {
       let found = false;

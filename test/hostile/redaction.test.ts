@@ -276,3 +276,46 @@ describe('text without the key, with a base64-aware redactor', () => {
     expect(redact.headers(headers)).toBe(headers);
   });
 });
+
+describe('the cheap test of whether text may hold the key (holds)', () => {
+  const redact = redactor(KEY64);
+  const escaped = [...KEY64].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const forms = [KEY64, encodeURIComponent(KEY64), escaped.join(''), ...encodedForms(KEY64)];
+
+  it('is true of every text that redaction changes, so skipping the rest is safe', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 100 }),
+        fc.option(fc.constantFrom(...forms), { nil: '' }),
+        fc.string({ maxLength: 100 }),
+        (before, form, after) => {
+          const text = before + form + after;
+          if (redact.text(text) !== text) expect(redact.holds(text)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it.each([
+    ['the raw key', KEY64],
+    ['the key percent-encoded', encodeURIComponent(KEY64)],
+    ['the key as JSON \\u escapes', escaped.join('')],
+    ['base64 of "Bearer <key>"', base64(`Bearer ${KEY64}`)],
+  ])('is true of a text holding %s, which redaction changes', (_what, form) => {
+    const text = `{"echo":"${form}"}`;
+    expect(redact.text(text)).not.toBe(text);
+    expect(redact.holds(text)).toBe(true);
+  });
+
+  it('is false of base64 audio and of prose without escapes, the happy path', () => {
+    const audio = Buffer.from(Array.from({ length: 6144 }, (_, i) => (i * 2654435761) >>> 24));
+    expect(redact.holds(`{"audio_base64":"${audio.toString('base64')}","chunk_seq":3}`)).toBe(
+      false,
+    );
+    expect(redact.holds('The quick brown fox jumps over the lazy dog.')).toBe(false);
+  });
+
+  it('is false of everything for a client without a key', () => {
+    expect(redactor(null).holds(KEY64)).toBe(false);
+  });
+});

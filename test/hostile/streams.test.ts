@@ -445,17 +445,20 @@ describe('an event stream behaves like the audio stream', () => {
     expectNoSecret(error, KEY);
   });
 
-  it('runs a key-free event with JSON escapes through no whole-text redaction', async () => {
+  // Escaped as a Python server would (ensure_ascii), the raw text holds `\u`: a string of the
+  // value may then spell the key in a way the text does not, so the value is redacted once.
+  const ensureAscii = (line: string) =>
+    line.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  it.each<[string, (line: string) => string, number]>([
+    ['with JSON escapes: only its parsed value', ensureAscii, 1],
+    ['without escapes: nothing at all', (line) => line, 0],
+  ])('runs a key-free event %s through redaction', async (_how, spell, redactions) => {
     const text = vi.fn((t: string) => t);
     const value = vi.fn((v: unknown) => v);
-    const redact: Redactor = { text, value: value as Redactor['value'], headers: (h) => h };
+    const holds = vi.fn(() => false);
+    const redact: Redactor = { text, value: value as Redactor['value'], headers: (h) => h, holds };
     const data = { content: 'can\u2019t \u00e9t\u00e9', audio_base64: 'QUJD'.repeat(1000) };
-    // Escaped as a Python server would (ensure_ascii), so the raw text holds `\u`.
-    const line = JSON.stringify(data).replace(
-      /[\u0080-\uffff]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
-    const body = new Response(`data: ${line}\n\n`).body!;
+    const body = new Response(`data: ${spell(JSON.stringify(data))}\n\n`).body!;
     const stream = new EventStream<unknown>(body, rawResponse(), {
       idleTimeout: 1000,
       signal: undefined,
@@ -472,7 +475,7 @@ describe('an event stream behaves like the audio stream', () => {
     expect(error).toBeUndefined();
     expect(got).toEqual([data]);
     expect(text).not.toHaveBeenCalled();
-    expect(value).toHaveBeenCalledTimes(1);
+    expect(value).toHaveBeenCalledTimes(redactions);
   });
 });
 
