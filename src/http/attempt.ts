@@ -51,13 +51,13 @@ export async function runAttempt(
   await undefined;
   if (signal?.aborted) throw abortError(signal);
 
-  // 1. Send, and wait for the status and headers, under the deadline. `stopped` ends the wait
-  // even when a custom fetch (or its body stream) ignores its signal.
+  // 1. Send, and wait for the status and headers, under the deadline. Its `wait` ends even
+  // when a custom fetch (or its body stream) ignores its signal.
   const deadline = startDeadline(call.timeout, signal, attempt);
   let response: Response;
   try {
     const init: RequestInit = { ...request.init, signal: deadline.signal };
-    response = await Promise.race([options.fetch(request.url, init), deadline.stopped]);
+    response = await deadline.wait(options.fetch(request.url, init));
   } catch (error) {
     deadline.clear();
     if (error instanceof FishAudioError) throw error;
@@ -130,7 +130,7 @@ export async function runAttempt(
   // 3. Read the body within the size bound, still under the deadline.
   let text: string;
   try {
-    text = await Promise.race([readText(response, options.maxResponseBytes), deadline.stopped]);
+    text = await deadline.wait(readText(response, options.maxResponseBytes));
   } catch (error) {
     if (signal?.aborted) throw abortError(signal);
     // An error status that arrived is reported as itself, whatever happened to its body
