@@ -33,7 +33,7 @@ export interface Deadline {
   /**
    * `work`'s outcome, or `APIConnectionTimeoutError` or `APIUserAbortError` the moment either
    * fires first, so that a fetch (or body) that ignores its signal still ends. One promise per
-   * wait, and none when nothing waits: the happy path pays no race.
+   * wait and no race: the happy path pays for nothing it does not use.
    */
   wait<T>(work: Promise<T>): Promise<T>;
   /** Rejects the moment the deadline passes or the caller aborts (made on first use). */
@@ -71,7 +71,8 @@ class AttemptDeadline implements Deadline {
     this.#caller = caller;
     this.#timer = setTimeout(() => this.#stop(new APIConnectionTimeoutError(ms, { attempts })), ms);
     this.signal = caller ? follow(caller, this.#controller.signal) : this.#controller.signal;
-    if (caller) this.signal.addEventListener('abort', this.#onAbort, { once: true });
+    // The deadline itself listens (handleEvent): no closure made per attempt.
+    if (caller) this.signal.addEventListener('abort', this, { once: true });
   }
 
   wait<T>(work: Promise<T>): Promise<T> {
@@ -82,14 +83,23 @@ class AttemptDeadline implements Deadline {
       return Promise.reject(this.#error);
     }
     return new Promise<T>((resolve, reject) => {
-      const waiting = this.#waiting;
-      waiting.push(reject);
-      const done = () => waiting.splice(waiting.indexOf(reject) >>> 0, 1);
+      this.#waiting.push(reject);
       pending.then(
-        (value) => (done(), resolve(value)),
-        (error: unknown) => (done(), reject(error)),
+        (value) => {
+          this.#settled(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#settled(reject);
+          reject(error);
+        },
       );
     });
+  }
+
+  #settled(reject: (error: Error) => void): void {
+    const at = this.#waiting.indexOf(reject);
+    if (at >= 0) this.#waiting.splice(at, 1);
   }
 
   get stopped(): Promise<never> {
@@ -103,13 +113,14 @@ class AttemptDeadline implements Deadline {
 
   clear(): void {
     clearTimeout(this.#timer);
-    if (this.#caller) this.signal.removeEventListener('abort', this.#onAbort);
+    if (this.#caller) this.signal.removeEventListener('abort', this);
   }
 
-  readonly #onAbort = () => {
+  /** The followed signal aborted: the caller's doing, or the deadline's (already reported). */
+  handleEvent(): void {
     const caller = this.#caller;
-    if (caller?.aborted) this.#stop(abortError(caller)); // else the deadline, already reported
-  };
+    if (caller?.aborted) this.#stop(abortError(caller));
+  }
 
   // The error first, then the abort: whoever waits sees the deadline, not fetch's AbortError.
   #stop(error: Error): void {
