@@ -32,6 +32,24 @@ export async function validateResponse(
 }
 
 /**
+ * {@link validateResponse} for many bodies of one kind (a stream's events): asynchronous only
+ * until the validator is loaded, then a plain call per body, with no promise to await.
+ */
+export function responseChecker(
+  key: OperationKey | string,
+  status: number,
+): (body: unknown) => ResponseMismatch[] | Promise<ResponseMismatch[]> {
+  let loaded: { validate: ResponseValidator | undefined } | undefined;
+  return (body) =>
+    loaded
+      ? checkResponse(loaded.validate, body)
+      : loadValidator(key, status).then((validate) => {
+          loaded = { validate };
+          return checkResponse(validate, body);
+        });
+}
+
+/**
  * {@link validateResponse}, synchronously, for tools that called `loadAllValidators()` first
  * (the stand-in, the contract tests); throws when the validators are not loaded.
  */

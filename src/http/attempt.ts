@@ -12,7 +12,7 @@ import {
 import type { OperationEntry, OperationKey } from '../operations.js';
 import type { ResolvedOptions, ResolvedRequestOptions } from '../options.js';
 import { MAX_JSON_DEPTH, jsonDepth, type Redactor } from '../redact.js';
-import { validateResponse } from '../validate.js';
+import { responseChecker, validateResponse } from '../validate.js';
 import { abortError, startDeadline } from './deadline.js';
 import { connectionError } from './network-error.js';
 import { BodyTooLarge, parseJson, readStart, readText } from './read-body.js';
@@ -121,7 +121,7 @@ export async function runAttempt(
       key,
       validateResponses: mode,
       maxEventBytes: options.maxEventBytes,
-      check: (data) => validateResponse(key, response.status, data),
+      check: responseChecker(key, response.status),
       warn: (mismatches) => context.warn(key, 'event', mismatches),
     });
     return { data: events, response: raw };
