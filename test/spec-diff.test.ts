@@ -598,6 +598,42 @@ describe('the spec-diff command options', () => {
     expect((await run(...pattern, '--ignore', ignore)).code).toBe(0);
   });
 
+  it.each([
+    [
+      'text',
+      /Accepted by the ignore file \(1\):\n {2}breaking {2}GET \/things: query parameter "cursor" removed \(parameter-removed\)\n {12}accepted: cursor paging was retired/,
+    ],
+    [
+      'markdown',
+      /#### Accepted by the ignore file \(1\)\n\n- `GET \/things`: \*\*breaking\*\* .*`parameter-removed`.*Accepted: cursor paging was retired/,
+    ],
+  ])(
+    'lists an accepted break with its reason in the %s report, so it stays seen',
+    async (format, listed) => {
+      const ignore = path.join(tmp, 'accepted.yaml');
+      await writeFile(
+        ignore,
+        '- rule: parameter-removed\n  operation: GET /things\n  reason: cursor paging was retired\n',
+      );
+      const result = await run(...pattern, '--ignore', ignore, '--format', format);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(listed);
+    },
+  );
+
+  it('annotates no accepted break in the github format', async () => {
+    const ignore = path.join(tmp, 'accepted-github.yaml');
+    await writeFile(
+      ignore,
+      '- rule: parameter-removed\n  operation: GET /things\n  reason: cursor paging was retired\n',
+    );
+    expect((await run(...pattern, '--format', 'github')).stdout).toMatch(/cursor/);
+    expect(await run(...pattern, '--ignore', ignore, '--format', 'github')).toEqual({
+      code: 0,
+      stdout: '',
+    });
+  });
+
   it('refuses an ignore entry without a reason', async () => {
     const ignore = path.join(tmp, 'no-reason.yaml');
     await writeFile(ignore, '- rule: parameter-removed\n  operation: GET /things\n');

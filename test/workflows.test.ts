@@ -142,6 +142,21 @@ describe('the upstream sync (spec-sync.yml)', () => {
     expect(text).toContain('npm run -s spec:update -- "$RUNNER_TEMP/upstream-openapi.json"');
   });
 
+  it('commits every file spec:update writes: the spec, the generated code and the CHANGELOG section', () => {
+    const sync = Object.values(workflow('spec-sync.yml').jobs)[0]!;
+    expect(sync.env?.SYNCED?.split(' ')).toEqual(['openapi', 'src/generated', 'CHANGELOG.md']);
+    const open = steps('spec-sync.yml').find(
+      (step) => step.name === 'Open or update the pull request',
+    );
+    expect(open?.run).toContain('git status --porcelain -- $SYNCED');
+    expect(open?.run).toContain('git add --all -- $SYNCED');
+    expect(open?.run).not.toMatch(/copy|by hand|before merging/i);
+  });
+
+  it('speaks of the whole document, not of one resource, in what it prints', () => {
+    expect(read('spec-sync.yml')).not.toMatch(/wallet/i);
+  });
+
   it('opens the pull request with gh, the report as its body', () => {
     const text = read('spec-sync.yml');
     expect(text).toMatch(

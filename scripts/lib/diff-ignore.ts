@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import type { SpecDiffReport } from './diff-model.js';
+import type { AcceptedChange, SpecDiffReport } from './diff-model.js';
 import { isPlainObject } from './json.js';
 
 /** One accepted change. */
@@ -32,21 +32,28 @@ export async function loadIgnoreFile(file: string): Promise<IgnoreEntry[]> {
   });
 }
 
-/** The report without the accepted changes; `breaking` recomputed. */
+/**
+ * The report without the accepted changes, which move to `accepted` with the reason of the first
+ * entry that accepts each; `breaking` recomputed.
+ */
 export function applyIgnores(report: SpecDiffReport, entries: IgnoreEntry[]): SpecDiffReport {
+  const accepted: AcceptedChange[] = [...(report.accepted ?? [])];
   const operations = report.operations
     .map(({ key, changes }) => ({
       key,
-      changes: changes.filter(
-        (c) =>
-          !entries.some(
-            (e) =>
-              e.rule === c.kind &&
-              e.operation === key &&
-              (e.path === undefined || e.path === c.path),
-          ),
-      ),
+      changes: changes.filter((c) => {
+        const entry = entries.find(
+          (e) =>
+            e.rule === c.kind && e.operation === key && (e.path === undefined || e.path === c.path),
+        );
+        if (entry) accepted.push({ operation: key, change: c, reason: entry.reason.trim() });
+        return entry === undefined;
+      }),
     }))
     .filter((operation) => operation.changes.length > 0);
-  return { breaking: operations.some((o) => o.changes.some((c) => c.breaking)), operations };
+  return {
+    breaking: operations.some((o) => o.changes.some((c) => c.breaking)),
+    operations,
+    accepted,
+  };
 }

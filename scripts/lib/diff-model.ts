@@ -32,10 +32,23 @@ export interface OperationDiff {
   changes: Change[];
 }
 
+/** A change that the ignore file accepts, with the reason it gives. */
+export interface AcceptedChange {
+  /** The operation, keyed like {@link OperationDiff.key}. */
+  operation: string;
+  change: Change;
+  reason: string;
+}
+
 /** Everything that changed, per operation; `breaking` is true when any change is. */
 export interface SpecDiffReport {
   breaking: boolean;
   operations: OperationDiff[];
+  /**
+   * Changes left out of `operations` because the ignore file accepts them; absent without an
+   * ignore file. Listed in the text and markdown reports so that an accepted break stays seen.
+   */
+  accepted?: AcceptedChange[];
 }
 
 /**

@@ -3,7 +3,8 @@ import { plural, type Audience, type SpecDiffReport } from './diff-model.js';
 
 /** The report for humans: one block per operation, one line per change, a summary at the end. */
 export function formatReport(report: SpecDiffReport): string {
-  if (report.operations.length === 0) return 'No changes to any operation.\n';
+  const accepted = acceptedText(report);
+  if (report.operations.length === 0) return `No changes to any operation.\n${accepted}`;
   const lines: string[] = [];
   for (const operation of report.operations) {
     lines.push(operation.key);
@@ -15,7 +16,18 @@ export function formatReport(report: SpecDiffReport): string {
     lines.push('');
   }
   lines.push(summary(report));
-  return lines.join('\n') + '\n';
+  return lines.join('\n') + '\n' + accepted;
+}
+
+/** The changes the ignore file accepts, each with its reason; empty when there are none. */
+function acceptedText(report: SpecDiffReport): string {
+  const accepted = report.accepted ?? [];
+  if (accepted.length === 0) return '';
+  const lines = accepted.map(
+    ({ operation, change: c, reason }) =>
+      `  ${c.level.padEnd(8)}  ${operation}: ${c.message} (${c.kind})\n            accepted: ${reason}`,
+  );
+  return `\nAccepted by the ignore file (${accepted.length}):\n${lines.join('\n')}\n`;
 }
 
 /** The last line: how many changes, how many breaking, for whom. */
@@ -32,7 +44,9 @@ function summary(report: SpecDiffReport): string {
 /** The report as a markdown changelog section, as spec:update appends it to CHANGELOG.md. */
 export function formatMarkdown(report: SpecDiffReport, title = 'API changes'): string {
   const lines = [`### ${title}`, ''];
-  if (report.operations.length === 0) return `${lines.join('\n')}No changes to any operation.\n`;
+  const accepted = acceptedMarkdown(report);
+  if (report.operations.length === 0)
+    return `${lines.join('\n')}No changes to any operation.\n${accepted}`;
   for (const operation of report.operations) {
     lines.push(`- \`${operation.key}\``);
     for (const c of operation.changes) {
@@ -40,7 +54,18 @@ export function formatMarkdown(report: SpecDiffReport, title = 'API changes'): s
       lines.push(`  - ${mark} (${c.audience}, \`${c.kind}\`): ${c.message}`);
     }
   }
-  return `${lines.join('\n')}\n\n${summary(report)}\n`;
+  return `${lines.join('\n')}\n\n${summary(report)}\n${accepted}`;
+}
+
+/** The accepted changes as a markdown list with the ignore file's reasons; empty when none. */
+function acceptedMarkdown(report: SpecDiffReport): string {
+  const accepted = report.accepted ?? [];
+  if (accepted.length === 0) return '';
+  const lines = accepted.map(({ operation, change: c, reason }) => {
+    const mark = c.level === 'breaking' ? '**breaking**' : c.level;
+    return `- \`${operation}\`: ${mark} (${c.audience}, \`${c.kind}\`): ${c.message}. Accepted: ${reason}`;
+  });
+  return `\n#### Accepted by the ignore file (${accepted.length})\n\n${lines.join('\n')}\n`;
 }
 
 /**
