@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import type { Level, SpecDiffReport } from '../scripts/lib/diff-model.js';
 import { diffSpecs } from '../scripts/lib/diff-operations.js';
 import { formatReport } from '../scripts/lib/diff-report.js';
-import { loadSpec, type OpenAPIDocument } from '../scripts/lib/openapi.js';
+import { loadSpec, parseSpec, type OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { specDiff } from '../scripts/spec-diff.js';
 import { captureIo, ROOT, runNode, runScript } from './helpers/project-copy.js';
 
@@ -681,5 +681,28 @@ describe('the spec-diff command options', () => {
       path.join(ROOT, 'openapi', 'fish-audio.yaml'),
     );
     expect(result).toEqual({ code: 0, stdout: 'No changes to any operation.\n' });
+  });
+});
+
+describe('reading a document', () => {
+  const UPSTREAM_JSON = path.join(ROOT, 'test', 'fixtures', 'upstream', 'openapi-2026-08-19.json');
+
+  it('reads JSON exactly as the YAML parser would, with JSON.parse', async () => {
+    const text = await readFile(UPSTREAM_JSON, 'utf8');
+    expect(parseSpec(text, 'upstream.json')).toEqual(parse(text));
+  });
+
+  it.each([
+    ['a YAML flow mapping with a comment', "{openapi: '3.1.0', paths: {}} # flow\n"],
+    ['JSON after a byte-order mark', '\uFEFF{"openapi": "3.1.0", "paths": {}}'],
+    ['block YAML', "openapi: '3.1.0'\npaths: {}\n"],
+  ])('reads %s', (_what, text) => {
+    expect(parseSpec(text, 'doc')).toEqual({ openapi: '3.1.0', paths: {} });
+  });
+
+  it('names the file when the text is neither YAML nor JSON', () => {
+    expect(() => parseSpec('{"openapi": "3.1.0", paths: [}', 'broken.json')).toThrow(
+      /^broken\.json is neither YAML nor JSON/,
+    );
   });
 });

@@ -37,12 +37,27 @@ export async function loadSpec(file: string): Promise<OpenAPIDocument> {
 export function parseSpec(text: string, file: string): OpenAPIDocument {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseJsonOrYaml(text);
   } catch (error) {
     throw new Error(`${file} is neither YAML nor JSON: ${(error as Error).message}`);
   }
   assertOpenAPI3(doc, file);
   return doc;
+}
+
+/**
+ * JSON text with `JSON.parse`, anything else (or JSON it refuses) with the YAML parser, which
+ * reads JSON too but about 250× slower: 750 ms for one 570 kB upstream document against 3 ms.
+ */
+function parseJsonOrYaml(text: string): unknown {
+  if (/^\uFEFF?\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch {
+      // Not strict JSON (a YAML flow mapping, a comment): the YAML parser says why, or reads it.
+    }
+  }
+  return parseYaml(text);
 }
 
 /** Throws unless `doc` looks like an OpenAPI 3.x document with a `paths` object. */
