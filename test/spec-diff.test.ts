@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { diffSpecs } from '../scripts/lib/diff-operations.js';
 import { formatReport } from '../scripts/lib/diff-report.js';
 import { loadSpec, parseSpec, type OpenAPIDocument } from '../scripts/lib/openapi.js';
 import { specDiff } from '../scripts/spec-diff.js';
-import { captureIo, ROOT, runNode, runScript } from './helpers/project-copy.js';
+import { captureIo, copyProject, ROOT, runNode, runScript } from './helpers/project-copy.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 const PLANTED = path.join(FIXTURES, 'spec-diff');
@@ -704,5 +704,29 @@ describe('reading a document', () => {
     expect(() => parseSpec('{"openapi": "3.1.0", paths: [}', 'broken.json')).toThrow(
       /^broken\.json is neither YAML nor JSON/,
     );
+  });
+});
+
+describe('npm run spec:diff', () => {
+  it('builds its bundle once, and again only after a source it was built from changes', async () => {
+    const copy = await copyProject(['package.json', 'scripts', 'src', 'openapi']);
+    try {
+      const spec = 'openapi/fish-audio.yaml';
+      const launch = () =>
+        runNode(copy.dir, ['scripts/lib/run-bundled.mjs', 'spec-diff', spec, spec]);
+      const bundle = path.join(copy.dir, '.tooling', 'spec-diff.mjs');
+      expect(await launch()).toMatchObject({ code: 0, stdout: 'No changes to any operation.\n' });
+      const first = (await stat(bundle)).mtimeMs;
+      expect((await launch()).code).toBe(0);
+      expect((await stat(bundle)).mtimeMs).toBe(first);
+      // An imported file, not the entry: the metafile lists every input.
+      const source = path.join(copy.dir, 'scripts', 'lib', 'diff-report.ts');
+      const later = new Date(first + 60_000);
+      await utimes(source, later, later);
+      expect((await launch()).code).toBe(0);
+      expect((await stat(bundle)).mtimeMs).toBeGreaterThan(first);
+    } finally {
+      await copy.remove();
+    }
   });
 });
