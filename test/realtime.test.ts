@@ -445,4 +445,35 @@ describe('the live stand-in', () => {
   it('speaks the UTF-8 bytes of the text, so a test can read the audio back', () => {
     expect(Buffer.from(standInAudio('héllo')).toString('utf8')).toBe('héllo');
   });
+
+  // [what, the client's events in order]
+  it.each<[string, Record<string, unknown>[]]>([
+    ['text before start', [{ event: 'text', text: 'hi' }]],
+    ['a flush before start', [{ event: 'flush' }]],
+    ['a stop before start', [{ event: 'stop' }]],
+    [
+      'a second start',
+      [
+        { event: 'start', request: { text: '' } },
+        { event: 'start', request: {} },
+      ],
+    ],
+  ])('ends the session on %s, with finish: error and close code 1008', async (_what, events) => {
+    const { live } = await start();
+    const { WebSocket } = await import('ws');
+    const { decode, encode } = await import('@msgpack/msgpack');
+    const socket = new WebSocket(`${live.url.replace('http', 'ws')}/v1/tts/live`, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    const received: unknown[] = [];
+    socket.on('message', (data) => received.push(decode(data as Buffer)));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    for (const event of events) socket.send(encode(event));
+    const [code, reason] = await new Promise<[number, Buffer]>((resolve) =>
+      socket.once('close', (...closed) => resolve(closed)),
+    );
+    expect(code).toBe(1008);
+    expect(reason.toString()).toMatch(/'start'/);
+    expect(received).toEqual([{ event: 'finish', reason: 'error' }]);
+  });
 });

@@ -148,12 +148,22 @@ export async function startLiveStandIn(options: LiveStandInOptions = {}): Promis
       connection.closed = true;
       changed();
     });
+    let started = false;
     socket.on('message', (data, isBinary) => {
       if (stalled || !isBinary) return;
       const message = decode(data as Buffer) as Record<string, unknown>;
       connection.events.push(message);
       changed();
-      if (message.event === 'text' && typeof message.text === 'string') {
+      // The protocol's order: one `start` (which carries the request) first, then text and
+      // flushes, then `stop`. Anything else ends the session, so a client that gets the order
+      // wrong fails here as it would against the API rather than passing its tests.
+      if (started === (message.event === 'start')) {
+        send({ event: 'finish', reason: 'error' });
+        socket.close(1008, started ? "'start' was sent twice" : "'start' must come first");
+        return;
+      }
+      if (message.event === 'start') started = true;
+      else if (message.event === 'text' && typeof message.text === 'string') {
         texts++;
         if (texts === options.faultAt && fault()) return;
         if (options.bufferUntilFlush) buffered += message.text;
