@@ -135,6 +135,25 @@ describe('the installed package', () => {
     expect((await runNode(consumer, ['testing.cjs'])).stdout.trim()).toBe('function');
   });
 
+  it('serves HTTP without ws, and says to install ws when a live stand-in is asked for', async () => {
+    // ws is not installed in the consumer: the HTTP stand-in must work, its live side be absent,
+    // and startLiveStandIn fail with the main entry's FishAudioError naming the fix.
+    const script = [
+      "import { FishAudio, FishAudioError } from 'fish-audio-api';",
+      "import { startLiveStandIn, startStandIn } from 'fish-audio-api/testing';",
+      'const api = await startStandIn();',
+      'const client = new FishAudio({ apiKey: api.apiKey, baseUrl: api.url });',
+      'const { credit } = await client.wallet.getApiCredit();',
+      'await api.close();',
+      'const error = await startLiveStandIn().catch((e) => e);',
+      "console.log(credit, api.live, error instanceof FishAudioError, error.message.includes('npm install --save-dev ws'));",
+    ].join('\n');
+    await writeFile(path.join(consumer, 'testing-no-ws.mjs'), script);
+    const result = await runNode(consumer, ['testing-no-ws.mjs']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('100.0000 undefined true true');
+  });
+
   it('loads the realtime entry with import and with require, and asks for ws when a session opens', async () => {
     // ws is an optional peer: not installed here, so opening a session must say to install it.
     const open =

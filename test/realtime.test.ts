@@ -23,6 +23,7 @@ import {
   type LiveStandIn,
   type LiveStandInOptions,
 } from '../src/testing/live.js';
+import { startStandIn } from '../src/testing/stand-in.js';
 import { useFakeClock } from './helpers/clock.js';
 
 // Long enough that the redactor treats it as secret wherever it stands.
@@ -475,5 +476,52 @@ describe('the live stand-in', () => {
     expect(code).toBe(1008);
     expect(reason.toString()).toMatch(/'start'/);
     expect(received).toEqual([{ event: 'finish', reason: 'error' }]);
+  });
+});
+
+describe('the HTTP stand-in', () => {
+  it('serves the live endpoint on its own address, so one client reaches both', async () => {
+    const api = await startStandIn({ apiKey: KEY, live: { framesPerText: 2 } });
+    try {
+      const client = new FishAudio({ apiKey: KEY, baseUrl: api.url, maxRetries: 0 });
+      expect((await client.wallet.getApiCredit()).credit).toBe('100.0000');
+      const chunks = await collect(liveSpeech(client, ['One, ', 'two.']));
+      expect(text(chunks)).toBe('One, two.');
+      expect(chunks.length).toBeGreaterThanOrEqual(4);
+      expect(api.live?.connections.map((c) => c.events.map((e) => e.event))).toEqual([
+        ['start', 'text', 'text', 'stop'],
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('refuses a live handshake with another key, counting it, as the API does', async () => {
+    const api = await startStandIn({ apiKey: KEY });
+    try {
+      const client = new FishAudio({ apiKey: 'sk-wrong', baseUrl: api.url, maxRetries: 0 });
+      const error = await collect(liveSpeech(client, ['hi'])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(api.live?.refused).toBe(1);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('answers 404 to a handshake on another path', async () => {
+    const api = await startStandIn({ apiKey: KEY });
+    try {
+      const { WebSocket } = await import('ws');
+      const socket = new WebSocket(`${api.url.replace('http', 'ws')}/v1/tts/other`, {
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+      const status = await new Promise<number | undefined>((resolve) => {
+        socket.once('unexpected-response', (_request, response) => resolve(response.statusCode));
+        socket.once('error', () => resolve(undefined));
+      });
+      expect(status).toBe(404);
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -13,6 +13,7 @@
 export {
   startStandIn,
   type RecordedRequest,
+  type LiveSide,
   type StandIn,
   type StandInOptions,
 } from './stand-in.js';

@@ -9,8 +9,11 @@
  * const client = new FishAudio({ apiKey: live.apiKey, baseUrl: live.url });
  * ```
  */
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { decode, encode } from '@msgpack/msgpack';
+import { FishAudioError } from '../errors.js';
 import type * as WS from 'ws';
 
 /** What the stand-in does wrong, on purpose, when `faultAt` comes. */
@@ -76,9 +79,24 @@ export function standInAudio(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-/** Starts the stand-in on a free port of 127.0.0.1. */
-export async function startLiveStandIn(options: LiveStandInOptions = {}): Promise<LiveStandIn> {
-  const { WebSocketServer } = (await import('ws')) as typeof WS;
+/** The live endpoint's server side, to mount on an HTTP server's `upgrade` event. */
+export interface LiveEndpoint extends Omit<LiveStandIn, 'url' | 'close'> {
+  /** Takes over an upgrade request: a handshake on `/v1/tts/live`, anything else a 404. */
+  upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Drops every live connection. */
+  closeAll(): void;
+}
+
+/** The path the API serves its live endpoint on. */
+export const LIVE_PATH = '/v1/tts/live';
+
+/**
+ * The live endpoint without a server of its own: {@link startLiveStandIn} mounts it on one,
+ * and `startStandIn` on the HTTP stand-in's, so one origin serves both, as the API does.
+ * Imports `ws` (an optional peer) and fails with a clear message without it.
+ */
+export async function liveEndpoint(options: LiveStandInOptions = {}): Promise<LiveEndpoint> {
+  const { WebSocketServer } = await importWs();
   const apiKey = options.apiKey ?? 'test-key';
   const framesPerText = options.framesPerText ?? 1;
   const connections: LiveConnection[] = [];
@@ -90,9 +108,7 @@ export async function startLiveStandIn(options: LiveStandInOptions = {}): Promis
     for (const check of ready) check();
   };
   const server = new WebSocketServer({
-    host: '127.0.0.1',
-    port: 0,
-    path: '/v1/tts/live',
+    noServer: true,
     verifyClient: (info, callback) => {
       if (info.req.headers.authorization === `Bearer ${apiKey}`) return callback(true);
       standIn.refused++;
@@ -104,10 +120,6 @@ export async function startLiveStandIn(options: LiveStandInOptions = {}): Promis
         'content-type': 'application/json',
       });
     },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
   });
 
   server.on('connection', (socket, request) => {
@@ -180,18 +192,58 @@ export async function startLiveStandIn(options: LiveStandInOptions = {}): Promis
     });
   });
 
-  const { port } = server.address() as AddressInfo;
   return Object.assign(standIn, {
-    url: `http://127.0.0.1:${port}`,
     until: (check: () => boolean) =>
       new Promise<void>((resolve) => {
         const test = () => (check() ? resolve() : void waiters.push(test));
         test();
       }),
+    upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer) {
+      if (new URL(request.url ?? '/', 'http://stand-in').pathname !== LIVE_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+    },
+    closeAll() {
+      for (const client of server.clients) client.terminate();
+    },
+  });
+}
+
+/** Starts the stand-in on a free port of 127.0.0.1. */
+export async function startLiveStandIn(options: LiveStandInOptions = {}): Promise<LiveStandIn> {
+  const endpoint = await liveEndpoint(options);
+  const server = http.createServer((_request, response) => {
+    response.writeHead(404).end();
+  });
+  server.on('upgrade', (request, socket, head) => endpoint.upgrade(request, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  // The endpoint itself, not a copy: `refused` is a number it keeps counting.
+  return Object.assign(endpoint, {
+    url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const client of server.clients) client.terminate();
+        endpoint.closeAll();
         server.close(() => resolve());
+        server.closeAllConnections();
       }),
   });
+}
+
+/** `ws`, or a typed error that says how to get it, as the realtime entry's does. */
+async function importWs(): Promise<typeof WS> {
+  try {
+    return (await import('ws')) as typeof WS;
+  } catch (cause) {
+    throw new FishAudioError(
+      "fish-audio-api/testing's live stand-in needs the ws package (its WebSocket server on " +
+        'Node): npm install --save-dev ws',
+      { cause },
+    );
+  }
 }

@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { decode as decodeMsgpack } from '@msgpack/msgpack';
 import { isDecimal } from '../decimal.js';
 import { formatMismatches, InvalidOptionError } from '../errors.js';
@@ -36,6 +37,7 @@ import {
 import { buildValidBody } from './minimal.js';
 import { VOICE_GET, VOICE_KEYS, VoiceStore } from './voices.js';
 import { requestSchemas } from './request-schemas.js';
+import { liveEndpoint, type LiveStandIn, type LiveStandInOptions } from './live.js';
 import { checkValue, type Issue, type Mode } from './schema-check.js';
 import {
   AUDIO_FORMATS,
@@ -44,6 +46,9 @@ import {
   timestampEvents,
   transcriptOf,
 } from './speech.js';
+
+/** What the stand-in's live endpoint shows a test; see {@link StandIn.live}. */
+export type LiveSide = Pick<LiveStandIn, 'connections' | 'refused' | 'until'>;
 
 /** Options for {@link startStandIn}. */
 export interface StandInOptions {
@@ -68,6 +73,12 @@ export interface StandInOptions {
    * voice is.
    */
   voiceTrainingReads?: number;
+  /**
+   * How the live endpoint (`/v1/tts/live`, served on the same port, as the API serves it)
+   * behaves; see {@link LiveStandInOptions}. It takes the stand-in's `apiKey`. Served only
+   * where the `ws` package is installed; without it a handshake gets a 501 that says so.
+   */
+  live?: Omit<LiveStandInOptions, 'apiKey'>;
 }
 
 /** One request the stand-in received, whatever it answered. */
@@ -98,6 +109,11 @@ export interface StandIn {
   readonly apiKey: string;
   /** Every request received since the start or the last {@link StandIn.reset}, oldest first. */
   readonly requests: readonly RecordedRequest[];
+  /**
+   * The live endpoint on the same address: its connections, refusals and `until`, as
+   * {@link startLiveStandIn} gives them; `undefined` where `ws` is not installed.
+   */
+  readonly live: LiveSide | undefined;
   /**
    * Sets the API credit that `GET /wallet/{user_id}/api-credit` reports.
    * @param credit A decimal string such as `'12.3400'` (the rule `--min` uses too); anything
@@ -233,7 +249,17 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     }
   };
 
+  // The live endpoint, where `ws` (an optional peer) is installed: the HTTP side needs none.
+  const live = await liveEndpoint({ ...options.live, apiKey }).catch(() => undefined);
   const server = http.createServer((req, res) => void handle(req, res));
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (live) return live.upgrade(req, socket, head);
+    const message = 'The stand-in serves /v1/tts/live only where the ws package is installed.';
+    socket.end(
+      `HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+        `Content-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+    );
+  });
   // Idle connections stay open until the client closes them: a server that timed one out just
   // as the client reused it would turn a request into a reset on a busy machine.
   server.keepAliveTimeout = 0;
@@ -275,6 +301,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     url: `http://127.0.0.1:${port}`,
     apiKey,
     requests,
+    live,
     setBalance(credit) {
       checkDecimal('setBalance', credit);
       setResponse(API_CREDIT, { credit });
@@ -302,6 +329,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      live?.closeAll();
       server.closeAllConnections();
       await closed;
       if (selfCheckFailures.length > 0) {
