@@ -110,3 +110,36 @@ describe('voice design against the stand-in', () => {
 function toWire({ audio, ...rest }: VoiceCandidate): Record<string, unknown> {
   return { ...rest, audio_base64: Buffer.from(audio).toString('base64') };
 }
+
+describe('TTS audio from the stand-in', () => {
+  const speak = async (text: string, format: 'wav' | 'pcm') =>
+    new Uint8Array(await (await client.tts.convert({ text, format })).arrayBuffer());
+
+  it.each(['hello', 'odd!'])(
+    'is a PCM WAV file whose sizes add up, for %j, as one stream of chunks',
+    async (text) => {
+      const audio = await speak(text, 'wav');
+      const wav = readWav(audio);
+      expect(wav).toMatchObject({ riff: 'RIFF', wave: 'WAVE', data: 'data', format: 1 });
+      expect(wav).toMatchObject({ channels: 1, bitsPerSample: 16, sampleRate: 44_100 });
+      expect(wav.riffSize).toBe(audio.byteLength - 8);
+      expect(wav.dataBytes).toBe(audio.byteLength - 44);
+      expect(wav.dataBytes % 2).toBe(0);
+    },
+  );
+
+  it('keeps the text it was sent readable in the WAV data', async () => {
+    const audio = await speak('hello', 'wav');
+    expect(Buffer.from(audio.subarray(44)).toString('latin1')).toMatch(
+      /^0:hello;1:hello;2:hello;3:hello; ?$/,
+    );
+  });
+
+  it('gives pcm as whole 16-bit samples, no header', async () => {
+    for (const text of ['hello', 'odd!']) {
+      const audio = await speak(text, 'pcm');
+      expect(audio.byteLength % 2).toBe(0);
+      expect(Buffer.from(audio).toString('latin1').startsWith(`0:${text};`)).toBe(true);
+    }
+  });
+});

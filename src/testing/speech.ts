@@ -3,27 +3,49 @@
  * that look like the requested format, timestamp events and a transcript of an upload.
  */
 
-/** The audio formats of `POST /v1/tts`, with their content type and a header that looks right. */
+/**
+ * The audio formats of `POST /v1/tts`, with their content type and, for mp3 and opus, a header
+ * that only looks right (`wav` and `pcm` are real: see {@link audioChunks}).
+ */
 export const AUDIO_FORMATS: Readonly<Record<string, { contentType: string; magic: string }>> = {
   mp3: { contentType: 'audio/mpeg', magic: 'ID3\u0004\u0000\u0000\u0000\u0000\u0000\u0000' },
-  wav: { contentType: 'audio/wav', magic: 'RIFF\u0000\u0000\u0000\u0000WAVE' },
+  wav: { contentType: 'audio/wav', magic: '' },
   pcm: { contentType: 'audio/pcm', magic: '' },
   opus: { contentType: 'audio/ogg', magic: 'OggS' },
 };
 
+/** The rate the stand-in's `wav` and `pcm` audio declares: 16-bit mono samples. */
+export const TTS_SAMPLE_RATE = 44_100;
+
 const encoder = new TextEncoder();
 
 /**
- * The audio for `text`, in `count` chunks: the format's header, then `<i>:<text>;` for each
- * chunk `i`, so a test can see the text it sent in the bytes it got back.
+ * The audio for `text`, in `count` chunks: `<i>:<text>;` for each chunk `i`, so a test can see
+ * the text it sent in the bytes it got back. `pcm` is those bytes as 16-bit samples (padded
+ * with a space to a whole sample); `wav` puts a true WAV header before them, with the data's
+ * size and {@link TTS_SAMPLE_RATE}, so a decoder plays it (as noise); mp3 and opus start with
+ * a header that only looks like the format.
  */
 export function audioChunks(text: string, format: string, count: number): Uint8Array[] {
-  return Array.from({ length: count }, (_, i) => chunkBytes(text, format, i));
+  const chunks = Array.from({ length: count }, (_, i) => chunkBytes(text, format, i));
+  if (format !== 'wav' && format !== 'pcm') return chunks;
+  const size = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+  if (size % 2 === 1) chunks[count - 1] = concat(chunks[count - 1]!, encoder.encode(' '));
+  if (format === 'wav')
+    chunks[0] = concat(wavHeader(TTS_SAMPLE_RATE, size + (size % 2)), chunks[0]!);
+  return chunks;
 }
 
 function chunkBytes(text: string, format: string, i: number): Uint8Array {
   const magic = i === 0 ? (AUDIO_FORMATS[format]?.magic ?? '') : '';
   return encoder.encode(`${magic}${i}:${text};`);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
 }
 
 // A steady speaking rate keeps the timestamps plausible and easy to check.
@@ -92,12 +114,29 @@ export function transcriptOf(audio: Uint8Array, ignoreTimestamps: boolean) {
 export function wavTone(sampleRate: number, durationMs: number, frequency: number): Uint8Array {
   const samples = Math.round((sampleRate * durationMs) / 1000);
   const bytes = new Uint8Array(44 + samples * 2);
+  bytes.set(wavHeader(sampleRate, samples * 2));
+  const view = new DataView(bytes.buffer);
+  const fade = Math.max(1, Math.min(samples / 2, sampleRate / 100));
+  for (let i = 0; i < samples; i++) {
+    const envelope = Math.min(1, i / fade, (samples - 1 - i) / fade);
+    const value = Math.sin((2 * Math.PI * frequency * i) / sampleRate) * envelope * 0.3;
+    view.setInt16(44 + i * 2, Math.round(value * 32767), true);
+  }
+  return bytes;
+}
+
+/**
+ * The 44-byte header of a WAV file (RIFF, PCM, 16-bit mono) whose data is `dataBytes` long:
+ * what a decoder reads the sample rate and duration from.
+ */
+export function wavHeader(sampleRate: number, dataBytes: number): Uint8Array {
+  const bytes = new Uint8Array(44);
   const view = new DataView(bytes.buffer);
   const ascii = (offset: number, text: string) => {
     for (let i = 0; i < text.length; i++) bytes[offset + i] = text.charCodeAt(i);
   };
   ascii(0, 'RIFF');
-  view.setUint32(4, 36 + samples * 2, true);
+  view.setUint32(4, 36 + dataBytes, true);
   ascii(8, 'WAVE');
   ascii(12, 'fmt ');
   view.setUint32(16, 16, true); // the PCM format chunk's size
@@ -108,13 +147,7 @@ export function wavTone(sampleRate: number, durationMs: number, frequency: numbe
   view.setUint16(32, 2, true); // bytes per frame
   view.setUint16(34, 16, true); // bits per sample
   ascii(36, 'data');
-  view.setUint32(40, samples * 2, true);
-  const fade = Math.max(1, Math.min(samples / 2, sampleRate / 100));
-  for (let i = 0; i < samples; i++) {
-    const envelope = Math.min(1, i / fade, (samples - 1 - i) / fade);
-    const value = Math.sin((2 * Math.PI * frequency * i) / sampleRate) * envelope * 0.3;
-    view.setInt16(44 + i * 2, Math.round(value * 32767), true);
-  }
+  view.setUint32(40, dataBytes, true);
   return bytes;
 }
 
