@@ -25,8 +25,10 @@ export interface ClientOptions {
    */
   apiKey?: string | null;
   /**
-   * Where the API lives. Default `https://api.fish.audio`. Browsers need a proxy of their own
-   * here, because the API sends no CORS headers. A trailing slash is fine.
+   * Where the API lives. Default: the `FISH_BASE_URL` environment variable where the runtime
+   * has one (so code written for the API runs against a stand-in or proxy unchanged), else
+   * `https://api.fish.audio`. Browsers need a proxy of their own here, because the API sends
+   * no CORS headers. A trailing slash is fine.
    */
   baseUrl?: string;
   /** A custom `fetch`, called as `fetch(url, init)`. Default: `globalThis.fetch`. */
@@ -95,6 +97,7 @@ export interface RequestOptions {
 export const DEFAULTS = {
   baseUrl: 'https://api.fish.audio',
   apiKeyEnvVar: 'FISH_API_KEY',
+  baseUrlEnvVar: 'FISH_BASE_URL',
   maxRetries: 2,
   timeout: 60_000,
   maxResponseBytes: 1024 * 1024,
@@ -222,7 +225,7 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   }
   return {
     apiKey,
-    baseUrl: checkBaseUrl(given.baseUrl ?? DEFAULTS.baseUrl),
+    baseUrl: resolveBaseUrl(given.baseUrl),
     fetch,
     defaultHeaders: checkHeaders('defaultHeaders', given.defaultHeaders),
     maxRetries: checkRetries(given.maxRetries ?? DEFAULTS.maxRetries),
@@ -451,6 +454,22 @@ function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return `a string of ${value.length} characters`;
   return Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/**
+ * The base URL: the option, else `FISH_BASE_URL`, else the API's. A bad variable is refused
+ * naming the variable, since the caller passed no option to look at.
+ */
+function resolveBaseUrl(given: unknown): string {
+  if (given !== undefined) return checkBaseUrl(given);
+  const fromEnv = readEnv(DEFAULTS.baseUrlEnvVar);
+  if (fromEnv === undefined) return DEFAULTS.baseUrl;
+  try {
+    return checkBaseUrl(fromEnv);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidOptionError('baseUrl', `${DEFAULTS.baseUrlEnvVar}: ${reason}`);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inspect } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FishAudio, FishAudioError, InvalidParameterError, VERSION } from '../src/index.js';
 import { apiCreditBody, packageBody, startServer, type TestServer } from './helpers/server.js';
 import pkg from '../package.json' with { type: 'json' };
@@ -206,6 +207,39 @@ describe('configuration', () => {
     } finally {
       if (saved !== undefined) process.env.FISH_API_KEY = saved;
     }
+  });
+
+  describe('the base URL from FISH_BASE_URL', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it('is used when no baseUrl is given, so code written for the API reaches a stand-in', async () => {
+      vi.stubEnv('FISH_BASE_URL', `${server.url}/`);
+      await new FishAudio({ apiKey: 'k' }).wallet.getApiCredit();
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('loses to the baseUrl option', () => {
+      vi.stubEnv('FISH_BASE_URL', 'http://127.0.0.1:9/from-env');
+      const given = new FishAudio({ apiKey: 'k', baseUrl: server.url });
+      expect(inspect(given)).not.toContain('from-env');
+    });
+
+    it('is refused naming the variable, not echoing it, when it is no http(s) URL', () => {
+      vi.stubEnv('FISH_BASE_URL', 'ftp://secret-host.test');
+      expect(() => new FishAudio({ apiKey: 'k' })).toThrow(
+        expect.objectContaining({
+          name: 'InvalidOptionError',
+          message: 'FISH_BASE_URL: baseUrl must be an http(s) URL, not ftp:.',
+        }),
+      );
+    });
+
+    it('is ignored when empty', () => {
+      vi.stubEnv('FISH_BASE_URL', '  ');
+      expect(inspect(new FishAudio({ apiKey: 'k' }))).toContain('https://api.fish.audio');
+    });
   });
 
   it('refuses a base URL that is not http(s)', () => {

@@ -11,7 +11,7 @@ import { CliError, EXIT_CODES } from './exit-codes.js';
 export const PROGRAM = 'fish-audio-api';
 
 /** The environment variable that sets the base URL when `--base-url` is not given. */
-export const BASE_URL_ENV = 'FISH_BASE_URL';
+export const BASE_URL_ENV = DEFAULTS.baseUrlEnvVar;
 
 /** The environment variable that holds the API key (the library's own). */
 export const KEY_ENV = DEFAULTS.apiKeyEnvVar;
