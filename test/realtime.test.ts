@@ -13,6 +13,7 @@ import {
   FishAudio,
   FishAudioError,
   InvalidOptionError,
+  RateLimitError,
   RealtimeError,
 } from '../src/index.js';
 import { liveSpeech, openLiveSession, type LiveOptions } from '../src/realtime/index.js';
@@ -428,6 +429,49 @@ describe('the WebSocket of each runtime', () => {
     expect(socket).toBeInstanceOf(WebSocket);
     expect(Recording.made).toEqual([]);
     socket.terminate();
+  });
+
+  /** A Bun- or Deno-shaped socket whose handshake the server refuses, as the runtime says it. */
+  const refusing = (message: string) =>
+    class Refusing {
+      binaryType = 'blob';
+      readonly #listeners = new Map<string, ((event: unknown) => void)[]>();
+      constructor() {
+        setTimeout(() => {
+          this.#emit('error', { message });
+          this.#emit('close', { code: 1006, reason: '' });
+        });
+      }
+      addEventListener(type: string, listener: (event: unknown) => void) {
+        this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+      }
+      #emit(type: string, event: unknown) {
+        for (const listener of this.#listeners.get(type) ?? []) listener(event);
+      }
+      send() {}
+      close() {}
+    };
+
+  // [runtime, what its WebSocket says, the error expected]
+  it.each<[string, string, new (...args: never[]) => Error, number | undefined]>([
+    [
+      'Bun',
+      "WebSocket connection to 'ws://x' failed: Expected 101 status code: 401",
+      AuthenticationError,
+      401,
+    ],
+    ['Deno', 'failed to connect to WebSocket: Invalid status code: 401', AuthenticationError, 401],
+    ['Deno', 'failed to connect to WebSocket: Invalid status code: 429', RateLimitError, 429],
+    ['Bun', 'Expected 101 status code: 200', APIConnectionError, undefined],
+    ['Deno', 'failed to connect to WebSocket: Connection refused', APIConnectionError, undefined],
+  ])('on %s, "%s" is a %o', async (runtime, message, ErrorClass, status) => {
+    const { client } = await start();
+    const global = { [runtime]: {}, WebSocket: refusing(message) };
+    const error = await failure(
+      openLiveSession(client, {}, { runtime: { global, importWs: async () => ({}) } }),
+    );
+    expect(error).toBeInstanceOf(ErrorClass);
+    expect((error as { status?: number }).status).toBe(status);
   });
 
   it('says to install ws when it is missing', async () => {

@@ -31,6 +31,17 @@ function ownCode(error: unknown): string | undefined {
   return MESSAGE_CODES.find(([pattern]) => pattern.test(message))?.[1];
 }
 
+/**
+ * The HTTP status a runtime's own WebSocket names when a server refuses its handshake: all that
+ * Bun (`Expected 101 status code: 401`) and Deno (`Invalid status code: 401`) say of it, where
+ * `ws` hands over the response itself.
+ */
+export function handshakeStatus(error: unknown): number | undefined {
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  const match = typeof message === 'string' ? /\bstatus code:? (\d{3})\b/i.exec(message) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Whether this runs in a browser page or worker, where a failed fetch may be CORS. */
 export function isBrowser(): boolean {
   const g = globalThis as { document?: unknown; importScripts?: unknown; process?: unknown };

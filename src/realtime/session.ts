@@ -21,7 +21,7 @@ import {
 } from '../options.js';
 import { abortError, follow, IdleTimer } from '../http/deadline.js';
 import { identityHeaders } from '../http/identity.js';
-import { connectionError, describe, networkCode } from '../http/network-error.js';
+import { connectionError, describe, handshakeStatus, networkCode } from '../http/network-error.js';
 import { MAX_JSON_DEPTH, jsonDepth, redactor, type Redactor } from '../redact.js';
 import { RESOLVED_OPTIONS } from '../resolved-options.js';
 import {
@@ -96,7 +96,7 @@ type State = 'connecting' | 'open' | 'ending' | 'finished' | 'failed';
 /**
  * Opens a live session: resolves once the server has accepted the handshake and the `start`
  * event is sent. A refused handshake rejects with the HTTP error of its status
- * (`AuthenticationError` for a bad key) where the runtime reports it (`ws` does).
+ * (`AuthenticationError` for a bad key): `ws` reports the response, Bun and Deno its status.
  *
  * ```ts
  * const session = await openLiveSession(client, { reference_id: 'voice-id', format: 'mp3' });
@@ -402,7 +402,12 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
     if (this.#over() || this.#refused) return;
     const { baseUrl, redact } = this.#settings;
     const error = event.error ?? { message: event.message ?? 'WebSocket error' };
-    if (this.#state === 'connecting') {
+    const status = this.#state === 'connecting' ? handshakeStatus(error) : undefined;
+    if (status !== undefined && status >= 400 && status <= 599) {
+      // Bun and Deno: a refused handshake is known by its status alone (no headers, no body).
+      this.#refused = true;
+      this.#fail(APIError.from({ status, headers: new Headers(), body: '', attempts: 1 }));
+    } else if (this.#state === 'connecting') {
       this.#fail(connectionError(error, { stage: 'live-open' }, { baseUrl, attempts: 1, redact }));
     } else if (networkCode(error) === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
       this.#fail(
