@@ -178,15 +178,21 @@ function commandFor(spec: RuntimeSpec, file: string, { env = true } = {}): strin
 /** Small local servers the probes need besides the stand-in: a stalled API and a TTS one. */
 async function startFixtures() {
   const sockets = new Set<import('node:net').Socket>();
+  // TTS answers wait here after their first chunk until the probe asks for the rest
+  // (`POST /release`), so the first chunk reaches it on its own however busy the machine is.
+  const held: http.ServerResponse[] = [];
   const server = http.createServer((req, res) => {
     req.resume();
     if (req.url?.startsWith('/slow/')) return; // never answers: for the abort and the timeout
     if (req.url === '/v1/tts' && req.method === 'POST') {
       res.writeHead(200, { 'content-type': 'audio/mpeg' });
       res.write(TTS_FIRST);
-      // The rest comes later, so the first chunk reaches the caller on its own.
-      setTimeout(() => res.end(TTS_REST), 50);
+      held.push(res);
       return;
+    }
+    if (req.url === '/release' && req.method === 'POST') {
+      for (const waiting of held.splice(0)) waiting.end(TTS_REST);
+      return void res.writeHead(204).end();
     }
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"not here"}');
   });
