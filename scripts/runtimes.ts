@@ -17,7 +17,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,7 @@ import { runProcess } from './lib/process.js';
 import { CJS_PROBE, ESM_PROBE, NO_ENV_PROBE, PROBE_CHECKS } from './lib/runtime-probe.js';
 import { PAGE_CHECKS, PAGE_HTML, PAGE_SOURCE } from './lib/browser-page.js';
 import { ROOT } from './lib/root.js';
+import { startLiveStandIn } from '../src/testing/live.js';
 
 /** Where the screenshot goes; git-ignored. */
 export const OUTPUT_DIR = path.join(ROOT, 'artifacts', 'runtimes');
@@ -395,8 +396,12 @@ async function main(): Promise<number> {
   await writeFile(path.join(consumer, 'probe.mjs'), ESM_PROBE);
   await writeFile(path.join(consumer, 'probe.cjs'), CJS_PROBE);
   await writeFile(path.join(consumer, 'no-env.mjs'), NO_ENV_PROBE);
+  // Node's realtime needs ws (an optional peer); Bun and Deno use their global WebSocket.
+  await symlink(path.join(ROOT, 'node_modules', 'ws'), path.join(consumer, 'node_modules', 'ws'));
   const fixtures = await startFixtures();
-  const env = { ...process.env, ...fixtures.env, FISH_API_KEY: 'probe-key' };
+  // The live stand-in runs here, on Node, so each runtime's client side is what is tested.
+  const live = await startLiveStandIn({ apiKey: 'probe-key', framesPerText: 2 });
+  const env = { ...process.env, ...fixtures.env, LIVE_URL: live.url, FISH_API_KEY: 'probe-key' };
   const results: RuntimeResult[] = [];
   try {
     for (const spec of RUNTIMES) {
@@ -438,6 +443,7 @@ async function main(): Promise<number> {
     }
   } finally {
     await fixtures.close();
+    await live.close();
     await rm(stage, { recursive: true, force: true });
   }
   const failed = results.filter((r) => r.status === 'FAIL').length;

@@ -20,12 +20,17 @@ export const PROBE_CHECKS = [
   'tts first chunk',
   'tts arrayBuffer()',
   'brand check across import and require',
+  'live: audio, then finish',
+  'live: abort mid-session',
+  'live: refused handshake is AuthenticationError',
 ] as const;
 
 // `lib` and `other` are the package as loaded by this module system and by the other one;
-// `testing` is fish-audio-api/testing. The URLs come from the environment the check sets.
+// `testing` is fish-audio-api/testing, `realtime` fish-audio-api/realtime (its socket is `ws` on
+// Node, the global WebSocket on Bun and Deno). The URLs come from the environment the check
+// sets; LIVE_URL is a live stand-in the parent runs.
 const BODY = `
-async function probe(lib, other, testing, env) {
+async function probe(lib, other, testing, realtime, env) {
   const { FishAudio, AuthenticationError, APIConnectionError, APIConnectionTimeoutError,
     APIUserAbortError } = lib;
   const checks = {};
@@ -107,6 +112,32 @@ async function probe(lib, other, testing, env) {
       return (AuthenticationError.is(theirs) && lib.FishAudioError.is(theirs) &&
         other.AuthenticationError.is(denied) && !other.RateLimitError.is(denied)) || String(theirs);
     });
+    const live = new FishAudio({ baseUrl: env.LIVE_URL });
+    await check(${JSON.stringify(PROBE_CHECKS[12])}, async () => {
+      const chunks = [];
+      for await (const chunk of realtime.liveSpeech(live, ['Hello ', 'live'])) chunks.push(...chunk);
+      const text = new TextDecoder().decode(new Uint8Array(chunks));
+      return text === 'Hello live' || text;
+    });
+    await check(${JSON.stringify(PROBE_CHECKS[13])}, async () => {
+      const controller = new AbortController();
+      async function* endless() {
+        yield 'first';
+        await new Promise(() => {}); // the text never ends: only the abort does
+      }
+      const error = await (async () => {
+        for await (const _chunk of realtime.liveSpeech(live, endless(), {}, { signal: controller.signal })) {
+          controller.abort();
+        }
+      })().then(() => 'ended without an error', (e) => e);
+      return error instanceof APIUserAbortError || String(error);
+    });
+    await check(${JSON.stringify(PROBE_CHECKS[14])}, async () => {
+      const wrongKey = new FishAudio({ apiKey: 'wrong-key', baseUrl: env.LIVE_URL });
+      const error = await realtime.openLiveSession(wrongKey).catch((e) => e);
+      return (error instanceof AuthenticationError && error.status === 401) ||
+        String(error && error.name) + ': ' + String(error && error.message);
+    });
   } finally {
     await api.close();
   }
@@ -119,20 +150,22 @@ const ENV = `const env = typeof process !== 'undefined' ? process.env : Deno.env
 /** The probe as an ES module: `import` of the package, `require` for the other copy. */
 export const ESM_PROBE = `import * as lib from 'fish-audio-api';
 import * as testing from 'fish-audio-api/testing';
+import * as realtime from 'fish-audio-api/realtime';
 import { createRequire } from 'node:module';
 ${ENV}
 const other = createRequire(import.meta.url)('fish-audio-api');
 ${BODY}
-await probe(lib, other, testing, env);
+await probe(lib, other, testing, realtime, env);
 `;
 
 /** The probe as CommonJS: `require` of the package, `import()` for the other copy. */
 export const CJS_PROBE = `'use strict';
 const lib = require('fish-audio-api');
 const testing = require('fish-audio-api/testing');
+const realtime = require('fish-audio-api/realtime');
 ${ENV}
 ${BODY}
-import('fish-audio-api').then((other) => probe(lib, other, testing, env)).catch((error) => {
+import('fish-audio-api').then((other) => probe(lib, other, testing, realtime, env)).catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });
