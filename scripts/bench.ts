@@ -31,6 +31,7 @@
  *   npm run bench -- --sizes   # only the sizes (fast, no timing)
  *   npm run bench -- --speech  # only the speech figures
  *   npm run bench -- --streams # only the streams and the Node-like overhead
+ *   npm run bench -- --ai      # only the AI SDK rows (scripts/bench-ai.ts, under NODE22)
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,7 @@ import createClient from 'openapi-fetch';
 import { FishAudio } from '../src/index.js';
 import type { paths } from '../src/operations.js';
 import { runMain } from './lib/main.js';
+import { runProcess } from './lib/process.js';
 import { ROOT } from './lib/root.js';
 
 const BODY = JSON.stringify({
@@ -673,6 +675,25 @@ async function realtimeRate(base: string): Promise<void> {
   );
 }
 
+/**
+ * The AI SDK rows (scripts/bench-ai.ts), which need `ai` 7 and so Node 22: run under the Node
+ * that `NODE22` names, as CI installs it, or skipped with a line that says so.
+ */
+async function aiSdk(): Promise<void> {
+  const node22 = process.env.NODE22;
+  if (!node22) {
+    console.log('\nAI SDK: skipped (ai 7 needs Node 22: set NODE22=/path/to/node22 to run it)');
+    return;
+  }
+  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const result = await runProcess(node22, [tsx, path.join(ROOT, 'scripts', 'bench-ai.ts')], {
+    cwd: ROOT,
+    timeout: 300_000,
+  });
+  process.stdout.write(result.stdout);
+  if (result.code !== 0) console.log(`AI SDK: failed (exit ${result.code}): ${result.stderr}`);
+}
+
 async function main(): Promise<number> {
   const only = (flag: string) => process.argv.includes(flag);
   if (only('--speech')) {
@@ -684,12 +705,17 @@ async function main(): Promise<number> {
     await streams();
     return 0;
   }
+  if (only('--ai')) {
+    await aiSdk();
+    return 0;
+  }
   if (!only('--sizes')) {
     await overhead();
     await overheadNodeLike();
     await overLoopback();
     await streams();
     await speech();
+    await aiSdk();
   }
   await sizes();
   await splitSizes();
