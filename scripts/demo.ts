@@ -6,6 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runMain } from './lib/main.js';
@@ -70,37 +72,60 @@ async function main(): Promise<number> {
   // Only the key and the base URL this demo chose: nothing from the caller's shell leaks in.
   delete env.FISH_BASE_URL;
   const where = ['--base-url', standIn.url];
-  const commands: Array<{ args: string[]; before?: () => void; note?: string }> = [
-    { args: ['credit', ...where] },
-    { args: ['credit', '--json', ...where] },
-    { args: ['credit', '--min', '10', ...where] },
-    { args: ['credit', '--min', '12.34', ...where] },
-    { args: ['credit', '--min', '50', ...where] },
-    { args: ['package', ...where] },
-    {
-      args: ['credit', ...where],
-      before: () => standIn.failNext(503, undefined, { 'Retry-After': '0' }),
-      note: 'the stand-in was told to answer the next request with 503',
-    },
-    { args: ['credit', '--help'] },
-  ];
-  for (const { args, before, note } of commands) {
+  // The only files the demo writes: a temporary folder, removed at the end.
+  const folder = await mkdtemp(path.join(tmpdir(), 'fish-audio-demo-'));
+  const hello = path.join(folder, 'hello.wav');
+  const commands: Array<{ args: string[]; before?: () => void; note?: string; stdin?: string[] }> =
+    [
+      { args: ['credit', ...where] },
+      { args: ['credit', '--json', ...where] },
+      { args: ['credit', '--min', '10', ...where] },
+      { args: ['credit', '--min', '12.34', ...where] },
+      { args: ['credit', '--min', '50', ...where] },
+      { args: ['package', ...where] },
+      {
+        args: ['tts', 'Hello from Fish Audio.', '-o', hello, '--model', 's2.1-pro-free', ...where],
+      },
+      { args: ['asr', hello, ...where] },
+      {
+        args: ['voices', 'list', ...where],
+        note: 'the stand-in holds 24 voices, paged 10 at a time',
+      },
+      {
+        args: ['tts', '--live', '-o', '-', '--model', 's2.1-pro-free', ...where],
+        stdin: ['One line at a time.', 'Each one is spoken as it comes.'],
+        note: "a live session on the same address, each line spoken as it comes (the stand-in's audio is the text's bytes)",
+      },
+      {
+        args: ['credit', ...where],
+        before: () => standIn.failNext(503, undefined, { 'Retry-After': '0' }),
+        note: 'the stand-in was told to answer the next request with 503',
+      },
+      { args: ['credit', '--help'] },
+    ];
+  for (const { args, before, note, stdin } of commands) {
     before?.();
     if (note) console.log(`# ${note}`);
-    console.log(`$ FISH_API_KEY=${standIn.apiKey} fish-audio-api ${args.map(quote).join(' ')}`);
+    const line = `FISH_API_KEY=${standIn.apiKey} fish-audio-api ${args.map(quote).join(' ')}`;
+    const input = stdin && `printf '%s\\n' ${stdin.map(quote).join(' ')} | `;
+    console.log(`$ ${input ?? ''}${line}`);
     // Spawned asynchronously, since the stand-in shares this process's event loop, and onto
     // this terminal, so stdout and stderr (a retry notice, an error) appear in their real order.
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...env, FISH_API_KEY: standIn.apiKey },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'inherit', 'inherit'],
     });
+    child.stdin?.end(stdin?.map((text) => `${text}\n`).join(''));
     const result = await new Promise<{ code: number | null }>((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (code) => resolve({ code }));
     });
     console.log(`(exit code ${result.code})\n`);
   }
-  console.log(`The stand-in received ${standIn.requests.length} requests.`);
+  console.log(
+    `The stand-in received ${standIn.requests.length} HTTP requests and ${standIn.live?.connections.length ?? 0} live session(s).`,
+  );
+  await rm(folder, { recursive: true, force: true });
   await standIn.close();
   return 0;
 }
