@@ -484,6 +484,13 @@ export function checkBaseUrl(value: unknown): string {
       `baseUrl must be a string, got ${describeValue(value)}.`,
     );
   }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim())) {
+    // `localhost:3000` would parse as the scheme `localhost:`: say what is missing instead.
+    throw new InvalidOptionError(
+      'baseUrl',
+      'baseUrl must start with http:// or https:// (such as http://localhost:3000).',
+    );
+  }
   let url: URL;
   try {
     url = new URL(value);

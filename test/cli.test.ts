@@ -522,7 +522,12 @@ describe.concurrent('configuration and usage', () => {
   // The library's checkBaseUrl decides; the command only says whose mistake it was.
   const badBaseUrls: Array<[url: string, says: RegExp]> = [
     ['ftp://x', /--base-url must be an http\(s\) URL/],
-    ['nope', /--base-url is not a valid URL/],
+    ['nope', /--base-url must start with http:\/\/ or https:\/\//],
+    [
+      'localhost:3000',
+      /--base-url must start with http:\/\/ or https:\/\/ \(such as http:\/\/localhost:3000\)/,
+    ],
+    ['http://', /--base-url is not a valid URL/],
     ['http://host/?a=1', /--base-url must not contain credentials, a query or a fragment/],
     ['http://host/#f', /--base-url must not contain credentials, a query or a fragment/],
     ['http://host/?', /--base-url must not contain credentials, a query or a fragment/],
@@ -540,7 +545,7 @@ describe.concurrent('configuration and usage', () => {
   }
 
   const badEnvUrls: Array<[url: string, says: RegExp]> = [
-    ['nope', /FISH_BASE_URL is not a valid URL/],
+    ['nope', /FISH_BASE_URL must start with http:\/\/ or https:\/\//],
     ['http://127.0.0.1:9/?a=1', /FISH_BASE_URL must not contain credentials, a query/],
     ['http://127.0.0.1:9/#f', /FISH_BASE_URL must not contain credentials, a query/],
   ];

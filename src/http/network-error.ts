@@ -85,7 +85,9 @@ export function connectionError(
   const hint =
     isBrowser() && where.stage === 'connect' && error instanceof TypeError && code === undefined
       ? ' In a browser this may be CORS: the API sends no CORS headers; use a proxy (see "Use in a browser" in the README).'
-      : '';
+      : causeMessage === 'bad port'
+        ? ' fetch never connects to this port: the Fetch standard blocks it (9, 25, 6000 and others) so that web pages cannot reach such services; use another port.'
+        : '';
   const safeCause = { name: (error as Error | null)?.name ?? 'Error', code, message };
   return new APIConnectionError(
     `${what} (${detail}). Check the network and the baseUrl option.${hint}`,

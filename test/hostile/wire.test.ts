@@ -204,6 +204,13 @@ describe('a failed connection', () => {
     },
   );
 
+  it("explains a port fetch refuses to use (9), with Node's real fetch, instead of only 'bad port'", async () => {
+    const client = new FishAudio({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9', maxRetries: 0 });
+    const error = await failure(client.wallet.getApiCredit());
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(error.message).toMatch(/\(bad port\).*the Fetch standard blocks it.*use another port/);
+  });
+
   it('is described without throwing when the thrown value has no prototype', async () => {
     const odd: Fetch = async () => {
       throw Object.create(null);
