@@ -54,7 +54,18 @@ export function speechFields(
   const warnings: SharedV4Warning[] = [];
   const extra = speechOptions(options.providerOptions);
   const fields: Partial<TTSRequest> = {};
-  if (options.voice !== undefined) fields.reference_id = options.voice;
+  if (options.voice !== undefined) {
+    // An empty id is a caller's slip (an unset variable), not a choice: the API would answer
+    // with its default voice or a 4xx, billed or not; say so before anything is sent.
+    if (options.voice.trim() === '') {
+      throw new InvalidArgumentError({
+        argument: 'voice',
+        message:
+          'voice is empty: pass a Fish Audio voice (model) id, or leave it out for the default voice.',
+      });
+    }
+    fields.reference_id = options.voice;
+  }
   Object.assign(fields, output);
   if (options.speed !== undefined) fields.prosody = { speed: options.speed };
   if (options.instructions !== undefined) {

@@ -63,6 +63,12 @@ describe('speechRequest', () => {
     ).toThrow('providerOptions.fishAudio.latency must be one of "low", "normal", "balanced".');
   });
 
+  it.each(['', '  '])('refuses an empty voice (%j) before anything is sent', (voice) => {
+    expect(() => speechRequest('s1', { text: 'Hi', voice })).toThrow(
+      expect.objectContaining({ name: 'AI_InvalidArgumentError', argument: 'voice' }),
+    );
+  });
+
   it('gives no warning for language "auto", which is what Fish Audio does anyway', () => {
     expect(speechRequest('s1', { text: 'Hi', language: 'auto' }).warnings).toEqual([]);
   });
