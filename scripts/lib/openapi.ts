@@ -92,3 +92,68 @@ export function deref<T>(doc: OpenAPIDocument, value: T | { $ref: string }): T {
   }
   return current as T;
 }
+
+/**
+ * A test of "equal, and so is everything it refers to" between a node of `oldDoc` and one of
+ * `newDoc`: a string that is a local ref (`$ref`, a discriminator mapping) is the same only when
+ * both documents hold equal values there, ref by ref, each ref's answer kept. spec-diff skips an
+ * operation this holds for: on a large document most operations are unchanged, and comparing
+ * their shapes was most of the run. Errs towards "not the same" (a ref that does not resolve, a
+ * document too deep to walk), which only costs the full comparison.
+ */
+export function sameWithRefs(
+  oldDoc: OpenAPIDocument,
+  newDoc: OpenAPIDocument,
+): (a: unknown, b: unknown) => boolean {
+  const refs = new Map<string, boolean>();
+  const decided: string[] = [];
+  const sameRef = (ref: string): boolean => {
+    const known = refs.get(ref);
+    if (known !== undefined) return known;
+    // A ref met again inside itself is taken as the same; if the ref proves different, the
+    // answers given since that assumption are taken back.
+    const mark = decided.length;
+    refs.set(ref, true);
+    const [a, b] = [pointer(oldDoc, ref), pointer(newDoc, ref)];
+    const result = a !== undefined && b !== undefined && same(a, b);
+    if (!result) for (const later of decided.splice(mark)) refs.delete(later);
+    refs.set(ref, result);
+    decided.push(ref);
+    return result;
+  };
+  const same = (a: unknown, b: unknown): boolean => {
+    if (typeof a === 'string') return a === b && (!a.startsWith('#/') || sameRef(a));
+    if (typeof a !== 'object' || a === null) return Object.is(a, b);
+    if (typeof b !== 'object' || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+    if (Array.isArray(a)) {
+      return (
+        a.length === (b as unknown[]).length && a.every((x, i) => same(x, (b as unknown[])[i]))
+      );
+    }
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    return keys.every(
+      (key) =>
+        Object.hasOwn(b, key) &&
+        same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+    );
+  };
+  return (a, b) => {
+    try {
+      return same(a, b);
+    } catch (error) {
+      if (error instanceof RangeError) return false; // too deep for the stack: compare in full
+      throw error;
+    }
+  };
+}
+
+/** The value at a local ref (`#/components/schemas/A`), or undefined. */
+function pointer(doc: OpenAPIDocument, ref: string): unknown {
+  let node: unknown = doc;
+  for (const key of ref.slice(2).split('/').map(unescapePointer)) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}

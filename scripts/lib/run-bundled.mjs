@@ -39,7 +39,13 @@ if (stale()) {
     absWorkingDir: ROOT,
     entryPoints: [entry],
     bundle: true,
-    packages: 'external',
+    // Dependencies bundled too: yaml alone is ~70 ES modules, whose resolution and loading cost
+    // more than a large comparison's JSON parsing.
+    packages: 'bundle',
+    // Bundled CommonJS (yaml's Node build) calls require() for built-ins, which ESM lacks.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
     platform: 'node',
     format: 'esm',
     target: 'node20',
