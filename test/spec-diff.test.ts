@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -675,12 +676,27 @@ describe('the spec-diff command options', () => {
     expect(result.stdout).toContain('::GET /things: query parameter "cursor" removed\n');
   });
 
-  it('reads an input from git as REF:PATH', async () => {
-    const result = await run(
-      'HEAD:openapi/fish-audio.yaml',
-      path.join(ROOT, 'openapi', 'fish-audio.yaml'),
-    );
-    expect(result).toEqual({ code: 0, stdout: 'No changes to any operation.\n' });
+  it('reads an input from git as REF:PATH, against the work tree', async () => {
+    // A repository of its own, so the test passes before the checkout's changes are committed.
+    const repo = path.join(tmp, 'repo');
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+        cwd: repo,
+        stdio: 'pipe',
+        timeout: 30_000,
+      });
+    await mkdir(repo);
+    await writeFile(path.join(repo, 'spec.yaml'), await readFile(pattern[0]!));
+    git('init', '-q');
+    git('add', 'spec.yaml');
+    git('commit', '-q', '-m', 'base');
+    await writeFile(path.join(repo, 'spec.yaml'), await readFile(pattern[1]!));
+    const out = captureIo();
+    const code = await specDiff(['HEAD:spec.yaml', 'spec.yaml'], out.io, { cwd: repo });
+    expect({ code, stdout: out.stdout() }).toEqual({
+      code: 1,
+      stdout: expect.stringContaining('query parameter "cursor" removed'),
+    });
   });
 });
 
