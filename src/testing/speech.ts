@@ -14,7 +14,7 @@ export const AUDIO_FORMATS: Readonly<Record<string, { contentType: string; magic
   opus: { contentType: 'audio/ogg', magic: 'OggS' },
 };
 
-/** The rate the stand-in's `wav` and `pcm` audio declares: 16-bit mono samples. */
+/** The rate the stand-in's `wav` audio declares when the request names none: 16-bit mono. */
 export const TTS_SAMPLE_RATE = 44_100;
 
 const encoder = new TextEncoder();
@@ -23,16 +23,20 @@ const encoder = new TextEncoder();
  * The audio for `text`, in `count` chunks: `<i>:<text>;` for each chunk `i`, so a test can see
  * the text it sent in the bytes it got back. `pcm` is those bytes as 16-bit samples (padded
  * with a space to a whole sample); `wav` puts a true WAV header before them, with the data's
- * size and {@link TTS_SAMPLE_RATE}, so a decoder plays it (as noise); mp3 and opus start with
- * a header that only looks like the format.
+ * size and `sampleRate` (the request's `sample_rate`), so a decoder plays it (as noise); mp3
+ * and opus start with a header that only looks like the format.
  */
-export function audioChunks(text: string, format: string, count: number): Uint8Array[] {
+export function audioChunks(
+  text: string,
+  format: string,
+  count: number,
+  sampleRate = TTS_SAMPLE_RATE,
+): Uint8Array[] {
   const chunks = Array.from({ length: count }, (_, i) => chunkBytes(text, format, i));
   if (format !== 'wav' && format !== 'pcm') return chunks;
   const size = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
   if (size % 2 === 1) chunks[count - 1] = concat(chunks[count - 1]!, encoder.encode(' '));
-  if (format === 'wav')
-    chunks[0] = concat(wavHeader(TTS_SAMPLE_RATE, size + (size % 2)), chunks[0]!);
+  if (format === 'wav') chunks[0] = concat(wavHeader(sampleRate, size + (size % 2)), chunks[0]!);
   return chunks;
 }
 

@@ -45,6 +45,7 @@ import {
   designCandidates,
   timestampEvents,
   transcriptOf,
+  TTS_SAMPLE_RATE,
 } from './speech.js';
 
 /** What the stand-in's live endpoint shows a test; see {@link StandIn.live}. */
@@ -570,8 +571,17 @@ function speech(key: string, request: RecordedRequest, chunks: number): Reply {
   return {
     key,
     status: operationFor(key).success.status,
-    pieces: { contentType, chunks: audioChunks(textOf(request), format, chunks) },
+    pieces: {
+      contentType,
+      chunks: audioChunks(textOf(request), format, chunks, sampleRateOf(request)),
+    },
   };
+}
+
+/** The requested `sample_rate` (the spec's validators bound it), else the stand-in's own. */
+function sampleRateOf(request: RecordedRequest): number {
+  const rate = isRecord(request.body) ? request.body.sample_rate : undefined;
+  return typeof rate === 'number' && Number.isInteger(rate) && rate > 0 ? rate : TTS_SAMPLE_RATE;
 }
 
 /** The timestamp stream: one checked server-sent event per chunk of words. */
