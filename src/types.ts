@@ -60,6 +60,10 @@ type BodyOf<K extends OperationKey> =
  * An operation's whole input in one flat object, under the spec's own names: path, query and
  * header parameters, and the body's properties. Path parameters with a documented default (such
  * as `user_id: 'self'`) may be left out.
+ *
+ * A named request type maps over it in its own alias (`type TTSRequest = { [K in keyof
+ * ParamsOf<…>]: ParamsOf<…>[K] }`): TypeScript names such an alias in its messages ("does not
+ * exist in type 'TTSRequest'"), where an alias of `ParamsOf<…>` itself prints the whole object.
  */
 export type ParamsOf<K extends OperationKey> = Simplify<
   QueryOf<K> &
@@ -122,7 +126,11 @@ export type ResultOf<K extends OperationKey> = Manifest[K] extends { pagination:
   : APIPromise<ResponseOf<K>>;
 
 /** Parameters of `client.wallet.getApiCredit()`: `user_id` (default `'self'`) and query flags. */
-export type ApiCreditParams = ParamsOf<'GET /wallet/{user_id}/api-credit'>;
+export type ApiCreditParams = {
+  [
+    K in keyof ParamsOf<'GET /wallet/{user_id}/api-credit'>
+  ]: ParamsOf<'GET /wallet/{user_id}/api-credit'>[K];
+};
 
 /**
  * The API credit balance, as `GET /wallet/{user_id}/api-credit` returns it: what API calls
@@ -132,7 +140,11 @@ export type ApiCreditParams = ParamsOf<'GET /wallet/{user_id}/api-credit'>;
 export type ApiCredit = ResponseOf<'GET /wallet/{user_id}/api-credit'>;
 
 /** Parameters of `client.wallet.getPackage()`: `user_id` (default `'self'`). */
-export type PackageParams = ParamsOf<'GET /wallet/{user_id}/package'>;
+export type PackageParams = {
+  [
+    K in keyof ParamsOf<'GET /wallet/{user_id}/package'>
+  ]: ParamsOf<'GET /wallet/{user_id}/package'>[K];
+};
 
 /**
  * The platform-credit package, as `GET /wallet/{user_id}/package` returns it: the plan and the

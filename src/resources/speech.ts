@@ -18,13 +18,17 @@ const TRANSCRIBE = 'POST /v1/asr';
  * output `format`, and the `model` header. The client adds no defaults of its own: without
  * `model` the server uses its default, the paid `s2.1-pro` (use `s2.1-pro-free` in development).
  */
-export type TTSRequest = ParamsOf<typeof CONVERT>;
+export type TTSRequest = { [K in keyof ParamsOf<typeof CONVERT>]: ParamsOf<typeof CONVERT>[K] };
 /** The same request, for {@link TTS.withTimestamps}. */
-export type TTSTimestampRequest = ParamsOf<typeof WITH_TIMESTAMPS>;
+export type TTSTimestampRequest = {
+  [K in keyof ParamsOf<typeof WITH_TIMESTAMPS>]: ParamsOf<typeof WITH_TIMESTAMPS>[K];
+};
 /** One event of {@link TTS.withTimestamps}: an audio chunk (base64) with its alignment. */
 export type TimestampEvent = EventOf<typeof WITH_TIMESTAMPS>;
 /** What to transcribe: `audio` bytes (`Blob`, `File` or `Uint8Array`), `language`, … */
-export type TranscribeRequest = ParamsOf<typeof TRANSCRIBE>;
+export type TranscribeRequest = {
+  [K in keyof ParamsOf<typeof TRANSCRIBE>]: ParamsOf<typeof TRANSCRIBE>[K];
+};
 /** A transcription: the text, its duration and (unless `ignore_timestamps`) segments. */
 export type Transcription = ResponseOf<typeof TRANSCRIBE>;
 

@@ -18,13 +18,15 @@ const DELETE = 'DELETE /model/{id}';
 const DESIGN = 'POST /v1/voice-design';
 
 /** Filters and paging of {@link Voices.list}: `self`, `title`, `tag`, `language`, `sort_by`, … */
-export type VoiceListParams = ParamsOf<typeof LIST>;
+export type VoiceListParams = { [K in keyof ParamsOf<typeof LIST>]: ParamsOf<typeof LIST>[K] };
 /** One page of voices: `items`, `total`, and the discovery-window fields. */
 export type VoicePage = ResponseOf<typeof LIST>;
 /** A voice, as the API describes it. */
 export type Voice = ResponseOf<typeof GET>;
 /** What {@link Voices.create} takes: `title`, `voices` (audio files), `texts`, `tags`, … */
-export type CreateVoiceParams = ParamsOf<typeof CREATE>;
+export type CreateVoiceParams = {
+  [K in keyof ParamsOf<typeof CREATE>]: ParamsOf<typeof CREATE>[K];
+};
 /** What {@link Voices.update} changes. */
 export type UpdateVoiceParams = Omit<ParamsOf<typeof UPDATE>, 'id'>;
 /**
