@@ -266,11 +266,19 @@ describe('the installed package', () => {
     '',
   ].join('\n');
 
+  /** The lines of {@link USE} that need only the main entry. */
+  const USE_MAIN = USE.split('\n')
+    .filter((line) => !/testing|realtime|helper|audio:|finished/.test(line))
+    .join('\n');
+
   it.each([
     // node16 reads the file as ESM (.mts, the "import" types) and as CommonJS (.cts, "require").
-    ['node16', { module: 'node16', moduleResolution: 'node16' }, ['use.mts', 'use.cts']],
-    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, ['use.mts']],
-  ])('resolves its types under moduleResolution %s', async (name, options, files) => {
+    ['node16', { module: 'node16', moduleResolution: 'node16' }, ['use.mts', 'use.cts'], USE],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, ['use.mts'], USE],
+    // node10 (`"module": "commonjs"` alone) knows no `exports`: the README says it resolves the
+    // main entry only, and that the other entries need node16 or bundler.
+    ['node10', { module: 'commonjs', moduleResolution: 'node10' }, ['use.ts'], USE_MAIN],
+  ])('resolves its types under moduleResolution %s', async (name, options, files, source) => {
     const dir = path.join(consumer, `types-${name}`);
     await mkdir(dir, { recursive: true });
     await writeFile(
@@ -280,7 +288,7 @@ describe('the installed package', () => {
         files,
       }),
     );
-    for (const file of files) await writeFile(path.join(dir, file), USE);
+    for (const file of files) await writeFile(path.join(dir, file), source);
     const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const result = await runNode(dir, [tsc, '-p', '.']);
     expect(result.stdout + result.stderr).toBe('');
