@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { EXIT_CODES } from '../src/cli/index.js';
+import { sizeOf } from '../src/cli/speech.js';
 import { runCli, startCli, type CliRun, type CliRunOptions } from './helpers/cli.js';
 import { listenLoopback, type LoopbackHandler } from './helpers/loopback.js';
 
@@ -116,6 +117,52 @@ describe.concurrent('fish-audio-api tts', () => {
     expect((await fish(['tts', 'hi', '-o', out, '--base-url', api.url])).code).toBe(0);
     expect(api.requests[0]!.headers.model).toBeUndefined();
     expect(JSON.parse(api.requests[0]!.body.toString())).toEqual({ text: 'hi' });
+  });
+
+  describe('at a terminal', () => {
+    const tts = async (ctx: TestContext, extra: string[], tty: boolean) => {
+      const api = await serve(ctx, (_req, res) => res.writeHead(200, AUDIO).end(AUDIO_BYTES));
+      const out = path.join(await tempDir(ctx), 'hello.mp3');
+      const args = ['tts', 'Hello!', '-o', out, '--base-url', api.url, ...extra];
+      const run = await runCli(args, { ...withKey(), tty: { stderr: tty } });
+      return { run, out };
+    };
+
+    it('says where the audio was saved and how much, in one line', async (ctx) => {
+      const { run, out } = await tts(ctx, ['--model', 's2.1-pro-free'], true);
+      expect(run).toMatchObject({
+        code: 0,
+        stdout: '',
+        stderr: `Saved 256 bytes of audio to ${out}.\n`,
+      });
+    });
+
+    it('notes once that without --model the API bills its paid default', async (ctx) => {
+      const { run } = await tts(ctx, [], true);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^note: no --model: .*paid s2\.1-pro.*--model s2\.1-pro-free/);
+    });
+
+    it.for([
+      ['with --quiet', ['--quiet'], true],
+      ['with -q', ['-q'], true],
+      ['when stderr is not a terminal', [], false],
+    ] as Array<[string, string[], boolean]>)('writes no note %s', async ([, extra, tty], ctx) => {
+      const { run, out } = await tts(ctx, extra, tty);
+      expect(run).toMatchObject({ code: 0, stdout: '', stderr: '' });
+      expect(await readFile(out)).toEqual(AUDIO_BYTES);
+    });
+  });
+
+  it.each([
+    [0, '0 bytes'],
+    [1, '1 byte'],
+    [999, '999 bytes'],
+    [12_345, '12.3 kB'],
+    [4_500_000, '4.5 MB'],
+  ])('reads %i bytes as %s', (bytes, text) => {
+    expect(sizeOf(bytes)).toBe(text);
   });
 
   const formats: Array<[name: string, flag: string[], sent: string]> = [

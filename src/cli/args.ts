@@ -209,6 +209,12 @@ export const FLAGS = {
     commands: ['tts'],
     help: 'Speak stdin line by line over a live (WebSocket) session, streaming the audio of each line as it arrives, while more text is still coming. Needs the ws package (npm install ws).',
   },
+  quiet: {
+    type: 'boolean',
+    short: 'q',
+    commands: ['tts'],
+    help: 'At a terminal, no note on stderr about the default model, nor where the audio was saved (neither is written to a pipe or a file).',
+  },
   language: {
     type: 'string',
     value: 'LANG',

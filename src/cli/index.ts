@@ -194,7 +194,9 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
       if (tts) {
         const warn = (text: string) => io.stderr.write(`${line(text)}\n`);
         const { stdin, signals } = io;
-        return await runTts(client, tts, { stdout: io.stdout, stdin, signals, warn });
+        // Lines for a person at a terminal; a script's stderr stays for warnings and errors.
+        const note = values.quiet || io.stderr.isTTY !== true ? undefined : warn;
+        return await runTts(client, tts, { stdout: io.stdout, stdin, signals, warn, note });
       }
       if (asr) return await runAsr(client, asr, print.out);
       if (create) return await runVoicesCreate(client, create, print.out);

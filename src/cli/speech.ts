@@ -134,6 +134,8 @@ export interface TtsIO {
   signals: SignalSource | undefined;
   /** Writes one warning line on stderr. */
   warn(line: string): void;
+  /** Writes one line for a person on stderr; absent with `--quiet`. */
+  note?(line: string): void;
 }
 
 /**
@@ -147,6 +149,11 @@ export async function runTts(client: FishAudio, plan: TtsPlan, io: TtsIO): Promi
     const near = nearest(plan.model, KNOWN_MODELS);
     io.warn(
       `warning: --model ${JSON.stringify(plan.model)} is not one of ${KNOWN_MODELS.join(', ')}; the API uses the paid s2.1-pro for a name it does not know.${near ? ` Did you mean ${near}?` : ''}`,
+    );
+  }
+  if (plan.model === undefined) {
+    io.note?.(
+      'note: no --model: the API uses its default, the paid s2.1-pro; --model s2.1-pro-free costs nothing in development.',
     );
   }
   const request: TTSRequest = { text };
@@ -230,6 +237,13 @@ async function* linesOf(input: CliInput | undefined): AsyncGenerator<string> {
   if (buffered !== '') yield buffered;
 }
 
+/** `512 bytes`, `12.3 kB`, `4.5 MB`: a size as a person reads it. */
+export function sizeOf(bytes: number): string {
+  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  const [value, unit] = bytes < 1e6 ? [bytes / 1e3, 'kB'] : [bytes / 1e6, 'MB'];
+  return `${value.toFixed(1)} ${unit}`;
+}
+
 /**
  * How `-o` is written: to stdout; in place, for a FIFO or a device (`-o /dev/null`), which a
  * rename would replace with a regular file; else through a temporary file renamed onto it.
@@ -290,6 +304,7 @@ async function saveAudio(
       stop.signal.throwIfAborted();
       await rename(tempPath, destination);
     }
+    if (target !== 'stdout') io.note?.(`Saved ${sizeOf(bytes)} of audio to ${output}.`);
     return EXIT_CODES.OK;
   } catch (error) {
     if (stop.signal.aborted) throw interrupted(stop.signal.reason as Signal, output);
