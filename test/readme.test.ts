@@ -2,7 +2,7 @@
  * The README never lies: its examples are extracted and run as written, against the built
  * package (imported by its own name, as a user would) and a local server.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,18 +57,14 @@ describe('README', () => {
           .end(JSON.stringify({ text: 'Hello there', duration: 1, segments: [] }));
       }
     });
-    const url = server.url;
-    // The one change: the client points at the local server instead of the real API.
-    const runnable = example.replace(
-      'new FishAudio()',
-      `new FishAudio({ apiKey: 'k', baseUrl: '${url}' })`,
-    );
-    expect(runnable).not.toBe(example);
+    // As written: the client finds the local server and a key in the environment.
+    const env = { FISH_BASE_URL: server.url, FISH_API_KEY: 'k' };
+    const runnable = example;
     const file = path.join(examples, 'readme-speech.mjs');
     const cwd = await mkdtemp(path.join(tmpdir(), 'readme-speech-'));
     await writeFile(file, runnable);
     try {
-      const result = await runNode(cwd, [file]);
+      const result = await runNode(cwd, [file], env);
       expect(result.stderr).toBe('');
       expect(result.stdout.trim().split('\n')).toEqual(['5 1', 'Hello there']);
       expect(await readFile(path.join(cwd, 'hello.mp3'), 'utf8')).toBe('ID3');
@@ -114,24 +110,67 @@ describe('README', () => {
           .end(JSON.stringify(answers[key]));
       } else res.writeHead(200).end(); // PATCH and DELETE: an empty 200
     });
-    const url = server.url;
-    const runnable = example.replace(
-      'new FishAudio()',
-      `new FishAudio({ apiKey: 'k', baseUrl: '${url}' })`,
-    );
+    const env = { FISH_BASE_URL: server.url, FISH_API_KEY: 'k' };
+    const runnable = example;
     const file = path.join(examples, 'readme-voices.mjs');
     const cwd = await mkdtemp(path.join(tmpdir(), 'readme-voices-'));
     await writeFile(path.join(cwd, 'sample-1.wav'), 'one');
     await writeFile(path.join(cwd, 'sample-2.wav'), 'two');
     await writeFile(file, runnable);
     try {
-      const result = await runNode(cwd, [file]);
+      const result = await runNode(cwd, [file], env);
       expect(result.stderr).toBe('');
       expect(result.stdout.trim().split('\n')).toEqual(['1', 'v1 Mine', '4']);
     } finally {
       await server.close();
       await rm(file, { force: true });
       await rm(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    // What users have: the default lib (DOM included) with @types/node, and a bundler.
+    ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
+  ])('has ts examples that all type-check under moduleResolution %s', async (name, options) => {
+    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThan(5);
+    const dir = await mkdtemp(path.join(tmpdir(), `readme-types-${name}-`));
+    try {
+      // The package by its own name (this checkout's build), every dependency beside it.
+      await mkdir(path.join(dir, 'node_modules'));
+      for (const entry of await readdir(path.join(ROOT, 'node_modules'))) {
+        if (entry.startsWith('.')) continue;
+        await symlink(
+          path.join(ROOT, 'node_modules', entry),
+          path.join(dir, 'node_modules', entry),
+        );
+      }
+      await symlink(ROOT, path.join(dir, 'node_modules', 'fish-audio-api'), 'dir');
+      const files = blocks.map((_, i) => `example-${i}.mts`);
+      for (const [i, block] of blocks.entries()) {
+        // A fragment (no import of its own) continues the section's client.
+        const preamble = block.includes('import ')
+          ? ''
+          : "import { FishAudio } from 'fish-audio-api';\nconst client = new FishAudio();\n";
+        await writeFile(path.join(dir, files[i]!), `${preamble}${block}\nexport {};\n`);
+      }
+      const compilerOptions = {
+        ...options,
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+      };
+      await writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
+      const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const result = await runNode(dir, [tsc, '-p', '.']);
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,9 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { constants, openAsBlob } from 'node:fs';
 import { access, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FishAudio } from '../client.js';
 import { APIConnectionError, APIConnectionTimeoutError } from '../errors.js';
 import { nearest } from '../options.js';
@@ -172,7 +171,7 @@ export async function runTts(client: FishAudio, plan: TtsPlan, io: TtsIO): Promi
         `The API answered ${clip(audio.contentType)} instead of audio; nothing was written. Check that --base-url points at the Fish Audio API.`,
       );
     }
-    return Readable.fromWeb(audio.body as NodeReadableStream<Uint8Array>);
+    return audio;
   });
 }
 

@@ -97,6 +97,7 @@ export function guardStream(
  * ```ts
  * const audio = await client.tts.convert({ text: 'Hello', reference_id: 'voice-id' });
  * for await (const chunk of audio) player.write(chunk); // chunks as they arrive
+ * await pipeline(audio, createWriteStream('out.mp3')); // Node: the same, with backpressure
  * // or: await audio.arrayBuffer(); await audio.blob(); audio.body (a web ReadableStream)
  * ```
  */

@@ -47,7 +47,7 @@ export class TTS {
    *
    * ```ts
    * const audio = await client.tts.convert({ text: 'Hello!', reference_id: 'voice-id', format: 'mp3' });
-   * await pipeline(Readable.fromWeb(audio.body), createWriteStream('hello.mp3')); // Node
+   * await pipeline(audio, createWriteStream('hello.mp3')); // Node: the chunks, as they arrive
    * ```
    */
   convert(request: TTSRequest, options?: RequestOptions): APIPromise<ResponseOf<typeof CONVERT>> {
