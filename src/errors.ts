@@ -257,7 +257,10 @@ export class APIConnectionError extends FishAudioError {
   static override readonly errorName: string = 'APIConnectionError';
   /** How many requests were made, retries included. */
   readonly attempts: number;
-  /** The system's code for the failure when there is one, such as `'ECONNREFUSED'`. */
+  /**
+   * The system's code for the failure when there is one, such as `'ECONNREFUSED'`; `'ERR_BLOCKED_PORT'`
+   * for a port that fetch refuses to connect to (9, 25, 6000, …), which is never retried.
+   */
   readonly code: string | undefined;
 
   constructor(

@@ -397,6 +397,15 @@ describe.concurrent('failures: one line each, with its own exit code', () => {
     );
   });
 
+  it('exits 7 at once, in one line that explains it, for a port fetch refuses (9)', async () => {
+    const result = await fish(['credit', '--base-url', 'http://127.0.0.1:9']);
+    expectFailure(
+      result,
+      EXIT_CODES.NETWORK,
+      /^error: Could not reach http:\/\/127\.0\.0\.1:9: fetch never connects to port 9 \(the Fetch standard blocks it.*\); use another port in --base-url or FISH_BASE_URL\.\n$/,
+    );
+  });
+
   it('exits 7 when the API does not answer within --timeout', async (ctx) => {
     const server = await rawServer(ctx);
     server.handle(() => {

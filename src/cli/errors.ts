@@ -16,6 +16,7 @@ import {
   RateLimitError,
   RealtimeError,
 } from '../errors.js';
+import { BLOCKED_PORT } from '../http/network-error.js';
 import { BASE_URL_ENV, KEY_ENV, PROGRAM, seeHelp, type Command, type Sources } from './args.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { clip, displayUrl } from './render.js';
@@ -65,6 +66,12 @@ export function explain(error: unknown, context: Context): Explanation {
     return {
       code: EXIT_CODES.NETWORK,
       message: `No response from ${where} within ${context.timeout} ms${attempts(error.attempts, ' (', ')')}. Check the network and --base-url, or raise --timeout.`,
+    };
+  }
+  if (error instanceof APIConnectionError && error.code === BLOCKED_PORT) {
+    return {
+      code: EXIT_CODES.NETWORK,
+      message: `Could not reach ${where}: fetch never connects to ${portOf(where)} (the Fetch standard blocks it, with 25, 6000 and others); use another port in --base-url or ${BASE_URL_ENV}.`,
     };
   }
   if (error instanceof APIConnectionError) {
@@ -201,4 +208,14 @@ function serverMessage(body: unknown): string {
   const { message, reason } = body as Record<string, unknown>;
   if (typeof message !== 'string') return clip(JSON.stringify(body));
   return clip(typeof reason === 'string' ? `${message} (${reason})` : message);
+}
+
+/** `port 9` of a URL, or `that port` when it cannot be read. */
+function portOf(url: string): string {
+  try {
+    const { port } = new URL(url);
+    return port === '' ? 'that port' : `port ${port}`;
+  } catch {
+    return 'that port';
+  }
 }

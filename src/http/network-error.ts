@@ -48,6 +48,13 @@ export function isBrowser(): boolean {
   return (g.document !== undefined || g.importScripts !== undefined) && g.process === undefined;
 }
 
+/**
+ * The `code` of an `APIConnectionError` for a port fetch refuses before connecting (9, 25, 6000
+ * and the Fetch standard's other "bad ports"; undici says only `bad port`). Not a system code:
+ * nothing listens or fails there, so no retry can succeed.
+ */
+export const BLOCKED_PORT = 'ERR_BLOCKED_PORT';
+
 /** Where the connection failed, for the message. */
 export type FailedAt =
   /** No response arrived. */
@@ -70,10 +77,10 @@ export function connectionError(
   context: { baseUrl: string; attempts: number; redact: Redactor },
 ): APIConnectionError {
   const { baseUrl, attempts, redact } = context;
-  const code = networkCode(error);
   const message = redact.text(describe(error));
   const cause = (error as { cause?: { message?: unknown } } | null)?.cause;
   const causeMessage = typeof cause?.message === 'string' ? cause.message : undefined;
+  const code = networkCode(error) ?? (causeMessage === 'bad port' ? BLOCKED_PORT : undefined);
   const detail = code ?? (causeMessage === undefined ? message : redact.text(causeMessage));
   const what = {
     connect: `Could not reach ${baseUrl}`,
@@ -81,14 +88,20 @@ export function connectionError(
     stream: `The connection to ${baseUrl} broke while the body streamed`,
     'live-open': `Could not open a live session at ${baseUrl}`,
   }[where.stage];
+  const safeCause = { name: (error as Error | null)?.name ?? 'Error', code, message };
+  if (code === BLOCKED_PORT) {
+    // No network to check: fetch refuses the port itself, every time.
+    return new APIConnectionError(
+      `${what}: fetch never connects to this port. The Fetch standard blocks it (as 9, 25, 6000 and others) so that web pages cannot reach such services; use another port in the baseUrl option.`,
+      { attempts, code },
+      { cause: safeCause },
+    );
+  }
   // A browser reports a CORS refusal as a bare TypeError ("Failed to fetch"), with no code.
   const hint =
     isBrowser() && where.stage === 'connect' && error instanceof TypeError && code === undefined
       ? ' In a browser this may be CORS: the API sends no CORS headers; use a proxy (see "Use in a browser" in the README).'
-      : causeMessage === 'bad port'
-        ? ' fetch never connects to this port: the Fetch standard blocks it (9, 25, 6000 and others) so that web pages cannot reach such services; use another port.'
-        : '';
-  const safeCause = { name: (error as Error | null)?.name ?? 'Error', code, message };
+      : '';
   return new APIConnectionError(
     `${what} (${detail}). Check the network and the baseUrl option.${hint}`,
     { attempts, code },

@@ -12,6 +12,7 @@ import {
 } from '../errors.js';
 import type { Backoff } from '../options.js';
 import { sleep } from './deadline.js';
+import { BLOCKED_PORT } from './network-error.js';
 
 // Methods that mean the same thing when sent twice (RFC 9110 §9.2.2).
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -24,8 +25,8 @@ const RETRIED_STATUSES = new Set([408, 409, 429]);
 export function isRetryable(error: FishAudioError, method: string, idempotent?: boolean): boolean {
   if (!(idempotent ?? IDEMPOTENT_METHODS.has(method.toUpperCase()))) return false;
   if (error instanceof APIUserAbortError) return false;
-  // Timeouts are connection errors too.
-  if (error instanceof APIConnectionError) return true;
+  // Timeouts are connection errors too; a port fetch refuses stays refused.
+  if (error instanceof APIConnectionError) return error.code !== BLOCKED_PORT;
   if (error instanceof APIError)
     return RETRIED_STATUSES.has(error.status) || isServerError(error.status);
   return false;

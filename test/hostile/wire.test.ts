@@ -208,7 +208,17 @@ describe('a failed connection', () => {
     const client = new FishAudio({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9', maxRetries: 0 });
     const error = await failure(client.wallet.getApiCredit());
     expect(error).toBeInstanceOf(APIConnectionError);
-    expect(error.message).toMatch(/\(bad port\).*the Fetch standard blocks it.*use another port/);
+    expect(error.message).toMatch(
+      /never connects to this port.*Fetch standard blocks it.*use another port/,
+    );
+    expect(error.message).not.toMatch(/check the network/i);
+    expect((error as APIConnectionError).code).toBe('ERR_BLOCKED_PORT');
+  });
+
+  it('does not retry a port fetch refuses: no attempt can succeed', async () => {
+    const client = new FishAudio({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9', maxRetries: 3 });
+    const error = await failure(client.wallet.getApiCredit());
+    expect((error as APIConnectionError).attempts).toBe(1);
   });
 
   it('is described without throwing when the thrown value has no prototype', async () => {
