@@ -498,8 +498,8 @@ describe.concurrent('tts and asr help', () => {
       [
         /^Usage:\n  fish-audio-api tts TEXT -o FILE \[--voice ID\] \[--model MODEL\] \[--format FORMAT\]/m,
         /^Arguments:\n  TEXT +The text to speak; '-' reads it from stdin\./m,
-        /the API uses the paid\s+s2\.1-pro; use s2\.1-pro-free in development/,
-        /^  fish-audio-api tts "Hello!" --voice ID -o hello\.mp3 +# /m,
+        /the API uses the paid\s+s2\.1-pro; use\s+s2\.1-pro-free in development/,
+        /^  # one voice, in mp3 \(the default\)\n  fish-audio-api tts "Hello!" --voice ID -o hello\.mp3$/m,
         /^  cat story\.txt \| fish-audio-api tts - /m,
       ],
     ],
@@ -507,8 +507,8 @@ describe.concurrent('tts and asr help', () => {
       'asr',
       [
         /^Usage:\n  fish-audio-api asr FILE \[--language LANG\] \[--json\]/m,
-        /^  fish-audio-api asr meeting\.mp3 +# the transcript as text$/m,
-        /default: 15000; asr: 60000/,
+        /^  # the transcript as text\n  fish-audio-api asr meeting\.mp3$/m,
+        /\(default: 60000\)\. Never retried\./,
       ],
     ],
   ];

@@ -151,8 +151,14 @@ export interface FlagSpec {
   multiple?: boolean;
   /** The commands that take it; every command when absent. */
   commands?: readonly Command[];
+  /** What the overview (`--help`) says of it. */
   help: string;
+  /** What one command's help says instead, where `help` would talk of other commands. */
+  helpFor?: Partial<Record<Command, string>>;
 }
+
+const JSON_HELP = 'Print the response body as JSON instead of a summary';
+const RETRIED = `A failed attempt is retried ${DEFAULTS.maxRetries} times, with a line on stderr each time.`;
 
 /** Every flag, in the order `--help` lists them. */
 export const FLAGS = {
@@ -248,7 +254,15 @@ export const FLAGS = {
   json: {
     type: 'boolean',
     commands: ['credit', 'package', 'asr', 'voices list', 'voices get', 'voices create'],
-    help: 'Print the response body as JSON instead of a summary; voices list: JSON Lines, one voice per line.',
+    help: `${JSON_HELP}; voices list: JSON Lines, one voice per line.`,
+    helpFor: {
+      credit: `${JSON_HELP}.`,
+      package: `${JSON_HELP}.`,
+      asr: `${JSON_HELP}: text, duration and segments.`,
+      'voices list': 'Print each voice as one line of JSON (JSON Lines) instead of a summary.',
+      'voices get': `${JSON_HELP}.`,
+      'voices create': `${JSON_HELP}.`,
+    },
   },
   'base-url': {
     type: 'string',
@@ -259,6 +273,16 @@ export const FLAGS = {
     type: 'string',
     value: 'MS',
     help: `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}; asr: ${ASR_TIMEOUT_MS}, voices create too; tts --live: the longest silence while audio is owed). A failed GET is retried ${DEFAULTS.maxRetries} times, with a line on stderr each time; tts, asr and voices create are never retried.`,
+    helpFor: {
+      credit: `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}). ${RETRIED}`,
+      package: `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}). ${RETRIED}`,
+      tts: `Milliseconds to wait for the audio to start and then for each chunk (default: ${CLI_TIMEOUT_MS}; with --live, the longest silence while audio is owed). Never retried: each call spends credit.`,
+      asr: `Milliseconds the upload and transcription may take (default: ${ASR_TIMEOUT_MS}). Never retried.`,
+      'voices list': `Milliseconds one page may take (default: ${CLI_TIMEOUT_MS}). ${RETRIED}`,
+      'voices get': `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}). ${RETRIED}`,
+      'voices create': `Milliseconds the upload may take (default: ${ASR_TIMEOUT_MS}). Never retried.`,
+      'voices delete': `Milliseconds one attempt may take (default: ${CLI_TIMEOUT_MS}). ${RETRIED}`,
+    },
   },
   help: { type: 'boolean', short: 'h', help: 'Show help; after a command, help for that command.' },
   version: { type: 'boolean', short: 'v', help: 'Show the version.' },

@@ -26,7 +26,7 @@ import {
 } from './args.js';
 import { explain, type Context } from './errors.js';
 import { CliError, EXIT_CODES, EXIT_CODE_MEANINGS, type ExitCode } from './exit-codes.js';
-import { helpText } from './help.js';
+import { helpText, helpWidth } from './help.js';
 import { watchStdout, type SignalSource } from './output.js';
 import { announceRetries } from './retry-notice.js';
 import { clip, oneLine, show, styles, table, type CliOutput } from './render.js';
@@ -159,7 +159,7 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
   try {
     const parsed = parseCommandLine(argv);
     if (parsed.kind === 'help') {
-      io.stdout.write(helpText(parsed.command));
+      io.stdout.write(helpText(parsed.command, helpWidth(io.stdout)));
       return EXIT_CODES.OK;
     }
     if (parsed.kind === 'version') {

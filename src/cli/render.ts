@@ -6,6 +6,8 @@ export interface CliOutput {
   write(chunk: string | Uint8Array, done?: (error?: Error | null) => void): unknown;
   /** Colour is used only when this is `true`. */
   isTTY?: boolean;
+  /** A terminal's width, which help wraps at. */
+  columns?: number;
   /** A stream's failed write: process.stdout sets it at once when the pipe's reader has left. */
   readonly errored?: Error | null;
 }

@@ -28,6 +28,8 @@ export interface CliRunOptions {
   stdin?: string | CliInput;
   /** Streams that claim to be a terminal; the others are pipes, as in a script. */
   tty?: { stdout?: boolean; stderr?: boolean };
+  /** The width the terminal on stdout says it has. */
+  columns?: number;
 }
 
 /** The output so far, as {@link RunningCli.until} sees it. */
@@ -74,6 +76,7 @@ export function startCli(args: readonly string[], options: CliRunOptions = {}): 
   const io: CliIO = {
     stdout: {
       isTTY: options.tty?.stdout === true,
+      columns: options.columns,
       write(chunk) {
         // Text, not audio bytes, is what a colour code could hide in.
         if (typeof chunk === 'string' && !options.tty?.stdout && ANSI.test(chunk)) {
