@@ -7,11 +7,12 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it, vi, type TestContext } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
 import { ROOT } from '../scripts/lib/root.js';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, main, type CliIO } from '../src/cli/index.js';
 import { startStandIn, type StandIn, type StandInOptions } from '../src/testing/index.js';
+import { announceRetries } from '../src/cli/retry-notice.js';
 import { runCli, type CliRun, type CliRunOptions } from './helpers/cli.js';
 import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
 
@@ -825,5 +826,54 @@ describe('exit codes', () => {
     const codes = Object.values(EXIT_CODES);
     expect(new Set(codes).size).toBe(codes.length);
     expect(Object.keys(EXIT_CODE_MEANINGS).map(Number)).toEqual(codes);
+  });
+});
+
+describe('the waiting line at a terminal', () => {
+  /** `announceRetries` over a fetch whose answers the test gives, with fake timers. */
+  function waitingFetch() {
+    const lines: string[] = [];
+    const answers: Array<(response: Response) => void> = [];
+    const fetch = announceRetries(() => new Promise<Response>((resolve) => answers.push(resolve)), {
+      maxAttempts: 3,
+      timeout: 15_000,
+      notice: (line) => lines.push(line),
+      waitingAfter: 2000,
+    });
+    const answer = () => answers.shift()!(new Response(''));
+    return { fetch, lines, answer };
+  }
+
+  it('says what the command waits for, once, after 2 s without an answer', async (ctx) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    ctx.onTestFinished(() => void vi.useRealTimers());
+    const { fetch, lines, answer } = waitingFetch();
+    const first = fetch('http://127.0.0.1:8080/wallet/self/api-credit', {});
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(lines).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(lines).toEqual([
+      'waiting for http://127.0.0.1:8080 (no answer yet; giving up after 15 s)...',
+    ]);
+    answer();
+    await first;
+    // The next call, as slow, is not announced again.
+    const second = fetch('http://127.0.0.1:8080/model', {});
+    await vi.advanceTimersByTimeAsync(5000);
+    answer();
+    await second;
+    expect(lines).toHaveLength(1);
+  });
+
+  it('says nothing when the answer comes within 2 s', async (ctx) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    ctx.onTestFinished(() => void vi.useRealTimers());
+    const { fetch, lines, answer } = waitingFetch();
+    const call = fetch('http://127.0.0.1:8080/wallet/self/api-credit', {});
+    await vi.advanceTimersByTimeAsync(1500);
+    answer();
+    await call;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(lines).toEqual([]);
   });
 });

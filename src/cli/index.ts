@@ -28,7 +28,7 @@ import { explain, type Context } from './errors.js';
 import { CliError, EXIT_CODES, EXIT_CODE_MEANINGS, type ExitCode } from './exit-codes.js';
 import { helpText, helpWidth } from './help.js';
 import { watchStdout, type SignalSource } from './output.js';
-import { announceRetries } from './retry-notice.js';
+import { announceRetries, WAITING_AFTER_MS } from './retry-notice.js';
 import { clip, oneLine, show, styles, table, type CliOutput } from './render.js';
 import { planAsr, planTts, runAsr, runTts, type CliInput } from './speech.js';
 import {
@@ -186,6 +186,7 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
         maxAttempts: DEFAULTS.maxRetries + 1,
         timeout: settings.timeout,
         notice: (text) => io.stderr.write(`${line(text)}\n`),
+        waitingAfter: io.stderr.isTTY === true ? WAITING_AFTER_MS : undefined,
       }),
     });
     context.baseUrl = client.baseUrl;

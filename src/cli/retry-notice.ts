@@ -17,10 +17,19 @@ export interface NoticeSettings {
   timeout: number;
   /** Receives one line per retry, without its newline. */
   notice(line: string): void;
+  /**
+   * At a terminal: after this many milliseconds without an answer, one line says what the
+   * command is waiting for, once per run, so a dead server is not silence until the timeout.
+   */
+  waitingAfter?: number;
 }
+
+/** How long an attempt may go unanswered before a person at a terminal is told (ms). */
+export const WAITING_AFTER_MS = 2000;
 
 /** Wraps `fetch` so that each retry first writes `retrying (attempt 2 of 3): <why>`. */
 export function announceRetries(fetch: Fetch, settings: NoticeSettings): Fetch {
+  let waited = false;
   let attempt = 0;
   let previous: (() => string) | undefined;
   let last: string | undefined;
@@ -52,6 +61,15 @@ export function announceRetries(fetch: Fetch, settings: NoticeSettings): Fetch {
       if (status >= 200 && status < 300) return `the connection broke while the body was read`;
       return `the API answered HTTP ${status}`;
     };
+    const waiting =
+      settings.waitingAfter === undefined || waited
+        ? undefined
+        : setTimeout(() => {
+            waited = true;
+            const host = new URL(String(input)).origin;
+            const within = seconds(settings.timeout);
+            settings.notice(`waiting for ${host} (no answer yet; giving up after ${within})...`);
+          }, settings.waitingAfter);
     try {
       const response = await fetch(input, init);
       status = response.status;
@@ -59,6 +77,8 @@ export function announceRetries(fetch: Fetch, settings: NoticeSettings): Fetch {
     } catch (error) {
       failure = error;
       throw error;
+    } finally {
+      clearTimeout(waiting);
     }
   };
 }
