@@ -11,6 +11,7 @@ import { describe, expect, it, type TestContext } from 'vitest';
 import { EXIT_CODES } from '../src/cli/index.js';
 import { startLiveStandIn } from '../src/testing/live.js';
 import { startCli } from './helpers/cli.js';
+import { listenLoopback } from './helpers/loopback.js';
 
 const KEY = 'sk-cli-live-7c1e9b3d5f2a4e80';
 
@@ -86,6 +87,20 @@ describe.concurrent('fish-audio-api tts --live', () => {
       EXIT_CODES.USAGE,
       "error: There is no text to speak. Run 'fish-audio-api tts --help' for usage.\n",
     ]);
+  });
+
+  it('says, for a 404 on the handshake, that nothing serves the live endpoint, not to check --voice', async (ctx) => {
+    // A server that is not the API: every path, the live one included, is a 404.
+    const api = await listenLoopback((_req, res) =>
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}'),
+    );
+    ctx.onTestFinished(api.close);
+    const run = await start(['tts', '--live', '-o', '-'], api.url, 'hello\n').done;
+    expect(run.code).toBe(EXIT_CODES.API);
+    expect(run.stderr).toMatch(
+      /^error: Not found \(HTTP 404[^\n]*\)\. Nothing serves the live endpoint \(\/v1\/tts\/live\) there: check that --base-url points at the Fish Audio API\.\n$/,
+    );
+    expect(run.stderr).not.toContain('--voice');
   });
 
   it('--live takes no TEXT but -', async (ctx) => {

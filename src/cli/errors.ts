@@ -35,6 +35,8 @@ export interface Context {
   timeout: number;
   /** The command that ran, once known: advice names its own flags. */
   command?: Command;
+  /** `tts --live`: a 404 then means no live endpoint there, not a voice that was not found. */
+  live?: boolean;
 }
 
 /** The flags a spec parameter comes from, where their names differ. */
@@ -60,7 +62,7 @@ export function explain(error: unknown, context: Context): Explanation {
       message: `Invalid ${flag}: ${error.message} ${seeHelp(context.command)}`,
     };
   }
-  if (error instanceof APIError) return explainStatus(error, context.command);
+  if (error instanceof APIError) return explainStatus(error, context.command, context.live);
   const where = context.baseUrl === undefined ? 'the API' : displayUrl(context.baseUrl);
   if (error instanceof APIConnectionTimeoutError) {
     return {
@@ -162,8 +164,15 @@ const CHECK: Readonly<Record<Command, { forbidden: string; missing: string }>> =
   },
 };
 
-function explainStatus(error: APIError, command: Command = 'credit'): Explanation {
-  const check = CHECK[command];
+function explainStatus(error: APIError, command: Command = 'credit', live = false): Explanation {
+  const check = live
+    ? {
+        ...CHECK.tts,
+        // The live handshake names no voice: a 404 is the endpoint missing.
+        missing:
+          'Nothing serves the live endpoint (/v1/tts/live) there: check that --base-url points at the Fish Audio API.',
+      }
+    : CHECK[command];
   const said = serverMessage(error.body);
   const tried = attempts(error.attempts);
   const status = `HTTP ${error.status}${said ? `: ${said}` : ''}${tried ? `, ${tried}` : ''}`;

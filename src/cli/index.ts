@@ -171,6 +171,7 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
     const { command, values, operand = '', operands } = parsed;
     // Checked before the settings, so that a wrong file is a usage error even without a key.
     const tts = command === 'tts' ? await planTts(values, operand, io.stdout) : undefined;
+    context.live = tts?.live === true;
     const asr = command === 'asr' ? await planAsr(values, operand) : undefined;
     const create =
       command === 'voices create' ? await planVoicesCreate(values, operands) : undefined;
