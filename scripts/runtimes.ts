@@ -310,7 +310,8 @@ async function checkChromium(
   await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
   const api = await testing.startStandIn({ credit: '7.2500' });
-  const proxyFile = path.join(stage, 'cors-proxy.mjs');
+  // In the consumer, whose node_modules has ws: the proxy relays the live endpoint with it.
+  const proxyFile = path.join(consumer, 'cors-proxy.mjs');
   await writeFile(proxyFile, await readmeProxy());
   const proxy = await startProxy(proxyFile, {
     ...process.env,

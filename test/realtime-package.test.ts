@@ -41,7 +41,8 @@ async function esmFiles(entry: string): Promise<string[]> {
 // What WebSocket code would leave in a bundle: the ws import, the endpoint, a WebSocket built
 // or read, and the encoded control events.
 const WEBSOCKET_CODE: [string, RegExp][] = [
-  ['an import of ws', /(?:from |require\(|import\()['"]ws['"]/],
+  // The realtime entry names `ws` in a constant, so that browser bundlers do not follow it.
+  ['the ws package named', /(?:from |require\(|import\(|= )['"]ws['"]/],
   ['the live endpoint', /tts\/live/],
   ['a WebSocket constructed or looked up', /new WebSocket|\.WebSocket\b|binaryType/],
   ['a control event', /event: ['"](?:flush|stop|start)['"]/],

@@ -3,6 +3,7 @@
  * back while text is still being written, and every way a session can end badly is a typed
  * error that never shows the key.
  */
+import path from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -26,6 +27,7 @@ import {
 } from '../src/testing/live.js';
 import { startStandIn } from '../src/testing/stand-in.js';
 import { useFakeClock } from './helpers/clock.js';
+import { ROOT } from './helpers/project-copy.js';
 
 // Long enough that the redactor treats it as secret wherever it stands.
 const KEY = 'sk-live-0123456789abcdef-SECRET';
@@ -483,6 +485,76 @@ describe('the WebSocket of each runtime', () => {
     );
     expect(error).toBeInstanceOf(FishAudioError);
     expect(error.message).toContain('npm install ws');
+  });
+});
+
+describe('a live session in a browser', () => {
+  /** A browser-shaped WebSocket: a URL, no options, no headers. */
+  class PageSocket {
+    static made: unknown[][] = [];
+    constructor(...args: unknown[]) {
+      PageSocket.made.push(args);
+    }
+  }
+  const page = (imported: { ws: boolean }) => ({
+    global: { WebSocket: PageSocket },
+    browser: true,
+    importWs: async () => {
+      imported.ws = true;
+      return {};
+    },
+  });
+
+  it.each([
+    ['without a model', {}, 'ws://127.0.0.1:8787/v1/tts/live'],
+    [
+      'with the model as a query parameter',
+      { model: 's1' },
+      'ws://127.0.0.1:8787/v1/tts/live?model=s1',
+    ],
+  ])(
+    "opens the browser's own WebSocket for a keyless client, %s, and never imports ws",
+    async (_what, headers, url) => {
+      PageSocket.made = [];
+      const imported = { ws: false };
+      const open = await loadWebSocket(page(imported));
+      open('ws://127.0.0.1:8787/v1/tts/live', { 'user-agent': 'x', ...headers });
+      expect(PageSocket.made).toEqual([[url]]);
+      expect(imported.ws).toBe(false);
+    },
+  );
+
+  it('refuses a client with a key before any socket opens, saying to go keyless through a proxy', async () => {
+    PageSocket.made = [];
+    const client = new FishAudio({ apiKey: 'sk-page-key', baseUrl: 'http://127.0.0.1:8787' });
+    const error = await failure(
+      openLiveSession(client, {}, { runtime: page({ ws: false }) } as LiveOptions),
+    );
+    expect(error).toBeInstanceOf(FishAudioError);
+    expect(error.message).toMatch(/apiKey: null.*proxy.*relays \/v1\/tts\/live.*Use in a browser/);
+    expect(error.message).not.toContain('sk-page-key');
+    expect(PageSocket.made).toEqual([]);
+  });
+
+  it('bundles for the browser with no ws package to be found', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: [path.join(ROOT, 'src', 'realtime', 'index.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'no-ws',
+          setup: (b) =>
+            b.onResolve({ filter: /^ws$/ }, () => ({ errors: [{ text: 'no ws here' }] })),
+        },
+      ],
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outputFiles[0]!.text).not.toMatch(/require\(["']ws["']\)|from ["']ws["']/);
   });
 });
 

@@ -11,11 +11,14 @@ export const PAGE_CHECKS = [
   '401 is AuthenticationError',
   'abort is APIUserAbortError',
   'no CORS headers: APIConnectionError says CORS',
+  "realtime through the proxy, keyless, on the browser's WebSocket",
+  'realtime with a key: refused, saying to go keyless through a proxy',
 ] as const;
 
 /** The page's script, bundled from the consumer project so `fish-audio-api` is the tarball's. */
 export const PAGE_SOURCE = `
-import { FishAudio, AuthenticationError, APIConnectionError, APIUserAbortError } from 'fish-audio-api';
+import { FishAudio, AuthenticationError, APIConnectionError, APIUserAbortError, FishAudioError } from 'fish-audio-api';
+import { liveSpeech } from 'fish-audio-api/realtime';
 
 const query = new URLSearchParams(location.search);
 const proxy = query.get('proxy');
@@ -59,6 +62,23 @@ await check(${JSON.stringify(PAGE_CHECKS[3])}, async () => {
   const client = new FishAudio({ apiKey: null, baseUrl: direct, maxRetries: 0 });
   const error = await client.wallet.getApiCredit().catch((e) => e);
   return (error instanceof APIConnectionError && /may be CORS/.test(error.message)) || String(error);
+});
+await check(${JSON.stringify(PAGE_CHECKS[4])}, async () => {
+  // The proxy relays /v1/tts/live, adding the key and the model the page sends as ?model=.
+  const client = new FishAudio({ apiKey: null, baseUrl: proxy });
+  const chunks = [];
+  for await (const chunk of liveSpeech(client, ['Hello from the page'], { format: 'mp3', model: 's1' })) {
+    chunks.push(chunk);
+  }
+  const text = new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
+  return text.includes('Hello from the page') || 'audio: ' + JSON.stringify(text.slice(0, 80));
+});
+await check(${JSON.stringify(PAGE_CHECKS[5])}, async () => {
+  const client = new FishAudio({ apiKey: 'page-key', baseUrl: proxy });
+  const error = await (async () => {
+    for await (const _ of liveSpeech(client, ['Hi'])) return 'audio arrived';
+  })().catch((e) => e);
+  return (error instanceof FishAudioError && /apiKey: null/.test(error.message)) || String(error);
 });
 document.title = failed === 0 ? 'PASS' : 'FAIL';
 `;

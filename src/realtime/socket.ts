@@ -1,11 +1,20 @@
 /**
  * Which WebSocket a live session uses. The handshake must carry `Authorization: Bearer`, and
  * the standard WebSocket constructor cannot send headers. Bun and Deno accept a non-standard
- * `headers` option, so their global is used; everywhere else (Node) the optional `ws` package
- * is, imported only when a session opens. Browsers cannot send the header at all.
+ * `headers` option, so their global is used; in Node the optional `ws` package is, imported
+ * only when a session opens. A browser can send no header at all: there a keyless client
+ * (`apiKey: null`) talks to the user's own proxy, which adds the key (see the README's "Use in
+ * a browser"), over the browser's own WebSocket.
  */
 import { FishAudioError } from '../errors.js';
+import { isBrowser } from '../http/network-error.js';
 import { MAX_FRAME_BYTES } from './messages.js';
+
+/** Why a browser cannot hold a keyed live session, and what to do instead. */
+export const BROWSER_KEY_MESSAGE =
+  "A browser's WebSocket cannot send the Authorization header, and a page must not hold the " +
+  'key: make the client keyless (apiKey: null) and point baseUrl at your own proxy that adds ' +
+  'the key and relays /v1/tts/live (see "Use in a browser" in the README).';
 
 /** A WebSocket event as the session reads it (the WHATWG shapes, loosely). */
 export interface SocketEvent {
@@ -50,6 +59,8 @@ export interface SocketRuntime {
   global: Record<string, unknown>;
   /** Imports the `ws` package. */
   importWs: () => Promise<unknown>;
+  /** Whether this is a browser page or worker; by default, as the global object says. */
+  browser?: boolean;
 }
 
 type SocketConstructor = new (
@@ -57,9 +68,11 @@ type SocketConstructor = new (
   options: { headers: Record<string, string>; maxPayload?: number },
 ) => LiveSocket;
 
+// A name bundlers do not follow: a browser bundle must build without `ws`, and never uses it.
+const WS = 'ws';
 const defaultRuntime: SocketRuntime = {
   global: globalThis as unknown as Record<string, unknown>,
-  importWs: () => import('ws'),
+  importWs: () => import(/* webpackIgnore: true */ /* @vite-ignore */ WS),
 };
 
 /** Picks the WebSocket for this runtime, importing `ws` when it is the one. */
@@ -71,6 +84,17 @@ export async function loadWebSocket(
   if ((global.Bun !== undefined || global.Deno !== undefined) && typeof native === 'function') {
     const Native = native as SocketConstructor;
     return (url, headers) => new Native(url, { headers });
+  }
+  if ((runtime.browser ?? isBrowser()) && typeof native === 'function') {
+    const Native = native as new (url: string) => LiveSocket;
+    return (url, headers) => {
+      if (headers.authorization !== undefined) throw new FishAudioError(BROWSER_KEY_MESSAGE);
+      // No header can go: the model travels as a query parameter, which the proxy turns back
+      // into the header (the README's proxy does).
+      const target = new URL(url);
+      if (headers.model !== undefined) target.searchParams.set('model', headers.model);
+      return new Native(target.href);
+    };
   }
   let module: unknown;
   try {
