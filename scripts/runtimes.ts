@@ -16,7 +16,7 @@
  * runtime table from this run.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,9 +28,15 @@ import { format } from 'prettier';
 import { runPage } from './lib/chromium.js';
 import { installPackedProject } from './lib/consumer.js';
 import { runMain } from './lib/main.js';
-import { runProcess } from './lib/process.js';
+import { runProcess, track } from './lib/process.js';
 import { CJS_PROBE, ESM_PROBE, NO_ENV_PROBE, PROBE_CHECKS } from './lib/runtime-probe.js';
 import { PAGE_CHECKS, PAGE_HTML, PAGE_SOURCE } from './lib/browser-page.js';
+import {
+  EDGE_CHECKS,
+  EDGE_RUNTIME_SOURCE,
+  WORKERD_SOURCE,
+  workerdConfig,
+} from './lib/edge-worker.js';
 import { ROOT } from './lib/root.js';
 import { startLiveStandIn } from '../src/testing/live.js';
 
@@ -53,7 +59,7 @@ export interface RuntimeSpec {
   onPath: string[];
   /** The Node major a `node` binary must have, when it is one. */
   nodeMajor?: number;
-  kind: 'node' | 'bun' | 'deno' | 'chromium';
+  kind: 'node' | 'bun' | 'deno' | 'chromium' | 'workerd' | 'edge-runtime';
 }
 
 /** The matrix, in report order. The first is the Node running this script. */
@@ -68,6 +74,13 @@ export const RUNTIMES: RuntimeSpec[] = [
     variable: 'CHROMIUM',
     onPath: ['chromium', 'chromium-browser'],
     kind: 'chromium',
+  },
+  { name: 'workerd', variable: 'WORKERD', onPath: ['workerd'], kind: 'workerd' },
+  {
+    name: 'edge-runtime',
+    variable: 'EDGE_RUNTIME',
+    onPath: ['edge-runtime'],
+    kind: 'edge-runtime',
   },
 ];
 
@@ -84,9 +97,12 @@ export interface RuntimeResult {
 
 /** The report line for one runtime, as printed. */
 export function reportLine(r: RuntimeResult): string {
-  const checks = r.name === 'chromium' ? PAGE_CHECKS.length : PROBE_CHECKS.length;
-  return `${r.status.padEnd(7)} ${r.name.padEnd(9)} ${r.version.padEnd(12)} ${checks} checks${
-    r.name === 'chromium' ? '' : ' × import, require'
+  const single =
+    { chromium: PAGE_CHECKS.length, workerd: EDGE_CHECKS.length }[r.name] ??
+    (r.name === 'edge-runtime' ? EDGE_CHECKS.length : undefined);
+  const checks = single ?? PROBE_CHECKS.length;
+  return `${r.status.padEnd(7)} ${r.name.padEnd(12)} ${r.version.padEnd(14)} ${checks} checks${
+    single === undefined ? ' × import, require' : ''
   }; refused connection code: ${r.refusedCode}`;
 }
 
@@ -152,10 +168,16 @@ function locate(spec: RuntimeSpec): string | undefined {
 }
 
 async function versionOf(spec: RuntimeSpec, binary: string): Promise<string> {
+  if (spec.kind === 'edge-runtime') {
+    // Its CLI has no --version: the package it belongs to says.
+    const pkg = path.join(path.dirname(realpathSync(binary)), '..', '..', 'package.json');
+    return (JSON.parse(await readFile(pkg, 'utf8')) as { version: string }).version;
+  }
   const result = await runProcess(binary, ['--version']);
   const text = (result.stdout + result.stderr).trim();
-  // `v22.23.3`, `1.4.5`, `deno 2.9.6 (stable, …)`, `Chromium 156.0.8078.108 built on …`
-  const match = /(\d+\.\d+\.\d+(?:\.\d+)?)/.exec(text);
+  // `v22.23.3`, `1.4.5`, `deno 2.9.6 (stable, …)`, `Chromium 156.0.8078.108 built on …`,
+  // `workerd 2026-11-23` (its compatibility date)
+  const match = /(\d+\.\d+\.\d+(?:\.\d+)?|\d{4}-\d{2}-\d{2})/.exec(text);
   if (result.code !== 0 || !match) throw new Error(`${binary} --version: ${text.split('\n')[0]}`);
   return match[1]!;
 }
@@ -345,6 +367,84 @@ async function checkChromium(
   }
 }
 
+/**
+ * An edge runtime (Cloudflare's workerd, Vercel's edge-runtime): the worker of
+ * scripts/lib/edge-worker.ts, bundled from the consumer, served by the runtime on a local port
+ * and asked once to run its checks against a stand-in started here.
+ */
+async function checkEdge(
+  kind: 'workerd' | 'edge-runtime',
+  binary: string,
+  consumer: string,
+  stage: string,
+): Promise<Omit<RuntimeResult, 'name' | 'version'>> {
+  const testing = (await import(
+    pathToFileURL(
+      path.join(consumer, 'node_modules', 'fish-audio-api', 'dist', 'testing', 'index.js'),
+    ).href
+  )) as typeof import('../src/testing/index.js');
+  const dir = path.join(stage, kind);
+  await mkdir(dir);
+  const workerd = kind === 'workerd';
+  const bundle = await build({
+    stdin: {
+      contents: workerd ? WORKERD_SOURCE : EDGE_RUNTIME_SOURCE,
+      resolveDir: consumer,
+      loader: 'js',
+    },
+    bundle: true,
+    // workerd runs an ES module; edge-runtime evaluates a script.
+    format: workerd ? 'esm' : 'iife',
+    platform: 'browser',
+    conditions: workerd ? ['workerd', 'worker', 'browser'] : ['edge-light', 'worker', 'browser'],
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  await writeFile(path.join(dir, 'worker.js'), bundle.outputFiles[0]!.text);
+  const port = await freePort();
+  const args = workerd
+    ? ['serve', path.join(dir, 'config.capnp')]
+    : ['--listen', '--port', String(port), path.join(dir, 'worker.js')];
+  if (workerd) await writeFile(path.join(dir, 'config.capnp'), workerdConfig(port));
+  const api = await testing.startStandIn({ credit: '7.2500' });
+  const { spawn } = await import('node:child_process');
+  const child = track(spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    const url = `http://127.0.0.1:${port}/?base=${encodeURIComponent(api.url)}&key=${api.apiKey}`;
+    let answer: Response | undefined;
+    // Until the runtime listens: counted tries, not a time limit.
+    for (let tries = 0; !answer && tries < 300 && child.exitCode === null; tries++) {
+      answer = await fetch(url).catch(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return undefined;
+      });
+    }
+    if (!answer) throw new Error(`${kind} did not answer: ${output.trim().slice(0, 300)}`);
+    const results = (await answer.json()) as { name: string; ok: boolean; detail: string }[];
+    const problems = results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.detail}`);
+    for (const name of EDGE_CHECKS) {
+      if (!results.some((r) => r.name === name)) problems.push(`${name}: did not run`);
+    }
+    return { status: problems.length === 0 ? 'PASS' : 'FAIL', refusedCode: '—', problems };
+  } finally {
+    child.kill();
+    await api.close().catch(() => {});
+  }
+}
+
+/** A port nothing listens on at this moment, for a runtime that cannot report the one it took. */
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** The README's proxy example, the first `js` block after "## Use in a browser". */
 export async function readmeProxy(): Promise<string> {
   const readme = await readFile(README, 'utf8');
@@ -425,7 +525,9 @@ async function main(): Promise<number> {
           const outcome =
             spec.kind === 'chromium'
               ? await checkChromium(binary, consumer, stage)
-              : await checkJsRuntime(spec, binary, consumer, env);
+              : spec.kind === 'workerd' || spec.kind === 'edge-runtime'
+                ? await checkEdge(spec.kind, binary, consumer, stage)
+                : await checkJsRuntime(spec, binary, consumer, env);
           result = { name: spec.name, version, ...outcome };
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);

@@ -126,6 +126,15 @@ export const DEFAULTS = {
  */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
+/**
+ * Whether this runtime has `process.env` to read (Node, Bun, Deno); edge runtimes (Cloudflare
+ * Workers, Vercel's edge) and browsers pass their settings in other ways.
+ */
+export function hasEnv(): boolean {
+  const process = (globalThis as { process?: { env?: unknown } }).process;
+  return typeof process?.env === 'object' && process.env !== null;
+}
+
 /** Reads an environment variable where the runtime has `process.env` (Node, Bun, Deno's compat). */
 export function readEnv(name: string): string | undefined {
   let value: string | undefined;
@@ -191,7 +200,10 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   if (apiKey === undefined || apiKey === '') {
     throw new InvalidOptionError(
       'apiKey',
-      `No API key. Pass { apiKey } to new FishAudio() or set the ${DEFAULTS.apiKeyEnvVar} environment variable.`,
+      hasEnv()
+        ? `No API key. Pass { apiKey } to new FishAudio() or set the ${DEFAULTS.apiKeyEnvVar} environment variable.`
+        : // A worker's secrets arrive as bindings (env.FISH_API_KEY), never as process.env.
+          'No API key. Pass { apiKey } to new FishAudio(): this runtime has no environment variables to read it from (in a worker, pass the secret from its env binding).',
     );
   }
   if (apiKey !== null && (typeof apiKey !== 'string' || !isUsableApiKey(apiKey))) {

@@ -486,6 +486,21 @@ describe('the WebSocket of each runtime', () => {
     expect(error).toBeInstanceOf(FishAudioError);
     expect(error.message).toContain('npm install ws');
   });
+
+  it('says which runtimes have live sessions, not npm install ws, on an edge runtime', async () => {
+    const error = await failure(
+      loadWebSocket({
+        global: {},
+        hasProcess: false,
+        importWs: () => Promise.reject(new Error('No such module "ws"')),
+      }),
+    );
+    expect(error).toBeInstanceOf(FishAudioError);
+    expect(error.message).not.toContain('npm install');
+    expect(error.message).toMatch(
+      /Node \(with ws\), Bun or Deno, or a browser through your own proxy/,
+    );
+  });
 });
 
 describe('a live session in a browser', () => {

@@ -61,6 +61,12 @@ export interface SocketRuntime {
   importWs: () => Promise<unknown>;
   /** Whether this is a browser page or worker; by default, as the global object says. */
   browser?: boolean;
+  /** Whether this runtime has a `process` global (Node); by default, as the global object says. */
+  hasProcess?: boolean;
+}
+
+function hasProcess(): boolean {
+  return typeof (globalThis as { process?: unknown }).process === 'object';
 }
 
 type SocketConstructor = new (
@@ -100,9 +106,14 @@ export async function loadWebSocket(
   try {
     module = await runtime.importWs();
   } catch (error) {
+    // Only Node installs packages at run time; an edge runtime's bundle would have had it.
+    const advice =
+      (runtime.hasProcess ?? hasProcess())
+        ? ': npm install ws'
+        : '. Live sessions need Node (with ws), Bun or Deno, or a browser through your own proxy.';
     throw new FishAudioError(
       'fish-audio-api/realtime needs the ws package on this runtime (its global WebSocket ' +
-        'cannot send the Authorization header): npm install ws',
+        `cannot send the Authorization header)${advice}`,
       { cause: error },
     );
   }
