@@ -14,7 +14,7 @@
  *    gzip), beside the same app written with bare openapi-fetch; then bundled with code
  *    splitting, as apps ship, where the validators of each resource are a chunk loaded on first
  *    use: what a credit call loads (entry + the chunks it imports + the wallet validators), and
- *    the same for a TTS-only app.
+ *    the same for a TTS-only app, a voices pager and a realtime (live speech) app.
  *
  * 4. Speech: time to the first audio byte through `client.tts.convert` against raw `fetch`, and
  *    200 MB of audio streamed to a file: throughput against raw fetch piping the same body, and
@@ -315,6 +315,19 @@ async function splitSizes(): Promise<void> {
        new FishAudio({ apiKey: 'k' }).request('POST /v1/tts' as never, { text: 'hi' } as never).then(console.log);`,
       // A call with a body also loads the body encoders (src/http/body.ts) on first use.
       ['validators/tts.js', 'http/body.ts'],
+    ],
+    [
+      'voices pager: for await of voices.list()',
+      `import { FishAudio } from './src/index.ts';
+       for await (const voice of new FishAudio({ apiKey: 'k' }).voices.list()) console.log(voice._id);`,
+      ['validators/voices.js'],
+    ],
+    [
+      'realtime: liveSpeech() (ws not bundled)',
+      `import { FishAudio } from './src/index.ts';
+       import { liveSpeech } from './src/realtime/index.ts';
+       for await (const chunk of liveSpeech(new FishAudio({ apiKey: null }), ['Hi'])) console.log(chunk.length);`,
+      [],
     ],
   ];
   const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
