@@ -82,10 +82,12 @@ export async function bundleExternalRefs(
     const { node, from } = pending.pop()!;
     if (typeof node !== 'object' || node === null || visited.has(node)) continue;
     visited.add(node);
-    // A local ref (`#/...`) of the root document stays as it is, with no await: a large
-    // document has thousands, and a promise per ref was a tenth of the whole comparison.
+    // A JSON-pointer ref (`#/...`) of the root document stays as it is, with no await: a
+    // large document has thousands, and a promise per ref was a tenth of the whole comparison.
+    // Any other (`#Pet`, `other.yaml#/X`) goes through `localRef`, which refuses what it cannot
+    // follow.
     const ref = isPlainObject(node) ? node.$ref : undefined;
-    if (typeof ref === 'string' && !(from === root && ref.startsWith('#'))) {
+    if (typeof ref === 'string' && !(from === root && ref.startsWith('#/'))) {
       (node as { $ref: string }).$ref = await localRef(ref, from);
     }
     for (const child of Object.values(node)) pending.push({ node: child, from });

@@ -1,7 +1,7 @@
 /** Reading and checking OpenAPI documents, shared by every script. */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { unescapePointer } from './json.js';
+import { isPlainObject, unescapePointer } from './json.js';
 
 /** The keys of a Path Item that hold operations, in the order OpenAPI lists them. */
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -107,7 +107,7 @@ export function sameWithRefs(
 ): (a: unknown, b: unknown) => boolean {
   const refs = new Map<string, boolean>();
   const decided: string[] = [];
-  const sameRef = (ref: string): boolean => {
+  const sameRef = (ref: string, depth: number): boolean => {
     const known = refs.get(ref);
     if (known !== undefined) return known;
     // A ref met again inside itself is taken as the same; if the ref proves different, the
@@ -115,38 +115,46 @@ export function sameWithRefs(
     const mark = decided.length;
     refs.set(ref, true);
     const [a, b] = [pointer(oldDoc, ref), pointer(newDoc, ref)];
-    const result = a !== undefined && b !== undefined && same(a, b);
+    const result = a !== undefined && b !== undefined && same(a, b, depth + 1);
     if (!result) for (const later of decided.splice(mark)) refs.delete(later);
     refs.set(ref, result);
     decided.push(ref);
     return result;
   };
-  const same = (a: unknown, b: unknown): boolean => {
-    if (typeof a === 'string') return a === b && (!a.startsWith('#/') || sameRef(a));
+  const same = (a: unknown, b: unknown, depth: number): boolean => {
+    // Counted, not left to the stack: an overflow surfaces as whatever the engine was doing.
+    if (depth > MAX_SAME_DEPTH) throw TOO_DEEP;
+    if (typeof a === 'string') return a === b && (!a.startsWith('#/') || sameRef(a, depth));
     if (typeof a !== 'object' || a === null) return Object.is(a, b);
-    if (typeof b !== 'object' || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
     if (Array.isArray(a)) {
-      return (
-        a.length === (b as unknown[]).length && a.every((x, i) => same(x, (b as unknown[])[i]))
-      );
+      if (!Array.isArray(b) || a.length !== b.length) return false;
+      return a.every((x, i) => same(x, b[i], depth + 1));
     }
+    // Only what JSON holds: a YAML timestamp's Date, say, has no keys to tell two apart.
+    if (!isPlainObject(a) || !isPlainObject(b)) return false;
+    // A ref that is no JSON pointer (`#Pet`, a 3.1 $anchor) cannot be followed here: unknown.
+    if (typeof a.$ref === 'string' && !a.$ref.startsWith('#/')) return false;
     const keys = Object.keys(a);
     if (keys.length !== Object.keys(b).length) return false;
-    return keys.every(
-      (key) =>
-        Object.hasOwn(b, key) &&
-        same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
-    );
+    return keys.every((key) => Object.hasOwn(b, key) && same(a[key], b[key], depth + 1));
   };
   return (a, b) => {
     try {
-      return same(a, b);
+      return same(a, b, 0);
     } catch (error) {
-      if (error instanceof RangeError) return false; // too deep for the stack: compare in full
-      throw error;
+      if (error !== TOO_DEEP) throw error;
+      // Compared in full instead; and every answer is forgotten, since those given on the
+      // assumption of a ref that was being walked were never taken back.
+      refs.clear();
+      decided.length = 0;
+      return false;
     }
   };
 }
+
+/** How deep {@link sameWithRefs} walks before it leaves a pair to the full comparison. */
+const MAX_SAME_DEPTH = 2000;
+const TOO_DEEP = new Error('too deep to compare quickly');
 
 /** The value at a local ref (`#/components/schemas/A`), or undefined. */
 function pointer(doc: OpenAPIDocument, ref: string): unknown {

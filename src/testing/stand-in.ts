@@ -567,21 +567,33 @@ function textOf(request: RecordedRequest): string {
 function speech(key: string, request: RecordedRequest, chunks: number): Reply {
   const format = audioFormat(request);
   if (typeof format !== 'string') return format;
+  const rate = sampleRateOf(request);
+  if (typeof rate !== 'number') return rate;
   const { contentType } = AUDIO_FORMATS[format]!;
   return {
     key,
     status: operationFor(key).success.status,
-    pieces: {
-      contentType,
-      chunks: audioChunks(textOf(request), format, chunks, sampleRateOf(request)),
-    },
+    pieces: { contentType, chunks: audioChunks(textOf(request), format, chunks, rate) },
   };
 }
 
-/** The requested `sample_rate` (the spec's validators bound it), else the stand-in's own. */
-function sampleRateOf(request: RecordedRequest): number {
+/**
+ * The highest `sample_rate` the stand-in takes. The spec sets no bound, but no audio is
+ * sampled faster (384 kHz is studio equipment's ceiling), and a WAV header cannot declare a
+ * rate whose byte rate passes 32 bits: a bound, refused with a 422, rather than a header that
+ * silently wraps (2**32 Hz would declare 0).
+ */
+export const MAX_SAMPLE_RATE = 384_000;
+
+/** The requested `sample_rate`, the stand-in's own when none is given, or the 422 for a bad one. */
+function sampleRateOf(request: RecordedRequest): number | Reply {
   const rate = isRecord(request.body) ? request.body.sample_rate : undefined;
-  return typeof rate === 'number' && Number.isInteger(rate) && rate > 0 ? rate : TTS_SAMPLE_RATE;
+  if (rate === undefined || rate === null) return TTS_SAMPLE_RATE;
+  if (typeof rate === 'number' && Number.isInteger(rate) && rate >= 1 && rate <= MAX_SAMPLE_RATE) {
+    return rate;
+  }
+  const msg = `Input should be a sample rate from 1 to ${MAX_SAMPLE_RATE} Hz`;
+  return refusal(TTS, [{ loc: ['body', 'sample_rate'], type: 'range', msg }]);
 }
 
 /** The timestamp stream: one checked server-sent event per chunk of words. */
