@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { EXIT_CODES } from '../src/cli/index.js';
-import { sizeOf } from '../src/cli/speech.js';
+import { progressLine } from '../src/cli/progress.js';
+import { sizeOf } from '../src/cli/render.js';
 import { runCli, startCli, type CliRun, type CliRunOptions } from './helpers/cli.js';
 import { listenLoopback, type LoopbackHandler } from './helpers/loopback.js';
 
@@ -128,13 +129,15 @@ describe.concurrent('fish-audio-api tts', () => {
       return { run, out };
     };
 
-    it('says where the audio was saved and how much, in one line', async (ctx) => {
+    it('says where the audio was saved and how much, in one line, once the progress line is erased', async (ctx) => {
       const { run, out } = await tts(ctx, ['--model', 's2.1-pro-free'], true);
-      expect(run).toMatchObject({
-        code: 0,
-        stdout: '',
-        stderr: `Saved 256 bytes of audio to ${out}.\n`,
-      });
+      expect(run).toMatchObject({ code: 0, stdout: '' });
+      // The one chunk drew the progress line once; it was erased before the last line.
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^\\r\\x1b\\[K256 bytes of audio received(, [\\d.]+ (bytes|kB|MB)/s)?\\r\\x1b\\[KSaved 256 bytes of audio to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\n$`,
+        ),
+      );
     });
 
     it('notes once that without --model the API bills its paid default', async (ctx) => {
@@ -152,6 +155,42 @@ describe.concurrent('fish-audio-api tts', () => {
       const { run, out } = await tts(ctx, extra, tty);
       expect(run).toMatchObject({ code: 0, stdout: '', stderr: '' });
       expect(await readFile(out)).toEqual(AUDIO_BYTES);
+    });
+  });
+
+  describe('the progress line', () => {
+    const drawn = () => {
+      const writes: string[] = [];
+      let time = 0;
+      const line = progressLine(
+        (text) => writes.push(text),
+        () => time,
+      );
+      return { writes, line, at: (ms: number) => (time = ms) };
+    };
+
+    it('draws the first chunk at once, then at most every 250 ms, with the rate', () => {
+      const { writes, line, at } = drawn();
+      at(0);
+      line.update(100);
+      at(100);
+      line.update(5_000);
+      at(1000);
+      line.update(20_000);
+      expect(writes).toEqual([
+        '\r\x1b[K100 bytes of audio received',
+        '\r\x1b[K20.0 kB of audio received, 20.0 kB/s',
+      ]);
+    });
+
+    it('erases itself once when done, and writes nothing if it never drew', () => {
+      const { writes, line } = drawn();
+      line.done();
+      expect(writes).toEqual([]);
+      line.update(1);
+      line.done();
+      line.done();
+      expect(writes).toEqual(['\r\x1b[K1 byte of audio received', '\r\x1b[K']);
     });
   });
 

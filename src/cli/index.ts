@@ -28,6 +28,7 @@ import { explain, type Context } from './errors.js';
 import { CliError, EXIT_CODES, EXIT_CODE_MEANINGS, type ExitCode } from './exit-codes.js';
 import { helpText, helpWidth } from './help.js';
 import { watchStdout, type SignalSource } from './output.js';
+import { progressLine } from './progress.js';
 import { announceRetries, WAITING_AFTER_MS } from './retry-notice.js';
 import { clip, oneLine, show, styles, table, type CliOutput } from './render.js';
 import { planAsr, planTts, runAsr, runTts, type CliInput } from './speech.js';
@@ -198,7 +199,21 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
         const { stdin, signals } = io;
         // Lines for a person at a terminal; a script's stderr stays for warnings and errors.
         const note = values.quiet || io.stderr.isTTY !== true ? undefined : warn;
-        return await runTts(client, tts, { stdout: io.stdout, stdin, signals, warn, note });
+        const progress = note
+          ? () =>
+              progressLine(
+                (text) => io.stderr.write(text),
+                () => performance.now(),
+              )
+          : undefined;
+        return await runTts(client, tts, {
+          stdout: io.stdout,
+          stdin,
+          signals,
+          warn,
+          note,
+          progress,
+        });
       }
       if (asr) return await runAsr(client, asr, print.out);
       if (create) return await runVoicesCreate(client, create, print.out);

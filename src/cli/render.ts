@@ -65,3 +65,10 @@ export function displayUrl(baseUrl: string): string {
 export function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
 }
+
+/** `512 bytes`, `12.3 kB`, `4.5 MB`: a size as a person reads it. */
+export function sizeOf(bytes: number): string {
+  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  const [value, unit] = bytes < 1e6 ? [bytes / 1e3, 'kB'] : [bytes / 1e6, 'MB'];
+  return `${value.toFixed(1)} ${unit}`;
+}

@@ -24,7 +24,8 @@ import {
   type Signal,
   type SignalSource,
 } from './output.js';
-import { clip, displayUrl, type CliOutput } from './render.js';
+import type { Progress } from './progress.js';
+import { clip, displayUrl, sizeOf, type CliOutput } from './render.js';
 
 /** Where the command reads piped text from: `process.stdin` or a test's stand-in. */
 export type CliInput = AsyncIterable<string | Uint8Array>;
@@ -135,6 +136,8 @@ export interface TtsIO {
   warn(line: string): void;
   /** Writes one line for a person on stderr; absent with `--quiet`. */
   note?(line: string): void;
+  /** Starts the progress line of a download to a file; absent where nobody watches. */
+  progress?(): Progress;
 }
 
 /**
@@ -236,13 +239,6 @@ async function* linesOf(input: CliInput | undefined): AsyncGenerator<string> {
   if (buffered !== '') yield buffered;
 }
 
-/** `512 bytes`, `12.3 kB`, `4.5 MB`: a size as a person reads it. */
-export function sizeOf(bytes: number): string {
-  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
-  const [value, unit] = bytes < 1e6 ? [bytes / 1e3, 'kB'] : [bytes / 1e6, 'MB'];
-  return `${value.toFixed(1)} ${unit}`;
-}
-
 /**
  * How `-o` is written: to stdout; in place, for a FIFO or a device (`-o /dev/null`), which a
  * rename would replace with a regular file; else through a temporary file renamed onto it.
@@ -280,17 +276,20 @@ async function saveAudio(
   let file: FileHandle | undefined;
   let tempPath: string | undefined;
   let bytes = 0;
+  let shown: Progress | undefined;
   try {
     // Opened before the call: an unwritable -o must not cost a synthesis.
     if (target === 'in place') file = await openOutput(output);
     if (target === 'temp') ({ path: tempPath, handle: file } = await openTemp(output, destination));
     const sink = file ? file.createWriteStream() : writableOf(io.stdout);
     const audio = await open(stop.signal);
+    shown = target === 'stdout' ? undefined : io.progress?.();
     await pipeline(
       audio,
       async function* count(chunks: AsyncIterable<Uint8Array>) {
         for await (const chunk of chunks) {
           bytes += chunk.byteLength;
+          shown?.update(bytes);
           yield chunk;
         }
       },
@@ -299,6 +298,7 @@ async function saveAudio(
       { end: target !== 'stdout', signal: stop.signal },
     );
     await beforeCommit();
+    shown?.done();
     if (tempPath) {
       stop.signal.throwIfAborted();
       await rename(tempPath, destination);
@@ -316,6 +316,7 @@ async function saveAudio(
     }
     throw describeBreak(error, bytes, output, target, baseUrl);
   } finally {
+    shown?.done(); // before any error line
     try {
       // Closed even when the call failed first: a FIFO's reader then sees the end at once.
       await file?.close().catch(() => {});
