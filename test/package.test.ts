@@ -10,6 +10,7 @@ import ts from 'typescript';
 import { runProcess } from '../scripts/lib/process.js';
 import { builtPackage } from './helpers/built.js';
 import { ROOT, runNode } from './helpers/project-copy.js';
+import { typecheckProbe } from './helpers/typecheck.js';
 import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
 
 // Built, packed and installed once per run by test/setup/build.ts.
@@ -289,8 +290,9 @@ describe('the installed package', () => {
       }),
     );
     for (const file of files) await writeFile(path.join(dir, file), source);
-    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await runNode(dir, [tsc, '-p', '.']);
+    // In-process: the three settings share the parsed declarations, as tsc -p would not.
+    const probe = files.map((file) => path.join(dir, file));
+    const result = await typecheckProbe({ probe, project: dir });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
   });

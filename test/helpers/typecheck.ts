@@ -12,8 +12,8 @@ import { ROOT } from '../../scripts/lib/root.js';
 
 /** What to check, and where. */
 export interface ProbeOptions {
-  /** The file whose diagnostics are reported: an absolute path, on disk or in `files`. */
-  probe: string;
+  /** The file(s) whose diagnostics are reported: absolute paths, on disk or in `files`. */
+  probe: string | readonly string[];
   /** Absolute path to text: files that replace (or add to) those on disk. */
   files?: Record<string, string>;
   /**
@@ -66,15 +66,16 @@ export async function typecheckProbe({
     parsed.set(key, { text, file });
     return file;
   };
-  if (!(path.resolve(probe) in files) && !existsSync(probe)) {
-    throw new Error(`no probe file ${probe}`);
+  const probes = typeof probe === 'string' ? [probe] : probe;
+  for (const name of probes) {
+    if (!(path.resolve(name) in files) && !existsSync(name))
+      throw new Error(`no probe file ${name}`);
   }
-  const program = ts.createProgram({ rootNames: [probe], options: settings, host });
-  const source = program.getSourceFile(probe)!;
-  const diagnostics = [
-    ...program.getSyntacticDiagnostics(source),
-    ...program.getSemanticDiagnostics(source),
-  ];
+  const program = ts.createProgram({ rootNames: probes, options: settings, host });
+  const diagnostics = probes.flatMap((name) => {
+    const source = program.getSourceFile(name)!;
+    return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
+  });
   const stdout = ts.formatDiagnostics(diagnostics, {
     getCanonicalFileName: (name) => name,
     getCurrentDirectory: () => project,
