@@ -135,7 +135,7 @@ describe.concurrent('fish-audio-api tts', () => {
       // The one chunk drew the progress line once; it was erased before the last line.
       expect(run.stderr).toMatch(
         new RegExp(
-          `^\\r\\x1b\\[K256 bytes of audio received(, [\\d.]+ (bytes|kB|MB)/s)?\\r\\x1b\\[KSaved 256 bytes of audio to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\n$`,
+          `^\\r\\x1b\\[K256 bytes of audio received(, [\\d.]+ (bytes|kB|MB)/s)?\\r\\x1b\\[KSaved 256 bytes of audio to "${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\.\\n$`,
         ),
       );
     });

@@ -848,7 +848,8 @@ describe('the waiting line at a terminal', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     ctx.onTestFinished(() => void vi.useRealTimers());
     const { fetch, lines, answer } = waitingFetch();
-    const first = fetch('http://127.0.0.1:8080/wallet/self/api-credit', {});
+    // A base URL whose path holds a secret: the line names the origin only.
+    const first = fetch('http://127.0.0.1:8080/sk-in-the-path/wallet/self/api-credit', {});
     await vi.advanceTimersByTimeAsync(1999);
     expect(lines).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);

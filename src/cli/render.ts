@@ -46,7 +46,9 @@ export function show(value: unknown): string | undefined {
 
 /** One line, without control characters: server text must not move the cursor or add lines. */
 export function oneLine(text: string): string {
-  return text.replace(/[\s\x00-\x1f\x7f-\x9f]+/g, ' ').trim();
+  // \p{Cf}: format characters (bidi overrides, zero-width spaces) that make a terminal show
+  // other text than the line holds: `invoice\u202egpj.mp3` would read as invoice…mp3.jpg.
+  return text.replace(/[\s\x00-\x1f\x7f-\x9f\p{Cf}]+/gu, ' ').trim();
 }
 
 /** {@link oneLine}, cut at 200 characters: an error line quotes a server, it does not relay it. */
@@ -71,4 +73,16 @@ export function sizeOf(bytes: number): string {
   if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
   const [value, unit] = bytes < 1e6 ? [bytes / 1e3, 'kB'] : [bytes / 1e6, 'MB'];
   return `${value.toFixed(1)} ${unit}`;
+}
+
+/**
+ * A file name quoted as the error lines quote it (JSON), with what {@link oneLine} would change
+ * escaped instead: format characters, and each space after a space, so `a  b.mp3` is not shown
+ * as another file's name.
+ */
+export function quoteName(name: string): string {
+  return JSON.stringify(name).replace(
+    /\p{Cf}|(?<= ) /gu,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

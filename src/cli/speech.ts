@@ -25,7 +25,7 @@ import {
   type SignalSource,
 } from './output.js';
 import type { Progress } from './progress.js';
-import { clip, displayUrl, sizeOf, type CliOutput } from './render.js';
+import { clip, displayUrl, quoteName, sizeOf, type CliOutput } from './render.js';
 
 /** Where the command reads piped text from: `process.stdin` or a test's stand-in. */
 export type CliInput = AsyncIterable<string | Uint8Array>;
@@ -303,7 +303,7 @@ async function saveAudio(
       stop.signal.throwIfAborted();
       await rename(tempPath, destination);
     }
-    if (target !== 'stdout') io.note?.(`Saved ${sizeOf(bytes)} of audio to ${output}.`);
+    if (target !== 'stdout') io.note?.(`Saved ${sizeOf(bytes)} of audio to ${quoteName(output)}.`);
     return EXIT_CODES.OK;
   } catch (error) {
     if (stop.signal.aborted) throw interrupted(stop.signal.reason as Signal, output);
