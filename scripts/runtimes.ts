@@ -303,17 +303,28 @@ async function checkJsRuntime(
   };
 }
 
+/** `fish-audio-api/testing` as the consumer installed it: the stand-in the packed build makes. */
+async function installedTesting(
+  consumer: string,
+): Promise<typeof import('../src/testing/index.js')> {
+  const entry = path.join(
+    consumer,
+    'node_modules',
+    'fish-audio-api',
+    'dist',
+    'testing',
+    'index.js',
+  );
+  return (await import(pathToFileURL(entry).href)) as typeof import('../src/testing/index.js');
+}
+
 /** A static server for the page (one origin) and the README's proxy (another). */
 async function checkChromium(
   binary: string,
   consumer: string,
   stage: string,
 ): Promise<Omit<RuntimeResult, 'name' | 'version'>> {
-  const testing = (await import(
-    pathToFileURL(
-      path.join(consumer, 'node_modules', 'fish-audio-api', 'dist', 'testing', 'index.js'),
-    ).href
-  )) as typeof import('../src/testing/index.js');
+  const testing = await installedTesting(consumer);
   const bundle = await build({
     stdin: { contents: PAGE_SOURCE, resolveDir: consumer, loader: 'js' },
     bundle: true,
@@ -378,11 +389,7 @@ async function checkEdge(
   consumer: string,
   stage: string,
 ): Promise<Omit<RuntimeResult, 'name' | 'version'>> {
-  const testing = (await import(
-    pathToFileURL(
-      path.join(consumer, 'node_modules', 'fish-audio-api', 'dist', 'testing', 'index.js'),
-    ).href
-  )) as typeof import('../src/testing/index.js');
+  const testing = await installedTesting(consumer);
   const dir = path.join(stage, kind);
   await mkdir(dir);
   const workerd = kind === 'workerd';
@@ -454,10 +461,10 @@ export async function readmeProxy(): Promise<string> {
   return match[1];
 }
 
-/** Starts the proxy file with Node and waits for the URL it prints. */
-async function startProxy(file: string, env: NodeJS.ProcessEnv) {
+/** Starts the proxy file with Node and waits for the URL it prints (tests use it too). */
+export async function startProxy(file: string, env: NodeJS.ProcessEnv) {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = track(spawn(process.execPath, [file], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`proxy did not start: ${output}`)), 10_000);
@@ -475,6 +482,9 @@ async function startProxy(file: string, env: NodeJS.ProcessEnv) {
   });
   return {
     url,
+    child,
+    /** What it printed so far. */
+    output: () => output,
     close: () =>
       new Promise<void>((resolve) => {
         child.on('exit', () => resolve());

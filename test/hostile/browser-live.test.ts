@@ -3,7 +3,7 @@
  * `openLiveSession` over it (part 1), and the README's proxy run as a child process, relaying
  * `/v1/tts/live` to the stand-in (part 2).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import { decode, encode } from '@msgpack/msgpack';
 import { afterEach, describe, expect, it, type TestContext } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { readmeProxy } from '../../scripts/runtimes.js';
+import { readmeProxy, startProxy } from '../../scripts/runtimes.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -288,37 +288,19 @@ async function startReadmeProxy(ctx: TestContext, upstream: string, key = KEY): 
   await symlink(path.join(ROOT, 'node_modules', 'ws'), path.join(dir, 'node_modules', 'ws'));
   const file = path.join(dir, 'cors-proxy.mjs');
   await writeFile(file, await readmeProxy());
-  const child = spawn(process.execPath, [file], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      UPSTREAM: upstream,
-      ALLOW_ORIGIN: ORIGIN,
-      FISH_API_KEY: key,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { url, child, output } = await startProxy(file, {
+    ...process.env,
+    PORT: '0',
+    UPSTREAM: upstream,
+    ALLOW_ORIGIN: ORIGIN,
+    FISH_API_KEY: key,
   });
   children.add(child);
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`proxy did not start: ${output}`)), 10_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[0]);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`proxy exited ${code}: ${output}`)));
-  });
   return {
     url,
     port: Number(new URL(url).port),
     child,
-    output: () => output,
+    output,
     alive: () => child.exitCode === null && child.signalCode === null,
   };
 }
