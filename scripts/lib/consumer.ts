@@ -65,18 +65,18 @@ async function packRuntimeDependencies(destination: string): Promise<string[]> {
     seen.add(name);
     queue.push(...Object.keys(await readDependencies(path.join(ROOT, 'node_modules', name))));
   }
-  const tarballs: string[] = [];
-  for (const name of seen) {
-    const dir = path.join(ROOT, 'node_modules', name);
-    // --ignore-scripts: a folder's `prepare` script would try to rebuild the dependency.
-    const { stdout } = await npm(
-      ['pack', '--json', '--ignore-scripts', '--pack-destination', destination, dir],
-      ROOT,
-    );
-    tarballs.push(
-      path.join(destination, (JSON.parse(stdout) as { filename: string }[])[0]!.filename),
-    );
-  }
+  // At once: each is an npm process that mostly waits on its own start.
+  const tarballs = await Promise.all(
+    [...seen].map(async (name) => {
+      const dir = path.join(ROOT, 'node_modules', name);
+      // --ignore-scripts: a folder's `prepare` script would try to rebuild the dependency.
+      const { stdout } = await npm(
+        ['pack', '--json', '--ignore-scripts', '--pack-destination', destination, dir],
+        ROOT,
+      );
+      return path.join(destination, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+    }),
+  );
   return tarballs;
 }
 
