@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { decode, encode } from '@msgpack/msgpack';
-import { afterEach, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { readmeProxy, startProxy } from '../../scripts/runtimes.js';
 import {
@@ -258,18 +258,19 @@ describe('browser live: a page socket that never opens', () => {
 const ORIGIN = 'http://page.test';
 const children = new Set<ChildProcess>();
 
+/** Kills `child` and resolves when it has exited. */
+function killed(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
 afterEach(async () => {
-  await Promise.all(
-    [...children].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          children.delete(child);
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
-  );
+  const ending = [...children];
+  children.clear();
+  await Promise.all(ending.map(killed));
 });
 
 interface Proxy {
@@ -280,22 +281,56 @@ interface Proxy {
   alive: () => boolean;
 }
 
-/** The README's proxy, started as scripts/runtimes.ts `startProxy` does; killed after the test. */
-async function startReadmeProxy(ctx: TestContext, upstream: string, key = KEY): Promise<Proxy> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'fish-proxy-hostile-'));
-  ctx.onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  await mkdir(path.join(dir, 'node_modules'));
-  await symlink(path.join(ROOT, 'node_modules', 'ws'), path.join(dir, 'node_modules', 'ws'));
-  const file = path.join(dir, 'cors-proxy.mjs');
-  await writeFile(file, await readmeProxy());
-  const { url, child, output } = await startProxy(file, {
+/** Registers what to undo at the end: of a test (`ctx.onTestFinished`) or of a describe block. */
+type OnEnd = (undo: () => void | Promise<void>) => void;
+
+/** Undo steps of the blocks that share a server; each block runs its own in `afterAll`. */
+function sharedScope(): { onEnd: OnEnd; end: () => Promise<void> } {
+  const undos: Array<() => void | Promise<void>> = [];
+  return {
+    onEnd: (undo) => undos.push(undo),
+    end: async () => {
+      for (const undo of undos.splice(0).reverse()) await undo();
+    },
+  };
+}
+
+// The README's proxy as a file, written once for the whole file: only its environment differs.
+let proxyFile: Promise<string> | undefined;
+afterAll(async () => {
+  if (proxyFile) await rm(path.dirname(await proxyFile), { recursive: true, force: true });
+});
+function readmeProxyFile(): Promise<string> {
+  proxyFile ??= (async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fish-proxy-hostile-'));
+    await mkdir(path.join(dir, 'node_modules'));
+    await symlink(path.join(ROOT, 'node_modules', 'ws'), path.join(dir, 'node_modules', 'ws'));
+    const file = path.join(dir, 'cors-proxy.mjs');
+    await writeFile(file, await readmeProxy());
+    return file;
+  })();
+  return proxyFile;
+}
+
+/**
+ * The README's proxy, started as scripts/runtimes.ts `startProxy` does. Given a test's context
+ * it is killed after the test; given a block's `onEnd`, after the block (a proxy shared by the
+ * block's tests must keep serving through every one of them).
+ */
+async function startReadmeProxy(
+  scope: TestContext | OnEnd,
+  upstream: string,
+  key = KEY,
+): Promise<Proxy> {
+  const { url, child, output } = await startProxy(await readmeProxyFile(), {
     ...process.env,
     PORT: '0',
     UPSTREAM: upstream,
     ALLOW_ORIGIN: ORIGIN,
     FISH_API_KEY: key,
   });
-  children.add(child);
+  if ('onTestFinished' in scope) children.add(child);
+  else scope(() => killed(child));
   return {
     url,
     port: Number(new URL(url).port),
@@ -354,11 +389,16 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
-async function standIn(ctx: TestContext, options: Parameters<typeof startStandIn>[0] = {}) {
-  const api = await startStandIn({ apiKey: KEY, ...options });
-  ctx.onTestFinished(() => api.close());
+async function standIn(scope: TestContext | OnEnd) {
+  const api = await startStandIn({ apiKey: KEY });
+  onEndOf(scope)(() => api.close());
   expect(api.live, 'the stand-in serves /v1/tts/live (ws installed)').toBeDefined();
   return api;
+}
+
+function onEndOf(scope: TestContext | OnEnd): OnEnd {
+  // A test's context is callable too (the old done callback): told apart by its method.
+  return 'onTestFinished' in scope ? (undo) => scope.onTestFinished(undo) : scope;
 }
 
 /** Sends a raw HTTP upgrade request and resolves with what came back (or '' on a reset). */
@@ -382,7 +422,7 @@ function rawUpgrade(port: number, target: string, origin?: string): Promise<stri
 
 /** An upstream speaking raw WebSocket, so that it can send what `ws` would refuse to. */
 async function rawUpstream(
-  ctx: TestContext,
+  scope: TestContext | OnEnd,
   onOpen: (socket: net.Socket) => void,
 ): Promise<{ url: string; handshakes: number }> {
   const state = { url: '', handshakes: 0 };
@@ -402,7 +442,7 @@ async function rawUpstream(
     onOpen(socket as net.Socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  ctx.onTestFinished(
+  onEndOf(scope)(
     () =>
       new Promise<void>((resolve) => {
         for (const socket of upgraded) socket.destroy();
@@ -420,69 +460,76 @@ function closeFrame(code: number, reason = ''): Buffer {
   return Buffer.concat([Buffer.from([0x88, payload.length]), payload]);
 }
 
-describe('README proxy: who may open /v1/tts/live', () => {
-  it.for([
-    ['no Origin', {}],
-    ['another Origin', { Origin: 'http://evil.test' }],
-    ['the Origin with a suffix', { Origin: 'http://page.test.evil.test' }],
-    ['the Origin in capitals', { Origin: 'HTTP://PAGE.TEST' }],
-    ['the Origin "null"', { Origin: 'null' }],
-  ] as const)(
-    'refuses a page with %s, and no upstream socket is opened',
-    async ([, headers], ctx) => {
-      const api = await standIn(ctx);
-      const proxy = await startReadmeProxy(ctx, api.url);
-      const { opened } = openPage(ctx, `ws${proxy.url.slice(4)}/v1/tts/live`, headers);
-      expect(await within(opened, 5000, 'refusal')).toBe(false);
-      expect(api.live!.connections).toHaveLength(0);
-      expect(api.live!.refused).toBe(0);
-      await expectAnswering(proxy);
-    },
-  );
+// One stand-in and one proxy for the handshake blocks: the proxy must refuse, and keep serving,
+// through every hostile handshake in turn.
+describe('README proxy: handshakes', () => {
+  const shared = sharedScope();
+  let api: Awaited<ReturnType<typeof standIn>>;
+  let proxy: Proxy;
+  beforeAll(async () => {
+    api = await standIn(shared.onEnd);
+    proxy = await startReadmeProxy(shared.onEnd, api.url);
+  });
+  afterAll(() => shared.end());
 
-  it.for(['/v1/tts/live/', '/v1/tts/livex', '/v1/tts', '/V1/TTS/LIVE', '/v1/tts/%6Cive', '/'])(
-    'refuses the right Origin on another path (%s)',
-    async (target, ctx) => {
-      const api = await standIn(ctx);
-      const proxy = await startReadmeProxy(ctx, api.url);
-      const { opened } = openPage(ctx, `ws${proxy.url.slice(4)}${target}`);
-      expect(await within(opened, 5000, 'refusal')).toBe(false);
-      expect(api.live!.connections).toHaveLength(0);
-      await expectAnswering(proxy);
-    },
-  );
-});
+  describe('who may open /v1/tts/live', () => {
+    it.for([
+      ['no Origin', {}],
+      ['another Origin', { Origin: 'http://evil.test' }],
+      ['the Origin with a suffix', { Origin: 'http://page.test.evil.test' }],
+      ['the Origin in capitals', { Origin: 'HTTP://PAGE.TEST' }],
+      ['the Origin "null"', { Origin: 'null' }],
+    ] as const)(
+      'refuses a page with %s, and no upstream socket is opened',
+      async ([, headers], ctx) => {
+        const [connections, refused] = [api.live!.connections.length, api.live!.refused];
+        const { opened } = openPage(ctx, `ws${proxy.url.slice(4)}/v1/tts/live`, headers);
+        expect(await within(opened, 5000, 'refusal')).toBe(false);
+        expect(api.live!.connections).toHaveLength(connections);
+        expect(api.live!.refused).toBe(refused);
+        await expectAnswering(proxy);
+      },
+    );
 
-describe('README proxy: survives hostile handshakes', () => {
-  it.for(['//[', 'http://[', '//[::1'])(
-    'is still answering after an upgrade request whose target is %s (no Origin needed)',
-    async (target, ctx) => {
-      const api = await standIn(ctx);
-      const proxy = await startReadmeProxy(ctx, api.url);
-      await rawUpgrade(proxy.port, target);
-      await expectAnswering(proxy);
-    },
-  );
+    it.for(['/v1/tts/live/', '/v1/tts/livex', '/v1/tts', '/V1/TTS/LIVE', '/v1/tts/%6Cive', '/'])(
+      'refuses the right Origin on another path (%s)',
+      async (target, ctx) => {
+        const connections = api.live!.connections.length;
+        const { opened } = openPage(ctx, `ws${proxy.url.slice(4)}${target}`);
+        expect(await within(opened, 5000, 'refusal')).toBe(false);
+        expect(api.live!.connections).toHaveLength(connections);
+        await expectAnswering(proxy);
+      },
+    );
+  });
 
-  it.for([
-    ['a line feed', '%0A'],
-    ['a CR LF with a header after it', 'x%0D%0AX-Evil:%201'],
-    ['a NUL', 'a%00b'],
-    ['a CJK name', '%E6%A8%A1%E5%9E%8B'],
-  ])(
-    'is still answering after a page (right Origin) asks for ?model= with %s',
-    async ([, model], ctx) => {
-      const api = await standIn(ctx);
-      const proxy = await startReadmeProxy(ctx, api.url);
-      const { closed } = openPage(ctx, `ws${proxy.url.slice(4)}/v1/tts/live?model=${model}`);
-      await within(closed, 5000, 'the page closed');
-      await expectAnswering(proxy);
-      // Never relayed as a header that splits the request.
-      for (const connection of api.live!.connections) {
-        expect(connection.headers['x-evil']).toBeUndefined();
-      }
-    },
-  );
+  describe('survives hostile handshakes', () => {
+    it.for(['//[', 'http://[', '//[::1'])(
+      'is still answering after an upgrade request whose target is %s (no Origin needed)',
+      async (target) => {
+        await rawUpgrade(proxy.port, target);
+        await expectAnswering(proxy);
+      },
+    );
+
+    it.for([
+      ['a line feed', '%0A'],
+      ['a CR LF with a header after it', 'x%0D%0AX-Evil:%201'],
+      ['a NUL', 'a%00b'],
+      ['a CJK name', '%E6%A8%A1%E5%9E%8B'],
+    ])(
+      'is still answering after a page (right Origin) asks for ?model= with %s',
+      async ([, model], ctx) => {
+        const { closed } = openPage(ctx, `ws${proxy.url.slice(4)}/v1/tts/live?model=${model}`);
+        await within(closed, 5000, 'the page closed');
+        await expectAnswering(proxy);
+        // Never relayed as a header that splits the request.
+        for (const connection of api.live!.connections) {
+          expect(connection.headers['x-evil']).toBeUndefined();
+        }
+      },
+    );
+  });
 });
 
 describe('README proxy: relaying a session', () => {
@@ -649,12 +696,22 @@ describe('README proxy: relaying a session', () => {
 });
 
 describe('README proxy: close codes from the upstream', () => {
+  // One raw upstream and one proxy for the block: what the upstream does to the next session
+  // is set by each test, and the proxy must keep running through all of them.
+  const shared = sharedScope();
+  let act: (socket: net.Socket) => void = () => {};
+  let proxy: Proxy;
+  beforeAll(async () => {
+    const upstream = await rawUpstream(shared.onEnd, (socket) => setTimeout(() => act(socket), 50));
+    proxy = await startReadmeProxy(shared.onEnd, upstream.url);
+  });
+  afterAll(() => shared.end());
+
   async function relayClose(
     ctx: TestContext,
-    act: (socket: net.Socket) => void,
+    then: (socket: net.Socket) => void,
   ): Promise<{ code: number; reason: string; proxy: Proxy }> {
-    const upstream = await rawUpstream(ctx, (socket) => setTimeout(() => act(socket), 50));
-    const proxy = await startReadmeProxy(ctx, upstream.url);
+    act = then;
     const page = openPage(ctx, `ws${proxy.url.slice(4)}/v1/tts/live`);
     expect(await page.opened).toBe(true);
     const closed = await within(page.closed, 5000, 'the page heard the close');
