@@ -56,6 +56,7 @@ export default defineConfig({
   test: {
     // Once per run, for all projects: fails the run when a test wrote into the checkout.
     globalSetup: ['test/setup/clean-tree.ts'],
+    experimental: { fsModuleCache: true },
     projects: [
       {
         test: {

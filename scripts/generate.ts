@@ -7,8 +7,9 @@
  *
  * Output is deterministic (no timestamps, stable order) so that `--check` can compare bytes.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
@@ -120,10 +121,48 @@ function doNotEditHeader(specPath: string, outDir: string): string {
   ].join('\n');
 }
 
+/**
+ * Formatted text by a hash of what decides it (prettier's version, the config, the file's
+ * extension, the text): prettier is two thirds of a generation's time and gives the same output
+ * for the same input, so `--check`, spec:update and the tests format each distinct file once.
+ */
+const FORMAT_CACHE = path.join(ROOT, 'node_modules', '.cache', 'fish-audio-format');
+/** Entries kept; past it the older half goes (a generation is 23 files). */
+const FORMAT_CACHE_ENTRIES = 1000;
+
 async function format(source: string, filePath: string): Promise<string> {
   const prettier = await import('prettier');
   const config = (await prettier.resolveConfig(filePath)) ?? {};
-  return prettier.format(source, { ...config, filepath: filePath });
+  const key = createHash('sha256')
+    .update(JSON.stringify([prettier.version, config, path.extname(filePath)]))
+    .update('\0')
+    .update(source)
+    .digest('hex');
+  const entry = path.join(FORMAT_CACHE, key);
+  const cached = await readFile(entry, 'utf8').catch(() => undefined);
+  if (cached !== undefined) return cached;
+  const formatted = await prettier.format(source, { ...config, filepath: filePath });
+  await remember(entry, formatted).catch(() => {}); // a cache that cannot be written is no cache
+  return formatted;
+}
+
+/** Writes a cache entry whole (aside, then renamed), trimming the cache when it is full. */
+async function remember(entry: string, text: string): Promise<void> {
+  await mkdir(FORMAT_CACHE, { recursive: true });
+  const names = await readdir(FORMAT_CACHE);
+  if (names.length >= FORMAT_CACHE_ENTRIES) {
+    const aged = await Promise.all(
+      names.map(async (name) => {
+        const file = path.join(FORMAT_CACHE, name);
+        return { file, at: (await stat(file).catch(() => undefined))?.mtimeMs ?? 0 };
+      }),
+    );
+    aged.sort((a, b) => a.at - b.at);
+    await Promise.all(aged.slice(0, names.length / 2).map(({ file }) => rm(file, { force: true })));
+  }
+  const part = `${entry}.${process.pid}.part`;
+  await writeFile(part, text);
+  await rename(part, entry);
 }
 
 /** Compares generated files with what is on disk; returns a unified diff per stale file. */
