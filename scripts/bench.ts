@@ -37,6 +37,7 @@
  *   npm run bench -- --sizes   # only the sizes (fast, no timing)
  *   npm run bench -- --speech  # only the speech figures
  *   npm run bench -- --streams # only the streams and the Node-like overhead
+ *   npm run bench -- --loopback  # only the calls over real HTTP on 127.0.0.1
  *   npm run bench -- --ai      # only the AI SDK rows (scripts/bench-ai.ts, under NODE22)
  *   npm run bench -- --spec-diff  # only spec:diff against oasdiff
  */
@@ -794,6 +795,10 @@ async function main(): Promise<number> {
   if (only('--streams')) {
     await overheadNodeLike();
     await streams();
+    return 0;
+  }
+  if (only('--loopback')) {
+    await overLoopback();
     return 0;
   }
   if (only('--ai')) {

@@ -29,7 +29,12 @@ import { CliError, EXIT_CODES, EXIT_CODE_MEANINGS, type ExitCode } from './exit-
 import { helpText, helpWidth } from './help.js';
 import { watchStdout, type SignalSource } from './output.js';
 import { progressLine } from './progress.js';
-import { announceRetries, WAITING_AFTER_MS } from './retry-notice.js';
+import {
+  announceRetries,
+  waitingLine,
+  WAITING_AFTER_MS,
+  type NoticeSettings,
+} from './retry-notice.js';
 import { clip, oneLine, show, styles, table, type CliOutput } from './render.js';
 import { planAsr, planTts, runAsr, runTts, type CliInput } from './speech.js';
 import {
@@ -179,17 +184,18 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
     const settings = readSettings(values, env, command);
     redact = redactor(settings.apiKey).text;
     context.timeout = settings.timeout;
+    const notices: NoticeSettings = {
+      maxAttempts: DEFAULTS.maxRetries + 1,
+      timeout: settings.timeout,
+      notice: (text) => io.stderr.write(`${line(text)}\n`),
+      waitingAfter: io.stderr.isTTY === true ? WAITING_AFTER_MS : undefined,
+    };
     const client = new FishAudio({
       ...settings,
       // The CLI checks the fields it uses itself (a decimal `credit`, a numeric `balance`);
       // drift in any other field must not break a budget guard, and --json relays the body.
       validateResponses: 'off',
-      fetch: announceRetries((input, init) => globalThis.fetch(input, init), {
-        maxAttempts: DEFAULTS.maxRetries + 1,
-        timeout: settings.timeout,
-        notice: (text) => io.stderr.write(`${line(text)}\n`),
-        waitingAfter: io.stderr.isTTY === true ? WAITING_AFTER_MS : undefined,
-      }),
+      fetch: announceRetries((input, init) => globalThis.fetch(input, init), notices),
     });
     context.baseUrl = client.baseUrl;
     const print: Printer = { out: stdout.write, bold: out.bold };
@@ -213,6 +219,7 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
           warn,
           note,
           progress,
+          waiting: (url) => waitingLine(notices, url),
         });
       }
       if (asr) return await runAsr(client, asr, print.out);

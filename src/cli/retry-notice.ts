@@ -61,15 +61,9 @@ export function announceRetries(fetch: Fetch, settings: NoticeSettings): Fetch {
       if (status >= 200 && status < 300) return `the connection broke while the body was read`;
       return `the API answered HTTP ${status}`;
     };
-    const waiting =
-      settings.waitingAfter === undefined || waited
-        ? undefined
-        : setTimeout(() => {
-            waited = true;
-            const host = new URL(String(input)).origin;
-            const within = seconds(settings.timeout);
-            settings.notice(`waiting for ${host} (no answer yet; giving up after ${within})...`);
-          }, settings.waitingAfter);
+    const waiting = waited
+      ? undefined
+      : waitingLine(settings, String(input), () => (waited = true));
     try {
       const response = await fetch(input, init);
       status = response.status;
@@ -78,9 +72,29 @@ export function announceRetries(fetch: Fetch, settings: NoticeSettings): Fetch {
       failure = error;
       throw error;
     } finally {
-      clearTimeout(waiting);
+      waiting?.();
     }
   };
+}
+
+/**
+ * At a terminal (`waitingAfter` set): after that long, one line says which host the command is
+ * waiting for and when it gives up; `said` runs when it was written. Returns what stops it,
+ * called once the answer (or the failure) arrives. Shared by HTTP calls and the live handshake.
+ */
+export function waitingLine(
+  settings: Pick<NoticeSettings, 'waitingAfter' | 'timeout' | 'notice'>,
+  url: string,
+  said: () => void = () => {},
+): (() => void) | undefined {
+  if (settings.waitingAfter === undefined) return undefined;
+  const timer = setTimeout(() => {
+    said();
+    const host = new URL(url).origin;
+    const within = seconds(settings.timeout);
+    settings.notice(`waiting for ${host} (no answer yet; giving up after ${within})...`);
+  }, settings.waitingAfter);
+  return () => clearTimeout(timer);
 }
 
 /** The system's code for a failure (ECONNREFUSED), else fetch's words. */

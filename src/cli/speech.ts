@@ -138,6 +138,11 @@ export interface TtsIO {
   note?(line: string): void;
   /** Starts the progress line of a download to a file; absent where nobody watches. */
   progress?(): Progress;
+  /**
+   * Starts the "waiting for <host>" line of the live handshake, as HTTP calls have it (see
+   * retry-notice.ts); returns what stops it. Absent where nobody watches.
+   */
+  waiting?(url: string): (() => void) | undefined;
 }
 
 /**
@@ -196,7 +201,8 @@ async function runLive(client: FishAudio, plan: TtsPlan, io: TtsIO): Promise<Exi
     io,
     client.baseUrl,
     async (signal) => {
-      const session = await openLiveSession(client, fields, { signal });
+      const stopWaiting = io.waiting?.(client.baseUrl);
+      const session = await openLiveSession(client, fields, { signal }).finally(stopWaiting);
       let sent = 0;
       pump = (async () => {
         try {

@@ -9,7 +9,7 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it, type TestContext } from 'vitest';
+import { beforeAll, describe, expect, it, vi, type TestContext } from 'vitest';
 import { COMMANDS, GROUPS } from '../../src/cli/args.js';
 import { helpWidth } from '../../src/cli/help.js';
 import { startStandIn } from '../../src/testing/index.js';
@@ -30,12 +30,20 @@ async function standIn(ctx: TestContext) {
   return api;
 }
 
-/** A server that takes connections and never answers, on 127.0.0.1. */
-async function silentServer(ctx: TestContext): Promise<string> {
+/**
+ * A server that takes connections and never answers, on 127.0.0.1; `upgrade` resolves when a
+ * WebSocket handshake reaches it, and `drop()` resets every connection.
+ */
+async function silentServer(
+  ctx: TestContext,
+): Promise<{ url: string; upgrade: Promise<void>; drop: () => void }> {
   const sockets = new Set<net.Socket>();
   const server = http.createServer(() => {});
   server.on('connection', (socket) => sockets.add(socket));
-  server.on('upgrade', () => {});
+  const upgrade = new Promise<void>((resolve) => server.on('upgrade', () => resolve()));
+  const drop = () => {
+    for (const socket of sockets) socket.destroy();
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   ctx.onTestFinished(
     () =>
@@ -44,7 +52,7 @@ async function silentServer(ctx: TestContext): Promise<string> {
         server.close(() => resolve());
       }),
   );
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, upgrade, drop };
 }
 
 /** The `Saved` line of a run's stderr, without the erased progress line before it. */
@@ -158,6 +166,55 @@ describe('-q and --live', () => {
     });
     expect([run.code, run.stderr]).toEqual([0, '']);
     expect(run.bytes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the waiting line of the live handshake', () => {
+  // Loaded before the clock is faked: the command imports them on first use, and the test
+  // runner's module loading waits on timers of its own.
+  beforeAll(async () => {
+    await import('../../src/realtime/index.js');
+    await import('ws');
+  });
+
+  it('says, at a terminal, what tts --live waits for after 2 s, as an HTTP call does', async (ctx) => {
+    const { url, upgrade, drop } = await silentServer(ctx);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    ctx.onTestFinished(() => void vi.useRealTimers());
+    const run = startCli(['tts', '--live', '-o', '-', '--base-url', `${url}/sk-in-path`], {
+      env: { FISH_API_KEY: KEY },
+      tty: { stderr: true },
+      stdin: 'one\n',
+    });
+    await upgrade;
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(run.output().stderr).not.toContain('waiting for');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(run.output().stderr).toContain(
+      `waiting for ${url} (no answer yet; giving up after 15 s)...`,
+    );
+    // Said once however long the wait; the run ends when the server drops the connection.
+    await vi.advanceTimersByTimeAsync(10_000);
+    drop();
+    const done = await run.done;
+    expect(done.code).not.toBe(0);
+    expect(done.stderr.match(/waiting for/g)).toHaveLength(1);
+  });
+
+  it('says nothing while waiting when stderr is not a terminal', async (ctx) => {
+    const { url, upgrade, drop } = await silentServer(ctx);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    ctx.onTestFinished(() => void vi.useRealTimers());
+    const run = startCli(['tts', '--live', '-o', '-', '--base-url', url], {
+      env: { FISH_API_KEY: KEY },
+      stdin: 'one\n',
+    });
+    await upgrade;
+    await vi.advanceTimersByTimeAsync(10_000);
+    drop();
+    const done = await run.done;
+    expect(done.code).not.toBe(0);
+    expect(done.stderr).not.toContain('waiting for');
   });
 });
 
