@@ -510,7 +510,10 @@ export function checkBaseUrl(value: unknown): string {
     throw new InvalidOptionError('baseUrl', 'baseUrl is not a valid URL.');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidOptionError('baseUrl', `baseUrl must be an http(s) URL, not ${url.protocol}.`);
+    throw new InvalidOptionError(
+      'baseUrl',
+      `baseUrl must be an http(s) URL, not ${JSON.stringify(url.protocol)}.`,
+    );
   }
   if (url.username || url.password || value.includes('?') || value.includes('#')) {
     throw new InvalidOptionError(

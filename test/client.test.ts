@@ -231,7 +231,7 @@ describe('configuration', () => {
       expect(() => new FishAudio({ apiKey: 'k' })).toThrow(
         expect.objectContaining({
           name: 'InvalidOptionError',
-          message: 'FISH_BASE_URL: baseUrl must be an http(s) URL, not ftp:.',
+          message: 'FISH_BASE_URL: baseUrl must be an http(s) URL, not "ftp:".',
         }),
       );
     });

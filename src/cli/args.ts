@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isDecimal } from '../decimal.js';
 import { checkBaseUrl, checkTimeout, DEFAULTS, isUsableApiKey, nearest } from '../options.js';
 import { CliError, EXIT_CODES } from './exit-codes.js';
+import { quoteName } from './render.js';
 
 /** The command's name: the package's name, so that `npx fish-audio-api` runs this package. */
 export const PROGRAM = 'fish-audio-api';
@@ -356,7 +357,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     const hint = near ? ` Did you mean '${near}'?` : '';
     throw new CliError(
       EXIT_CODES.USAGE,
-      `Unknown command ${JSON.stringify(asked[0])}.${hint} ${seeHelp()}`,
+      `Unknown command ${quoteName(String(asked[0]))}.${hint} ${seeHelp()}`,
     );
   }
   // `voices lst`: the group is right, the subcommand is not.
@@ -385,7 +386,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (rest.length > operands) {
     throw new CliError(
       EXIT_CODES.USAGE,
-      `Unexpected argument ${JSON.stringify(rest[operands])} after '${word}'. ${seeHelp(word)}`,
+      `Unexpected argument ${quoteName(String(rest[operands]))} after '${word}'. ${seeHelp(word)}`,
     );
   }
   const optional = spec.operandOptionalWith && values[spec.operandOptionalWith] !== undefined;
@@ -516,7 +517,7 @@ export function readSettings(values: FlagValues, env: CliEnv, command?: Command)
   if (typeof min === 'string' && !isDecimal(min)) {
     throw new CliError(
       EXIT_CODES.USAGE,
-      `--min ${JSON.stringify(min)} is not a decimal amount; write it like 5, 0.30 or --min=-1. ${seeHelp('credit')}`,
+      `--min ${quoteName(min)} is not a decimal amount; write it like 5, 0.30 or --min=-1. ${seeHelp('credit')}`,
     );
   }
   const timeout = checkTimeout(
@@ -550,6 +551,6 @@ function readWholeNumber(flag: string, value: FlagValues[Flag]): number | undefi
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   throw new CliError(
     EXIT_CODES.USAGE,
-    `${flag} ${JSON.stringify(value)} is not a whole number of milliseconds. ${seeHelp()}`,
+    `${flag} ${quoteName(String(value))} is not a whole number of milliseconds. ${seeHelp()}`,
   );
 }

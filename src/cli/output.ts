@@ -5,7 +5,7 @@
  */
 import { getSystemErrorMap } from 'node:util';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
-import type { CliOutput } from './render.js';
+import { quoteName, type CliOutput } from './render.js';
 
 /** The code of a system call's failure (`ENOSPC`, `EPIPE`); none for any other error. */
 export function errnoOf(error: unknown): string | undefined {
@@ -100,6 +100,6 @@ export function onSignals(
 export function interrupted(signal: Signal, output: string): CliError {
   return new CliError(
     SIGNAL_CODES[signal],
-    `Interrupted by ${signal}; ${JSON.stringify(output)} was not written.`,
+    `Interrupted by ${signal}; ${quoteName(output)} was not written.`,
   );
 }

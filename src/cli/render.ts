@@ -76,9 +76,10 @@ export function sizeOf(bytes: number): string {
 }
 
 /**
- * A file name quoted as the error lines quote it (JSON), with what {@link oneLine} would change
- * escaped instead: format characters, and each space after a space, so `a  b.mp3` is not shown
- * as another file's name.
+ * A value the person gave (a file name, a flag's value, an unknown command), as every line of
+ * the command quotes it: JSON, with what {@link oneLine} would change escaped instead (format
+ * characters, and each space after a space), so `a  b.mp3` or a name with a right-to-left mark
+ * is shown as what it is, not as another name. The command's own words go in single quotes.
  */
 export function quoteName(name: string): string {
   return JSON.stringify(name).replace(

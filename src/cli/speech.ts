@@ -64,7 +64,7 @@ export async function planTts(
   if (output !== '-' && (await stat(output).catch(() => undefined))?.isDirectory()) {
     throw new CliError(
       EXIT_CODES.USAGE,
-      `-o ${JSON.stringify(output)} is a directory; give a file name such as ${path.join(output, 'speech.mp3')}. ${seeHelp('tts')}`,
+      `-o ${quoteName(output)} is a directory; give a file name such as ${path.join(output, 'speech.mp3')}. ${seeHelp('tts')}`,
     );
   }
   if (values.live) {
@@ -86,7 +86,7 @@ export async function planTts(
       const near = nearest(format, FORMATS);
       throw new CliError(
         EXIT_CODES.USAGE,
-        `--format ${JSON.stringify(format)} is not one of ${FORMATS.join(', ')}.${near ? ` Did you mean ${near}?` : ''} ${seeHelp('tts')}`,
+        `--format ${quoteName(format)} is not one of ${FORMATS.join(', ')}.${near ? ` Did you mean ${near}?` : ''} ${seeHelp('tts')}`,
       );
     }
     plan.format = format;
@@ -155,7 +155,7 @@ export async function runTts(client: FishAudio, plan: TtsPlan, io: TtsIO): Promi
   if (plan.model !== undefined && !(KNOWN_MODELS as readonly string[]).includes(plan.model)) {
     const near = nearest(plan.model, KNOWN_MODELS);
     io.warn(
-      `warning: --model ${JSON.stringify(plan.model)} is not one of ${KNOWN_MODELS.join(', ')}; the API uses the paid s2.1-pro for a name it does not know.${near ? ` Did you mean ${near}?` : ''}`,
+      `warning: --model ${quoteName(plan.model)} is not one of ${KNOWN_MODELS.join(', ')}; the API uses the paid s2.1-pro for a name it does not know.${near ? ` Did you mean ${near}?` : ''}`,
     );
   }
   if (plan.model === undefined) {
@@ -317,7 +317,7 @@ async function saveAudio(
     // `… | head -c 100`, or a FIFO's reader, leaving early is the reader's choice.
     if (code === 'EPIPE' && target !== 'temp') return EXIT_CODES.OK;
     if (code !== undefined) {
-      const where = target === 'stdout' ? 'to stdout' : JSON.stringify(output);
+      const where = target === 'stdout' ? 'to stdout' : quoteName(output);
       throw writeError(where, error, target === 'temp' ? '; it was left as it was' : '');
     }
     throw describeBreak(error, bytes, output, target, baseUrl);
@@ -395,7 +395,7 @@ async function openOutput(
       : problemOf(error);
     throw new CliError(
       EXIT_CODES.USAGE,
-      `Cannot write -o ${JSON.stringify(output)}: ${problem}. ${seeHelp('tts')}`,
+      `Cannot write -o ${quoteName(output)}: ${problem}. ${seeHelp('tts')}`,
     );
   }
 }
@@ -451,7 +451,7 @@ export async function checkReadable(operand: string, command: Command): Promise<
   if (problem) {
     throw new CliError(
       EXIT_CODES.USAGE,
-      `Cannot read ${JSON.stringify(operand)}: ${problem}. ${seeHelp(command)}`,
+      `Cannot read ${quoteName(operand)}: ${problem}. ${seeHelp(command)}`,
     );
   }
 }

@@ -7,7 +7,7 @@ import { nearest } from '../options.js';
 import type { CreateVoiceParams, VoiceListParams } from '../resources/voices.js';
 import { seeHelp, VISIBILITIES, type FlagValues } from './args.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
-import { clip, oneLine, show, table } from './render.js';
+import { clip, oneLine, quoteName, show, table } from './render.js';
 import { checkReadable, fileOf } from './speech.js';
 
 /** Voices per page of `voices list`: the API's default. */
@@ -100,7 +100,7 @@ export async function planVoicesCreate(
     const near = nearest(visibility, VISIBILITIES);
     throw new CliError(
       EXIT_CODES.USAGE,
-      `--visibility ${JSON.stringify(visibility)} is not one of ${VISIBILITIES.join(', ')}.${near ? ` Did you mean ${near}?` : ''} ${seeHelp('voices create')}`,
+      `--visibility ${quoteName(visibility)} is not one of ${VISIBILITIES.join(', ')}.${near ? ` Did you mean ${near}?` : ''} ${seeHelp('voices create')}`,
     );
   }
   const plan: CreatePlan = {

@@ -131,6 +131,37 @@ describe('the Saved line at a terminal, for a hostile -o name', () => {
   });
 });
 
+describe('error lines quote what the person gave as the Saved line does', () => {
+  const RLO = 'invoice\u202egpj';
+  // What each line must show: the value with its format character and second space escaped.
+  it.for([
+    ['an unknown command', [`cr${RLO}`], `"cr${'invoice\\u202egpj'}"`],
+    [
+      'a --format value',
+      ['tts', 'hi', '--format', `mp3${RLO}`, '-o', '-'],
+      '"mp3invoice\\u202egpj"',
+    ],
+    ['a --min value', ['credit', '--min', `1  ${RLO}`], '"1 \\u0020invoice\\u202egpj"'],
+    [
+      'a missing file to read',
+      ['asr', `/nonexistent/${RLO}.wav`],
+      '"/nonexistent/invoice\\u202egpj.wav"',
+    ],
+    [
+      'an -o in a missing folder',
+      ['tts', 'hi', '-o', `/nonexistent/${RLO}.mp3`],
+      '"/nonexistent/invoice\\u202egpj.mp3"',
+    ],
+  ] as const)('for %s', async ([, args, shown]) => {
+    const run = await runCli([...args, '--base-url', 'http://127.0.0.1:9'], {
+      env: { FISH_API_KEY: KEY },
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(shown);
+    for (const line of run.stderr.split('\n')) expect(line).not.toMatch(UNSAFE);
+  });
+});
+
 describe('-q and --live', () => {
   it('--live -q -o FILE at a terminal writes the audio and nothing on stderr', async (ctx) => {
     const api = await standIn(ctx);
