@@ -340,6 +340,54 @@ async function splitSizes(): Promise<void> {
   }
 }
 
+/**
+ * What the credit-only app's entry is made of: each source file's share of the minified entry,
+ * largest first, and the operation manifest minified and gzipped on its own (the most that
+ * moving it out of the entry could save).
+ */
+async function entryComposition(): Promise<void> {
+  const result = await build({
+    stdin: {
+      contents: `import { FishAudio } from './src/index.ts';
+       new FishAudio({ apiKey: 'k' }).wallet.getApiCredit().then(console.log);`,
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    minify: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    outdir: path.join(tmpdir(), 'bench-composition'),
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const entry = Object.values(result.metafile.outputs).find((o) => o.entryPoint === '<stdin>')!;
+  const inputs = Object.entries(entry.inputs).sort(
+    (a, b) => b[1].bytesInOutput - a[1].bytesInOutput,
+  );
+  console.log(`\nWhat the credit-only entry holds (${entry.bytes} bytes minified), largest first`);
+  for (const [input, { bytesInOutput }] of inputs.slice(0, 10)) {
+    const share = ((100 * bytesInOutput) / entry.bytes).toFixed(0);
+    console.log(
+      `  ${input.padEnd(46)} ${String(bytesInOutput).padStart(6)} bytes  ${share.padStart(2)}%`,
+    );
+  }
+  const manifest = await build({
+    entryPoints: [path.join(ROOT, 'src', 'generated', 'operations.ts')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = manifest.outputFiles[0]!.contents;
+  console.log(
+    `  the manifest alone: ${(code.length / 1000).toFixed(1)} kB minified, ${(gzipSync(code).length / 1000).toFixed(1)} kB gzip`,
+  );
+}
+
 // Streams audio: a first chunk at once, then (for /big) 200 MB in 64 KiB chunks as fast as
 // the socket takes them, or (otherwise) a second chunk 50 ms later.
 const AUDIO_SERVER = `
@@ -820,6 +868,7 @@ async function main(): Promise<number> {
   }
   await sizes();
   await splitSizes();
+  await entryComposition();
   return 0;
 }
 
