@@ -476,6 +476,50 @@ describe('the WebSocket of each runtime', () => {
     expect((error as { status?: number }).status).toBe(status);
   });
 
+  // [runtime, how its binaryType setter takes a value it does not know, the type the session uses]
+  it.each([
+    ['ws and Bun', 'takes it', 'nodebuffer'],
+    ['a browser', 'ignores it', 'arraybuffer'],
+    ['a runtime that throws on it', 'throws', 'arraybuffer'],
+  ] as const)(
+    'on %s (the setter %s), reads binary frames as %s',
+    async (_runtime, setter, expected) => {
+      const { client } = await start();
+      const made: { binaryType: string }[] = [];
+      // A socket that refuses at once, with a binaryType setter of this runtime's kind.
+      class Picky {
+        #type = 'blob';
+        readonly #listeners = new Map<string, ((event: unknown) => void)[]>();
+        constructor() {
+          made.push(this);
+          setTimeout(() => {
+            for (const type of ['error', 'close']) {
+              for (const listener of this.#listeners.get(type) ?? []) listener({ code: 1006 });
+            }
+          });
+        }
+        get binaryType() {
+          return this.#type;
+        }
+        set binaryType(value: string) {
+          if (value === 'arraybuffer' || value === 'blob' || setter === 'takes it')
+            this.#type = value;
+          else if (setter === 'throws') throw new TypeError(`invalid binaryType ${value}`);
+        }
+        addEventListener(type: string, listener: (event: unknown) => void) {
+          this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+        }
+        send() {}
+        close() {}
+      }
+      const global = { Deno: {}, WebSocket: Picky };
+      await failure(
+        openLiveSession(client, {}, { runtime: { global, importWs: async () => ({}) } }),
+      );
+      expect(made.map((socket) => socket.binaryType)).toEqual([expected]);
+    },
+  );
+
   it('says to install ws when it is missing', async () => {
     const error = await failure(
       loadWebSocket({

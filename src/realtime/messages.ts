@@ -155,14 +155,6 @@ function shapeProblem(bytes: Uint8Array): string | undefined {
   const pending = [1];
   let at = 0;
   let values = 0;
-  const size = (width: 1 | 2 | 4): number | undefined => {
-    if (at + 1 + width > bytes.byteLength) return undefined;
-    return width === 1
-      ? view.getUint8(at + 1)
-      : width === 2
-        ? view.getUint16(at + 1)
-        : view.getUint32(at + 1);
-  };
   while (pending.length > 0) {
     if (pending[pending.length - 1] === 0) {
       pending.pop();
@@ -172,19 +164,24 @@ function shapeProblem(bytes: Uint8Array): string | undefined {
     const type = bytes[at];
     if (type === undefined) return undefined;
     // How many values this one opens: a map or an array; everything else is skipped whole.
+    // (No closure or tuple per value: this runs for every frame of a session.)
     let count = 0;
-    if (type >= 0x80 && type <= 0x8f) [count, at] = [(type & 0x0f) * 2, at + 1];
-    else if (type >= 0x90 && type <= 0x9f) [count, at] = [type & 0x0f, at + 1];
-    else if (type >= 0xa0 && type <= 0xbf) at += 1 + (type & 0x1f);
+    if (type >= 0x80 && type <= 0x8f) {
+      count = (type & 0x0f) * 2;
+      at += 1;
+    } else if (type >= 0x90 && type <= 0x9f) {
+      count = type & 0x0f;
+      at += 1;
+    } else if (type >= 0xa0 && type <= 0xbf) at += 1 + (type & 0x1f);
     else if (type === 0xdc || type === 0xde || type === 0xdd || type === 0xdf) {
       const width = type === 0xdc || type === 0xde ? 2 : 4;
-      const n = size(width);
+      const n = lengthAt(view, at, width);
       if (n === undefined) return undefined;
       count = type === 0xde || type === 0xdf ? n * 2 : n;
       at += 1 + width;
     } else if (type in SIZED) {
       const [header, width] = SIZED[type]!;
-      const n = size(width);
+      const n = lengthAt(view, at, width);
       if (n === undefined) return undefined;
       at += header + n;
     } else if (type in FIXED) at += FIXED[type]!;
@@ -200,6 +197,16 @@ function shapeProblem(bytes: Uint8Array): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The big-endian length of `width` bytes after the type byte at `at`; `undefined` past the end. */
+function lengthAt(view: DataView, at: number, width: 1 | 2 | 4): number | undefined {
+  if (at + 1 + width > view.byteLength) return undefined;
+  return width === 1
+    ? view.getUint8(at + 1)
+    : width === 2
+      ? view.getUint16(at + 1)
+      : view.getUint32(at + 1);
 }
 
 // str8/16/32, bin8/16/32, ext8/16/32: [bytes before the payload, width of the length].

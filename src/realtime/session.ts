@@ -190,7 +190,14 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
     // Whoever reads only the audio hears of a failure from the loop, not as unhandled.
     this.done.catch(() => {});
     this[OPENED].catch(() => {});
-    socket.binaryType = 'arraybuffer';
+    // Frames as Node Buffers where the socket has them (`ws`, Bun): a view of what was read,
+    // where an ArrayBuffer is a copy of every frame; elsewhere (browsers, Deno) ArrayBuffers.
+    try {
+      socket.binaryType = 'nodebuffer';
+    } catch {
+      // A runtime that throws on a value it does not know: the standard one below.
+    }
+    if (socket.binaryType !== 'nodebuffer') socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => this.#onOpen());
     socket.addEventListener('message', (event) => this.#onMessage(event));
     socket.addEventListener('error', (event) => this.#onError(event));
