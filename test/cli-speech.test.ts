@@ -477,7 +477,7 @@ describe.concurrent('tts and asr usage errors: exit 2, nothing sent', () => {
     ],
     [
       (dir) => ['tts', 'hi', '-o', path.join(dir, 'a.mp3'), '--voise', 'v'],
-      /Unknown flag --voise\. Did you mean --voice\?/,
+      /Unknown flag "--voise"\. Did you mean --voice\?/,
     ],
     [
       (dir) => ['tts', 'hi', '-o', path.join(dir, 'a.mp3'), '--language', 'en'],
@@ -493,7 +493,7 @@ describe.concurrent('tts and asr usage errors: exit 2, nothing sent', () => {
     [(dir) => ['asr', path.join(dir, 'a.wav'), '--voice', 'v'], /--voice does not apply to 'asr'/],
     [
       (dir) => ['asr', path.join(dir, 'a.wav'), '--lang', 'en'],
-      /Unknown flag --lang\. Did you mean --language\?/,
+      /Unknown flag "--lang"\. Did you mean --language\?/,
     ],
   ];
   for (const [args, says] of cases) {

@@ -599,11 +599,11 @@ describe.concurrent('configuration and usage', () => {
     [['balance'], /Unknown command "balance"\. Run/, '--help'],
     [['credt'], /Unknown command "credt"\. Did you mean 'credit'\?/, '--help'],
     [['pakage', '--json'], /Unknown command "pakage"\. Did you mean 'package'\?/, '--help'],
-    [['credit', '--bogus'], /Unknown flag --bogus\. Run/, 'credit --help'],
-    [['credit', '--jsn'], /Unknown flag --jsn\. Did you mean --json\?/, 'credit --help'],
+    [['credit', '--bogus'], /Unknown flag "--bogus"\. Run/, 'credit --help'],
+    [['credit', '--jsn'], /Unknown flag "--jsn"\. Did you mean --json\?/, 'credit --help'],
     [
       ['package', '--user_id=u'],
-      /Unknown flag --user_id\. Did you mean --user-id\?/,
+      /Unknown flag "--user_id"\. Did you mean --user-id\?/,
       'package --help',
     ],
     [['credit', 'extra'], /Unexpected argument "extra" after 'credit'/, 'credit --help'],
@@ -854,7 +854,7 @@ describe('the waiting line at a terminal', () => {
     expect(lines).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(lines).toEqual([
-      'waiting for http://127.0.0.1:8080 (no answer yet; giving up after 15 s)...',
+      'waiting for http://127.0.0.1:8080 (no answer yet; each attempt gives up after 15 s)...',
     ]);
     answer();
     await first;

@@ -367,7 +367,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     const hint = near ? ` Did you mean '${found} ${near}'?` : '';
     throw new CliError(
       EXIT_CODES.USAGE,
-      `Unknown command '${found} ${asked[1]}'.${hint} ${seeHelp(found)}`,
+      `Unknown command ${quoteName(`${found} ${asked[1]}`)}.${hint} ${seeHelp(found)}`,
     );
   }
   if (values.help || first === 'help') return { kind: 'help', command: found };
@@ -470,7 +470,7 @@ function describeParseError(error: unknown): string {
     const near = !flag.startsWith('--')
       ? undefined
       : (nearest(name, FLAG_NAMES) ?? (prefixed.length === 1 ? prefixed[0] : undefined));
-    return `Unknown flag ${flag}.${near ? ` Did you mean --${near}?` : ''}`;
+    return `Unknown flag ${quoteName(flag)}.${near ? ` Did you mean --${near}?` : ''}`;
   }
   if (/ambiguous/.test(text))
     return `${flag} needs a value; write one that starts with "-" as ${flag}=VALUE.`;

@@ -18,6 +18,7 @@ import type { ApiCreditParams, PackageParams } from '../types.js';
 import { VERSION } from '../version.js';
 import {
   CLI_TIMEOUT_MS,
+  KEY_ENV,
   parseCommandLine,
   readSettings,
   sourcesOf,
@@ -156,10 +157,12 @@ async function runPackage(client: FishAudio, values: FlagValues, print: Printer)
 export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Promise<ExitCode> {
   const err = styles(io.stderr, env);
   const out = styles(io.stdout, env);
-  // A server may echo what it was sent; the key must not reach a terminal or a CI log. The
-  // library's redactor, so the command and the library agree on what counts as the key.
-  let redact: ((text: string) => string) | undefined;
-  const line = (text: string) => oneLine(redact ? redact(text) : text);
+  // A server may echo what it was sent, and a person may paste the key where a file name or a
+  // flag's value goes: the key must not reach a terminal or a CI log. Made first, before any
+  // argument is read, with the library's redactor, so the command and the library agree on what
+  // counts as the key.
+  const redact = redactor(env[KEY_ENV]?.trim() || null).text;
+  const line = (text: string) => oneLine(redact(text));
   const context: Context = { sources: sourcesOf({}, env), timeout: CLI_TIMEOUT_MS };
   const stdout = watchStdout(io.stdout);
   try {
@@ -182,7 +185,6 @@ export async function main(argv: readonly string[], env: CliEnv, io: CliIO): Pro
     const create =
       command === 'voices create' ? await planVoicesCreate(values, operands) : undefined;
     const settings = readSettings(values, env, command);
-    redact = redactor(settings.apiKey).text;
     context.timeout = settings.timeout;
     const notices: NoticeSettings = {
       maxAttempts: DEFAULTS.maxRetries + 1,

@@ -77,13 +77,18 @@ export function sizeOf(bytes: number): string {
 
 /**
  * A value the person gave (a file name, a flag's value, an unknown command), as every line of
- * the command quotes it: JSON, with what {@link oneLine} would change escaped instead (format
- * characters, and each space after a space), so `a  b.mp3` or a name with a right-to-left mark
- * is shown as what it is, not as another name. The command's own words go in single quotes.
+ * the command quotes it: JSON, with what {@link oneLine} would change escaped instead (controls,
+ * format characters, line separators, no-break spaces, each space after a space), so `a  b.mp3`
+ * or a name with a right-to-left mark is shown as what it is, not as another name; cut after
+ * `limit` characters, since a line quotes a value, it does not relay it. The command's own words
+ * go in single quotes.
  */
-export function quoteName(name: string): string {
-  return JSON.stringify(name).replace(
-    /\p{Cf}|(?<= ) /gu,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+export function quoteName(name: string, limit = 200): string {
+  const shown = name.length > limit ? `${name.slice(0, limit)}…` : name;
+  return JSON.stringify(shown).replace(/(?! )[\s\x7f-\x9f\p{Cf}]|(?<= ) /gu, (char) =>
+    // Each UTF-16 unit, so an astral format character is escaped whole.
+    [...Array(char.length).keys()]
+      .map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`)
+      .join(''),
   );
 }

@@ -92,7 +92,9 @@ export function waitingLine(
     said();
     const host = new URL(url).origin;
     const within = seconds(settings.timeout);
-    settings.notice(`waiting for ${host} (no answer yet; giving up after ${within})...`);
+    settings.notice(
+      `waiting for ${host} (no answer yet; each attempt gives up after ${within})...`,
+    );
   }, settings.waitingAfter);
   return () => clearTimeout(timer);
 }

@@ -64,7 +64,7 @@ export async function planTts(
   if (output !== '-' && (await stat(output).catch(() => undefined))?.isDirectory()) {
     throw new CliError(
       EXIT_CODES.USAGE,
-      `-o ${quoteName(output)} is a directory; give a file name such as ${path.join(output, 'speech.mp3')}. ${seeHelp('tts')}`,
+      `-o ${quoteName(output)} is a directory; give a file name such as ${quoteName(path.join(output, 'speech.mp3'))}. ${seeHelp('tts')}`,
     );
   }
   if (values.live) {
@@ -309,7 +309,8 @@ async function saveAudio(
       stop.signal.throwIfAborted();
       await rename(tempPath, destination);
     }
-    if (target !== 'stdout') io.note?.(`Saved ${sizeOf(bytes)} of audio to ${quoteName(output)}.`);
+    if (target !== 'stdout')
+      io.note?.(`Saved ${sizeOf(bytes)} of audio to ${quoteName(output, Infinity)}.`);
     return EXIT_CODES.OK;
   } catch (error) {
     if (stop.signal.aborted) throw interrupted(stop.signal.reason as Signal, output);
@@ -391,7 +392,7 @@ async function openOutput(
     // The temporary file's own name is nobody's business: its missing folder is.
     const missing = errnoOf(error) === 'ENOENT' && file !== output;
     const problem = missing
-      ? `no directory ${path.dirname(path.resolve(output))}`
+      ? `no directory ${quoteName(path.dirname(path.resolve(output)))}`
       : problemOf(error);
     throw new CliError(
       EXIT_CODES.USAGE,

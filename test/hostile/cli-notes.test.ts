@@ -222,7 +222,7 @@ describe('the waiting line of the live handshake', () => {
     expect(run.output().stderr).not.toContain('waiting for');
     await vi.advanceTimersByTimeAsync(1);
     expect(run.output().stderr).toContain(
-      `waiting for ${url} (no answer yet; giving up after 15 s)...`,
+      `waiting for ${url} (no answer yet; each attempt gives up after 15 s)...`,
     );
     // Said once however long the wait; the run ends when the server drops the connection.
     await vi.advanceTimersByTimeAsync(10_000);

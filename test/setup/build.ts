@@ -56,6 +56,8 @@ const INPUTS = [
   'LICENSE',
   'scripts/declarations.ts',
   'scripts/lib/consumer.ts',
+  'scripts/lib/main.ts',
+  'scripts/lib/root.ts',
   'test/setup/build.ts',
 ];
 
