@@ -87,6 +87,20 @@ describe('liveSpeech', () => {
     expect(text(chunks)).toBe('Hello world.');
   });
 
+  it('yields each chunk as a plain Uint8Array holding only its own bytes, not a Buffer', async () => {
+    const { client } = await start({ framesPerText: 2 });
+    const chunks = await collect(liveSpeech(client, ['One, ', 'two.']));
+    expect(chunks.length).toBe(4);
+    for (const chunk of chunks) {
+      expect(Object.getPrototypeOf(chunk)).toBe(Uint8Array.prototype);
+      // A copy of a chunk is a copy (a Buffer's slice would be a view of the frame).
+      const copy = chunk.slice();
+      copy.fill(0);
+      expect(chunk.some((byte) => byte !== 0)).toBe(true);
+    }
+    expect(text(chunks)).toBe('One, two.');
+  });
+
   it('speaks a plain array of strings, in order, split into several frames each', async () => {
     const { client } = await start({ framesPerText: 3 });
     const chunks = await collect(liveSpeech(client, ['One, ', 'two, ', 'three.']));
