@@ -166,10 +166,11 @@ function fingerprintOf(items: readonly unknown[]): number {
 }
 
 /**
- * cyrb53 over the items' JSON text, two UTF-16 units at a time: JSON.stringify (native) renders
- * a parsed value unambiguously, at a third of the cost of walking it here, and the text is read
- * where it stands (encoding it to bytes first cost as much as the hashing). `undefined` when the
- * items nest too deeply for the (recursive) stringify: then {@link hashJson} walks them.
+ * cyrb53 over the items' JSON text, one UTF-16 unit per step as cyrb53 is made to take it (two
+ * units packed in one 32-bit step let two flips of a unit's top bit cancel out): JSON.stringify
+ * (native) renders a parsed value unambiguously, at a third of the cost of walking it here, and
+ * the text is read where it stands, not encoded to bytes first. `undefined` when the items nest
+ * too deeply for the (recursive) stringify: then {@link hashJson} walks them.
  */
 function hashText(items: readonly unknown[]): number | undefined {
   let text: string;
@@ -178,16 +179,9 @@ function hashText(items: readonly unknown[]): number | undefined {
   } catch {
     return undefined;
   }
-  const length = text.length;
-  let h1 = 0xdeadbeef ^ length;
+  let h1 = 0xdeadbeef ^ text.length;
   let h2 = 0x41c6ce57;
-  let i = 0;
-  for (; i + 1 < length; i += 2) {
-    const c = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  if (i < length) {
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
