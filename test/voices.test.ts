@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FishAudio, PagePromise } from '../src/index.js';
 import { nextParams } from '../src/http/pagination.js';
+import { BY_PAGE, BY_CURSOR } from './helpers/pagination.js';
 
 interface Seen {
   method: string;
@@ -111,19 +112,8 @@ describe('the cursor pager, through client.request', () => {
 });
 
 describe('when the pager stops', () => {
-  const byPage = {
-    style: 'page',
-    param: 'page_number',
-    size: 'page_size',
-    items: 'items',
-    total: 'total',
-  } as const;
-  const byCursor = {
-    style: 'cursor',
-    param: 'cursor',
-    next: 'next_cursor',
-    items: 'agents',
-  } as const;
+  const byPage = BY_PAGE;
+  const byCursor = BY_CURSOR;
   /** `n` distinct items, and what the pager remembers: `received` items and the cursors seen. */
   const items = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ i: from + i }));
   const progress = (received = 0, cursors: string[] = []) => ({

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FishAudio, type ClientOptions } from '../../src/index.js';
-import { MAX_REMEMBERED_PAGES, nextParams, type PageProgress } from '../../src/http/pagination.js';
+import { MAX_REMEMBERED_PAGES, nextParams } from '../../src/http/pagination.js';
 import type { RecordedRequest } from '../helpers/http-server.js';
 import { clientFor, useHttpServer } from './support.js';
+import { BY_PAGE, freshProgress } from '../helpers/pagination.js';
 
 const server = useHttpServer();
 const client = (options: ClientOptions = {}): FishAudio =>
@@ -104,14 +105,8 @@ describe('a server that repeats pages', () => {
 });
 
 describe('what the pager remembers', () => {
-  const byPage = {
-    style: 'page',
-    param: 'page_number',
-    size: 'page_size',
-    items: 'items',
-    total: 'total',
-  } as const;
-  const fresh = (): PageProgress => ({ received: 0, cursors: new Set(), previous: undefined });
+  const byPage = BY_PAGE;
+  const fresh = freshProgress;
   const items = (label: string) => [{ label }];
 
   it(`holds at most ${MAX_REMEMBERED_PAGES} page fingerprints, however many pages pass`, () => {

@@ -21,7 +21,8 @@ import { FishAudio, RealtimeError } from '../../src/index.js';
 import { openLiveSession, type LiveOptions } from '../../src/realtime/index.js';
 import { MAX_FRAME_DEPTH, MAX_FRAME_VALUES, readServerFrame } from '../../src/realtime/messages.js';
 import type { SocketRuntime } from '../../src/realtime/socket.js';
-import { nextParams, type PageProgress } from '../../src/http/pagination.js';
+import { nextParams } from '../../src/http/pagination.js';
+import { BY_PAGE, BY_CURSOR, freshProgress } from '../helpers/pagination.js';
 
 const KEY = 'sk-review22-0123456789abcdef';
 
@@ -637,20 +638,9 @@ describe('frames at the edges of the shape check', () => {
 // The pager's fingerprint, hashed two UTF-16 units per step.
 
 describe('the page fingerprint', () => {
-  const byPage = {
-    style: 'page',
-    param: 'page_number',
-    size: 'page_size',
-    items: 'items',
-    total: 'total',
-  } as const;
-  const byCursor = {
-    style: 'cursor',
-    param: 'cursor',
-    next: 'next_cursor',
-    items: 'agents',
-  } as const;
-  const fresh = (): PageProgress => ({ received: 0, cursors: new Set(), previous: undefined });
+  const byPage = BY_PAGE;
+  const byCursor = BY_CURSOR;
+  const fresh = freshProgress;
   const item = (title: string) => ({ _id: 'v', title });
 
   /** Whether the pager goes on to a third page after these two (none seen before). */
