@@ -66,6 +66,23 @@ function memorySource(files: Record<string, string>) {
   };
 }
 
+/** A spec's lines up to one operation, GET `path`, whose 200 JSON answer has this `schema` (YAML). */
+function oneGet(path: string, schema: string): string[] {
+  return [
+    'openapi: 3.1.0',
+    'info: {title: t, version: "1"}',
+    'paths:',
+    `  ${path}:`,
+    '    get:',
+    '      responses:',
+    '        "200":',
+    '          description: ok',
+    '          content:',
+    '            application/json:',
+    `              schema: ${schema}`,
+  ];
+}
+
 describe('operations the skip must not take for unchanged', () => {
   it('a RangeError in one operation leaves provisional "same" answers that skip a later one', () => {
     // X holds a very deep extension value (the walk overflows the stack inside X's ref) before
@@ -115,17 +132,7 @@ describe('operations the skip must not take for unchanged', () => {
   it('bundleExternalRefs no longer refuses a root anchor ref, so spec:diff says nothing', async () => {
     const root = (type: string) =>
       [
-        'openapi: 3.1.0',
-        'info: {title: t, version: "1"}',
-        'paths:',
-        '  /p:',
-        '    get:',
-        '      responses:',
-        '        "200":',
-        '          description: ok',
-        '          content:',
-        '            application/json:',
-        "              schema: {$ref: '#Pet'}",
+        ...oneGet('/p', "{$ref: '#Pet'}"),
         'components:',
         '  schemas:',
         `    Pet: {$anchor: Pet, type: ${type}}`,
@@ -143,21 +150,7 @@ describe('operations the skip must not take for unchanged', () => {
 
   it('YAML timestamps (%YAML 1.1) are Date objects with no own keys, so a changed enum is skipped', () => {
     const text = (date: string) =>
-      [
-        '%YAML 1.1',
-        '---',
-        'openapi: 3.1.0',
-        'info: {title: t, version: "1"}',
-        'paths:',
-        '  /d:',
-        '    get:',
-        '      responses:',
-        '        "200":',
-        '          description: ok',
-        '          content:',
-        '            application/json:',
-        `              schema: {type: string, enum: [${date}]}`,
-      ].join('\n');
+      ['%YAML 1.1', '---', ...oneGet('/d', `{type: string, enum: [${date}]}`)].join('\n');
     const before = parseSpec(text('2024-01-01'), 'old.yaml');
     const after = parseSpec(text('2025-06-30'), 'new.yaml');
     // The full comparison sees the enum change (JSON.stringify of the Dates differs)...
@@ -395,19 +388,7 @@ describe('differences behind refs the skip still sees', () => {
   });
 
   it('an external file that changed while the root text did not', async () => {
-    const rootText = [
-      'openapi: 3.1.0',
-      'info: {title: t, version: "1"}',
-      'paths:',
-      '  /t:',
-      '    get:',
-      '      responses:',
-      '        "200":',
-      '          description: ok',
-      '          content:',
-      '            application/json:',
-      "              schema: {$ref: './schemas/other.yaml#/Credit'}",
-    ].join('\n');
+    const rootText = oneGet('/t', "{$ref: './schemas/other.yaml#/Credit'}").join('\n');
     const other = (type: string) =>
       `Credit: {type: object, properties: {c: {$ref: '#/Amount'}}}\nAmount: {type: ${type}}\n`;
     const load = async (type: string) =>
@@ -421,20 +402,7 @@ describe('differences behind refs the skip still sees', () => {
   });
 
   it('an external file whose name needs escaping (a~b.yaml, %20) that changed', async () => {
-    const rootText = (file: string) =>
-      [
-        'openapi: 3.1.0',
-        'info: {title: t, version: "1"}',
-        'paths:',
-        '  /t:',
-        '    get:',
-        '      responses:',
-        '        "200":',
-        '          description: ok',
-        '          content:',
-        '            application/json:',
-        `              schema: {$ref: '${file}#/X'}`,
-      ].join('\n');
+    const rootText = (file: string) => oneGet('/t', `{$ref: '${file}#/X'}`).join('\n');
     const load = async (type: string) =>
       bundleExternalRefs(
         parseSpec(rootText('./a~b%20c.yaml'), 'openapi.yaml'),

@@ -87,8 +87,9 @@ export function quoteName(name: string, limit = 200): string {
   const shown = name.length > limit ? `${name.slice(0, limit)}…` : name;
   return JSON.stringify(shown).replace(/(?! )[\s\x7f-\x9f\p{Cf}]|(?<= ) /gu, (char) =>
     // Each UTF-16 unit, so an astral format character is escaped whole.
-    [...Array(char.length).keys()]
-      .map((i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`)
+    char
+      .split('')
+      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
       .join(''),
   );
 }

@@ -7,12 +7,10 @@
  * received before it.
  */
 import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { decode, encode } from '@msgpack/msgpack';
-import WebSocket, { WebSocketServer, type RawData } from 'ws';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { describe, expect, it, vi } from 'vitest';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -34,82 +32,11 @@ import { MAX_FRAME_BYTES, MAX_FRAME_DEPTH, MAX_FRAME_VALUES } from '../../src/re
 import { CLOSE_GRACE_MS, MAX_REFUSAL_BODY } from '../../src/realtime/session.js';
 import type { LiveSocket, SocketEvent, SocketRuntime } from '../../src/realtime/socket.js';
 import { useFakeClock } from '../helpers/clock.js';
+import { liveServer, type LiveServerOptions, type Peer } from '../helpers/live-server.js';
 
 // Shaped like a real key (32 lowercase hex), so that it can also stand in a header's name.
 const KEY = 'f3a9c2e17b5d4088a6e1c0d9b2f47e63';
 const BEARER_BASE64 = Buffer.from(`Bearer ${KEY}`).toString('base64');
-
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
-
-/** One accepted session, seen from the server. */
-interface Peer {
-  socket: WebSocket;
-  /** The TCP connection under it. */
-  raw: Socket;
-  /** Resolves when the TCP connection has closed, from either side. */
-  ended: Promise<void>;
-  send(message: unknown): void;
-}
-
-interface ServerOptions {
-  /** Runs when the client's `start` event arrives. */
-  onStart?: (peer: Peer) => void;
-  /** Runs on each client event after `start`. */
-  onEvent?: (peer: Peer, event: Record<string, unknown>) => void;
-  /** Answers the upgrade request itself, instead of accepting it. */
-  onUpgrade?: (request: IncomingMessage, raw: Socket) => void;
-  /** Accepts or refuses the handshake, with the status, body and headers of a refusal. */
-  verifyClient?: WebSocket.VerifyClientCallbackAsync;
-}
-
-/** A WebSocket server on 127.0.0.1, closed after the test. */
-async function liveServer(options: ServerOptions = {}) {
-  const http = createServer();
-  const wss = new WebSocketServer({ noServer: true, verifyClient: options.verifyClient });
-  const raws = new Set<Socket>();
-  const peers: Peer[] = [];
-  let upgrades = 0;
-  http.on('upgrade', (request: IncomingMessage, raw: Socket, head: Buffer) => {
-    upgrades++;
-    raws.add(raw);
-    if (options.onUpgrade) return options.onUpgrade(request, raw);
-    wss.handleUpgrade(request, raw, head, (socket) => {
-      // A write to a client that has gone fails with EPIPE: the end is what the tests watch.
-      raw.on('error', () => {});
-      const peer: Peer = {
-        socket,
-        raw,
-        ended: new Promise((resolve) => raw.once('close', () => resolve())),
-        send: (message) => socket.send(encode(message)),
-      };
-      peers.push(peer);
-      let started = false;
-      socket.on('message', (data: RawData) => {
-        const event = decodeEvent(data);
-        if (!started) {
-          started = true;
-          options.onStart?.(peer);
-        } else options.onEvent?.(peer, event);
-      });
-    });
-  });
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  closers.push(async () => {
-    for (const raw of raws) raw.destroy();
-    wss.close();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
-  });
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  return { url, peers, upgrades: () => upgrades };
-}
-
-function decodeEvent(data: RawData): Record<string, unknown> {
-  return decode(data as Buffer) as Record<string, unknown>;
-}
 
 /** Sends `message` and resolves once the client has read it (the pong follows it). */
 async function deliver(peer: Peer, message: unknown): Promise<void> {
@@ -430,7 +357,7 @@ describe('a server that ignores the closing handshake', () => {
 });
 
 describe('the key, echoed by the server', () => {
-  type Place = (echo: string) => ServerOptions & { runtime?: SocketRuntime };
+  type Place = (echo: string) => LiveServerOptions & { runtime?: SocketRuntime };
   const refuse = (status: number, body: string, headers: Record<string, string> = {}) => ({
     verifyClient: ((_info, callback) =>
       callback(false, status, body, headers)) as WebSocket.VerifyClientCallbackAsync,

@@ -11,25 +11,18 @@
  *    is new must never be taken for one seen before (the pager would stop and lose the rest).
  */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { encode } from '@msgpack/msgpack';
-import WebSocket, { WebSocketServer } from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { describe, expect, it } from 'vitest';
 import { FishAudio, RealtimeError } from '../../src/index.js';
 import { openLiveSession, type LiveOptions } from '../../src/realtime/index.js';
 import { MAX_FRAME_DEPTH, MAX_FRAME_VALUES, readServerFrame } from '../../src/realtime/messages.js';
 import type { SocketRuntime } from '../../src/realtime/socket.js';
 import { nextParams } from '../../src/http/pagination.js';
 import { BY_PAGE, BY_CURSOR, freshProgress } from '../helpers/pagination.js';
+import { liveServer, type Peer } from '../helpers/live-server.js';
 
 const KEY = 'sk-review22-0123456789abcdef';
-
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
 
 /** A seeded PRNG (mulberry32), so every random case can be replayed from its seed. */
 function random(seed: number): () => number {
@@ -86,46 +79,6 @@ function fragmented(payload: Uint8Array, cuts: number[]): Buffer {
   }
   pieces.push(wsFrame(payload.subarray(at), cuts.length === 0 ? 0x2 : 0x0, true));
   return Buffer.concat(pieces);
-}
-
-/** One accepted session, seen from the server. */
-interface Peer {
-  socket: WebSocket;
-  raw: Socket;
-}
-
-/**
- * A WebSocket server on 127.0.0.1 that runs `onStart` when the client's `start` event arrives.
- * `deflate`: it offers permessage-deflate (which the client accepts).
- */
-async function liveServer(onStart: (peer: Peer) => void | Promise<void>, deflate = false) {
-  const http = createServer();
-  const wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: deflate ? { threshold: 0 } : false,
-  });
-  const raws = new Set<Socket>();
-  http.on('upgrade', (request: IncomingMessage, raw: Socket, head: Buffer) => {
-    raws.add(raw);
-    raw.setNoDelay(true);
-    wss.handleUpgrade(request, raw, head, (socket) => {
-      raw.on('error', () => {});
-      let started = false;
-      socket.on('message', () => {
-        if (started) return;
-        started = true;
-        void onStart({ socket, raw });
-      });
-    });
-  });
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  closers.push(async () => {
-    for (const raw of raws) raw.destroy();
-    wss.close();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
-  });
-  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
 }
 
 /**
@@ -249,10 +202,10 @@ async function serving(
   arraybuffer = false,
 ) {
   const deflate = how.startsWith('deflate');
-  const server = await liveServer(
-    (peer) => deliver(peer, [...messages, FINISH], how, seed),
+  const server = await liveServer({
+    onStart: (peer) => deliver(peer, [...messages, FINISH], how, seed),
     deflate,
-  );
+  });
   const { runtime, made } = recordingRuntime(arraybuffer);
   const session = await open(server, { runtime, ...options });
   return { session, made };
@@ -401,13 +354,15 @@ describe('audio frames read as views of what the socket read', () => {
   it.for(READS)(
     'keeps no more memory alive than the frames themselves for a caller who keeps 50 one-byte chunks, reading $reads',
     async ({ arraybuffer }) => {
-      const server = await liveServer(async (peer) => {
-        // One frame per write, a turn apart: each arrives in a read of its own.
-        for (let i = 0; i < 50; i++) {
-          peer.raw.write(binary(audioEvent(new Uint8Array([i]))));
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        peer.raw.write(binary(FINISH));
+      const server = await liveServer({
+        onStart: async (peer) => {
+          // One frame per write, a turn apart: each arrives in a read of its own.
+          for (let i = 0; i < 50; i++) {
+            peer.raw.write(binary(audioEvent(new Uint8Array([i]))));
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          peer.raw.write(binary(FINISH));
+        },
       });
       const { runtime } = recordingRuntime(arraybuffer);
       const session = await open(server, { runtime });
@@ -566,15 +521,17 @@ describe('frames at the edges of the shape check', () => {
     'ends the session with a RealtimeError, after the audio before it, on %s',
     async ([, make, message]) => {
       const bad = make();
-      const server = await liveServer((peer) => {
-        // Every frame in one TCP write: the bad one is a view in the middle of the read.
-        const frames = [
-          binary(audioEvent(Buffer.from('kept'))),
-          typeof bad === 'string' ? wsFrame(Buffer.from(bad), 0x1) : binary(bad),
-          binary(audioEvent(Buffer.from('after'))),
-          binary(FINISH),
-        ];
-        peer.raw.write(Buffer.concat(frames));
+      const server = await liveServer({
+        onStart: (peer) => {
+          // Every frame in one TCP write: the bad one is a view in the middle of the read.
+          const frames = [
+            binary(audioEvent(Buffer.from('kept'))),
+            typeof bad === 'string' ? wsFrame(Buffer.from(bad), 0x1) : binary(bad),
+            binary(audioEvent(Buffer.from('after'))),
+            binary(FINISH),
+          ];
+          peer.raw.write(Buffer.concat(frames));
+        },
       });
       const session = await open(server);
       const { chunks, error } = await readAll(session);
@@ -597,10 +554,12 @@ describe('frames at the edges of the shape check', () => {
 
   it.for(accepted)('yields the audio of a frame with %s', async ([, make]) => {
     const frame = make();
-    const server = await liveServer((peer) => {
-      peer.raw.write(
-        Buffer.concat([binary(audioEvent(Buffer.from('kept'))), binary(frame), binary(FINISH)]),
-      );
+    const server = await liveServer({
+      onStart: (peer) => {
+        peer.raw.write(
+          Buffer.concat([binary(audioEvent(Buffer.from('kept'))), binary(frame), binary(FINISH)]),
+        );
+      },
     });
     const session = await open(server);
     const { chunks, error } = await readAll(session);
