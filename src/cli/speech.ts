@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FishAudio } from '../client.js';
 import { APIConnectionError, APIConnectionTimeoutError } from '../errors.js';
 import { nearest } from '../options.js';
-import type { LiveRequest } from '../realtime/index.js';
+import type { LiveRequest, LiveSession } from '../realtime/index.js';
 import type { TTSRequest } from '../resources/speech.js';
 import { FORMATS, KNOWN_MODELS, seeHelp, type Command, type FlagValues } from './args.js';
 import { CliError, EXIT_CODES, type ExitCode } from './exit-codes.js';
@@ -196,36 +196,44 @@ async function runLive(client: FishAudio, plan: TtsPlan, io: TtsIO): Promise<Exi
   if (plan.model !== undefined) fields.model = plan.model;
   if (plan.format !== undefined) fields.format = plan.format;
   let pump: Promise<void> | undefined;
-  return await saveAudio(
-    plan.output,
-    io,
-    client.baseUrl,
-    async (signal) => {
-      const stopWaiting = io.waiting?.(client.baseUrl);
-      const session = await openLiveSession(client, fields, { signal }).finally(stopWaiting);
-      let sent = 0;
-      pump = (async () => {
-        try {
-          for await (const line of linesOf(io.stdin)) {
-            if (line.trim() === '') continue;
-            session.send(line);
-            session.flush();
-            sent += 1;
+  let live: LiveSession | undefined;
+  try {
+    return await saveAudio(
+      plan.output,
+      io,
+      client.baseUrl,
+      async (signal) => {
+        const stopWaiting = io.waiting?.(client.baseUrl);
+        const session = await openLiveSession(client, fields, { signal }).finally(stopWaiting);
+        live = session;
+        let sent = 0;
+        pump = (async () => {
+          try {
+            for await (const line of linesOf(io.stdin)) {
+              if (line.trim() === '') continue;
+              session.send(line);
+              session.flush();
+              sent += 1;
+            }
+            if (sent === 0) throw noText();
+            session.end();
+          } catch (error) {
+            // The audio loop then ends; `beforeCommit` rethrows, so nothing is kept.
+            session.close();
+            throw error;
           }
-          if (sent === 0) throw noText();
-          session.end();
-        } catch (error) {
-          // The audio loop then ends; `beforeCommit` rethrows, so nothing is kept.
-          session.close();
-          throw error;
-        }
-      })();
-      pump.catch(() => {});
-      return session;
-    },
-    // The session closed by a failed pump ends the audio normally: the pump decides.
-    () => pump,
-  );
+        })();
+        pump.catch(() => {});
+        return session;
+      },
+      // The session closed by a failed pump ends the audio normally: the pump decides.
+      () => pump,
+    );
+  } finally {
+    // However the output ended (a FIFO's reader that left, a full disk), no session outlives
+    // the command: a pipeline that failed while waiting for the next frame cannot stop it.
+    live?.close();
+  }
 }
 
 /** stdin's lines as they come, each with its line break; the last one even without. */
@@ -407,7 +415,9 @@ function writableOf(out: CliOutput): Writable {
   return new Writable({
     write(chunk: Uint8Array, _encoding, done) {
       out.write(chunk);
-      done();
+      // A reader that has left shows as `errored` (process.stdout sets it at once): the
+      // pipeline then stops asking for audio nobody reads.
+      done(out.errored ?? undefined);
     },
   });
 }

@@ -529,11 +529,13 @@ export class LiveSession implements AsyncIterable<Uint8Array> {
   }
 
   #stop(): void {
+    // What arrives from now on is dropped unread, but the closing handshake must be heard.
+    // Resumed first: resuming re-arms the silence deadline when audio is owed, and a session
+    // that is over must leave no timer behind.
+    this.#resume();
     this.#idle.stop();
     clearInterval(this.#pinger);
     this.#abortOn?.removeEventListener('abort', this.#onAbort);
-    // What arrives from now on is dropped unread, but the closing handshake must be heard.
-    this.#resume();
   }
 
   #finish(): void {
