@@ -131,6 +131,14 @@ const FORMAT_CACHE = path.join(ROOT, 'node_modules', '.cache', 'fish-audio-forma
 const FORMAT_CACHE_ENTRIES = 1000;
 
 async function format(source: string, filePath: string): Promise<string> {
+  // The leading comment block (the do-not-edit header) names the spec and the folder, so it is
+  // kept as written and only the code after it is formatted and cached: one entry then serves a
+  // generation into any folder. Prettier leaves line comments and one blank line as they are.
+  const head = /^(?:\/\/[^\n]*\n)+\n/.exec(source)?.[0] ?? '';
+  return head + (await formatCode(source.slice(head.length), filePath));
+}
+
+async function formatCode(source: string, filePath: string): Promise<string> {
   const prettier = await import('prettier');
   const config = (await prettier.resolveConfig(filePath)) ?? {};
   const key = createHash('sha256')
