@@ -176,11 +176,12 @@ describe('spec lint on copies of the spec', () => {
     const doc = parse(patched) as Json;
     for (const [what, rule, plant] of DEFECTS) expected.set(what, `${rule} ${plant(doc)}`);
     const checkedIn = await readFile(path.join(ROOT, 'openapi', 'fish-audio.yaml'), 'utf8');
-    [clean, planted, bare] = await lintCopies([
+    const reports = await lintCopies([
       { spec: patched, ignoreFile: true },
       { spec: stringify(doc), ignoreFile: true },
       { spec: checkedIn, ignoreFile: false },
     ]);
+    [clean, planted, bare] = [reports[0]!, reports[1]!, reports[2]!];
   });
 
   it('passes on the patched 2026-08-19 upstream document (what spec:update writes)', () => {
