@@ -23,12 +23,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { DEFAULT_OUT, DEFAULT_SPEC, generate, type GeneratedFile } from './generate.js';
 import { diffSpecs } from './lib/diff-operations.js';
 import { formatMarkdown, formatReport } from './lib/diff-report.js';
 import { runMain } from './lib/main.js';
-import { loadSpec, type OpenAPIDocument } from './lib/openapi.js';
+import { loadSpec, parseSpec } from './lib/openapi.js';
 import { runProcess, type ProcessResult } from './lib/process.js';
 import { applyPatches } from './lib/spec-patches.js';
 import { toYaml } from './lib/stable-yaml.js';
@@ -134,7 +133,7 @@ export async function specUpdate(
   try {
     yamlText = toYaml(applyPatches(await loadSpec(input)));
     await (options.lint ?? lintStructure)(yamlText);
-    const next = parseYaml(yamlText) as OpenAPIDocument;
+    const next = parseSpec(yamlText, specPath);
     // Generated from the document as it will be written: a spec the generator refuses is
     // refused here, and step 3 writes these very files.
     files = await generate(specPath, outDir, { document: next, format: options.format });
