@@ -12,6 +12,7 @@ import path from 'node:path';
 import { runMain } from './lib/main.js';
 import { runProcess, type ProcessResult } from './lib/process.js';
 import { ROOT } from './lib/root.js';
+import type { Io } from './spec-diff.js';
 
 const REDOCLY_CLI = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
 
@@ -49,11 +50,15 @@ export function lintSpec(root: string, args: string[] = []): Promise<RedoclyResu
   return runRedocly(['lint', '--config', config, '--lint-config', 'error', ...args], root);
 }
 
-async function main(): Promise<number> {
-  const result = await lintSpec(ROOT, process.argv.slice(2));
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
+/**
+ * The command: lints with this project's redocly.yaml and `args`, prints what Redocly printed
+ * (its banner dropped) to `io`, and resolves with Redocly's exit code. Tests run it in-process.
+ */
+export async function specLint(args: string[], io: Io = process): Promise<number> {
+  const result = await lintSpec(ROOT, args);
+  io.stdout.write(result.stdout);
+  io.stderr.write(result.stderr);
   return result.code;
 }
 
-runMain(import.meta.url, 'spec-lint', main);
+runMain(import.meta.url, 'spec-lint', () => specLint(process.argv.slice(2)));
