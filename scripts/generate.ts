@@ -123,7 +123,7 @@ function doNotEditHeader(specPath: string, outDir: string): string {
 
 /**
  * Formatted text by a hash of what decides it (prettier's version, the config, the file's
- * extension, the text): prettier is two thirds of a generation's time and gives the same output
+ * name, the text): prettier is two thirds of a generation's time and gives the same output
  * for the same input, so `--check`, spec:update and the tests format each distinct file once.
  */
 const FORMAT_CACHE = path.join(ROOT, 'node_modules', '.cache', 'fish-audio-format');
@@ -142,7 +142,9 @@ async function formatCode(source: string, filePath: string): Promise<string> {
   const prettier = await import('prettier');
   const config = (await prettier.resolveConfig(filePath)) ?? {};
   const key = createHash('sha256')
-    .update(JSON.stringify([prettier.version, config, path.extname(filePath)]))
+    // The file's name, not only its extension: prettier picks its parser by name too (package.json
+    // is read as json-stringify, other .json files as json).
+    .update(JSON.stringify([prettier.version, config, path.basename(filePath)]))
     .update('\0')
     .update(source)
     .digest('hex');

@@ -57,6 +57,9 @@ function parseJsonOrYaml(text: string): unknown {
       // Not strict JSON (a YAML flow mapping, a comment): the YAML parser says why, or reads it.
     }
   }
+  // A tagged node (`!!binary`, a custom `!tag`) may parse to what a copy changes (a Buffer
+  // comes back a plain Uint8Array): such rare texts are parsed afresh every time.
+  if (/(?:^|[\s[{,])!/.test(text)) return parseYaml(text) as unknown;
   let parsed = parsedYaml.get(text);
   if (parsed === undefined) {
     parsed = parseYaml(text) as unknown;
