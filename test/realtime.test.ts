@@ -28,6 +28,7 @@ import {
 import { startStandIn } from '../src/testing/stand-in.js';
 import { useFakeClock } from './helpers/clock.js';
 import { ROOT } from './helpers/project-copy.js';
+import { failure } from './helpers/settle.js';
 
 // Long enough that the redactor treats it as secret wherever it stands.
 const KEY = 'sk-live-0123456789abcdef-SECRET';
@@ -50,16 +51,6 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array[]>
   const out: Uint8Array[] = [];
   for await (const chunk of chunks) out.push(chunk);
   return out;
-}
-
-/** Settles `promise` and returns its error, failing the test if it resolves. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('liveSpeech', () => {

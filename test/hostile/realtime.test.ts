@@ -33,6 +33,7 @@ import { CLOSE_GRACE_MS, MAX_REFUSAL_BODY } from '../../src/realtime/session.js'
 import type { LiveSocket, SocketEvent, SocketRuntime } from '../../src/realtime/socket.js';
 import { useFakeClock } from '../helpers/clock.js';
 import { liveServer, type LiveServerOptions, type Peer } from '../helpers/live-server.js';
+import { failure, readAll } from '../helpers/settle.js';
 
 // Shaped like a real key (32 lowercase hex), so that it can also stand in a header's name.
 const KEY = 'f3a9c2e17b5d4088a6e1c0d9b2f47e63';
@@ -55,27 +56,6 @@ function ignoreClient(peer: Peer): void {
 
 function clientFor(server: { url: string }): FishAudio {
   return new FishAudio({ apiKey: KEY, baseUrl: server.url, maxRetries: 0 });
-}
-
-/** Settles `promise` and returns its error, failing the test if it resolves. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** Reads every chunk, then returns them with the error the loop ended in (or undefined). */
-async function readAll(session: AsyncIterable<Uint8Array>) {
-  const chunks: Uint8Array[] = [];
-  try {
-    for await (const chunk of session) chunks.push(chunk);
-  } catch (error) {
-    return { chunks, error: error as Error };
-  }
-  return { chunks, error: undefined };
 }
 
 const audio = (text: string) => ({ event: 'audio', audio: Buffer.from(text) });

@@ -21,6 +21,7 @@ import type { SocketRuntime } from '../../src/realtime/socket.js';
 import { nextParams } from '../../src/http/pagination.js';
 import { BY_PAGE, BY_CURSOR, freshProgress } from '../helpers/pagination.js';
 import { liveServer, type Peer } from '../helpers/live-server.js';
+import { readAll } from '../helpers/settle.js';
 
 const KEY = 'sk-review22-0123456789abcdef';
 
@@ -118,20 +119,6 @@ const client = (server: { url: string }) =>
 
 async function open(server: { url: string }, options: LiveOptions = {}) {
   return openLiveSession(client(server), {}, options);
-}
-
-/** Reads every chunk (kept as given), then returns them with the error the loop ended in. */
-async function readAll(session: AsyncIterable<Uint8Array>, each?: (chunk: Uint8Array) => void) {
-  const chunks: Uint8Array[] = [];
-  try {
-    for await (const chunk of session) {
-      chunks.push(chunk);
-      each?.(chunk);
-    }
-  } catch (error) {
-    return { chunks, error: error as Error };
-  }
-  return { chunks, error: undefined };
 }
 
 const audioEvent = (bytes: Uint8Array) => encode({ event: 'audio', audio: bytes });

@@ -35,6 +35,7 @@ import { MAX_FRAME_BYTES } from '../../src/realtime/messages.js';
 import type { LiveSocket, SocketEvent, SocketRuntime } from '../../src/realtime/socket.js';
 import { EXIT_CODES, main } from '../../src/cli/index.js';
 import { startLiveStandIn } from '../../src/testing/live.js';
+import { failure, readAll } from '../helpers/settle.js';
 
 const KEY = 'rf9Q2xK7mP4vL8sT3nW6yB1cZ5hJ0dGe';
 
@@ -98,25 +99,6 @@ async function liveServer(
 }
 
 const clientFor = (url: string) => new FishAudio({ apiKey: KEY, baseUrl: url, maxRetries: 0 });
-
-async function readAll(session: AsyncIterable<Uint8Array>) {
-  const chunks: Uint8Array[] = [];
-  try {
-    for await (const chunk of session) chunks.push(chunk);
-  } catch (error) {
-    return { chunks, error: error as Error };
-  }
-  return { chunks, error: undefined };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const text = (chunks: readonly Uint8Array[]) => chunks.map((c) => Buffer.from(c).toString());
 const audio = (bytes: Uint8Array | string) =>

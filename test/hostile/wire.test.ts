@@ -17,6 +17,7 @@ import { openLiveSession } from '../../src/realtime/index.js';
 import { useFakeClock } from '../helpers/clock.js';
 import { startHttpServer, type HttpServer } from '../helpers/http-server.js';
 import { apiCreditBody } from '../helpers/server.js';
+import { failure } from '../helpers/settle.js';
 
 const KEY = 'sk-wire-0123456789abcdef-SECRET';
 
@@ -49,16 +50,6 @@ async function liveServer(onStart: (send: (message: object) => void) => void = (
   );
   const url = `http://127.0.0.1:${(wss.address() as AddressInfo).port}`;
   return { url, handshakes };
-}
-
-/** Settles `promise` and returns its error, failing the test if it resolves. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('identity headers', () => {
