@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Options } from 'tsup';
+import { LIBRARY_ENTRIES, SEPARATE_ENTRIES } from './scripts/lib/entries.js';
 
 // The library: two module formats, so that `import` and `require` both work. The declarations
 // are written after tsup, once for both formats, by scripts/declarations.ts (in less than half
 // the time of tsup's `dts` option), so that TypeScript resolves types under node16 and bundler
 // resolution and every entry shares them.
 const library: Options = {
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  entry: LIBRARY_ENTRIES,
   dts: false,
   target: 'es2022',
   // Nothing Node-specific in the library: it runs in browsers, Deno and Bun too.
@@ -33,7 +34,7 @@ const library: Options = {
 // `./index.js` itself, which would otherwise move the whole client out of index.js into a chunk.
 // In CommonJS (one file per entry) each requires `./index.cjs` for the error classes and, for
 // the AI SDK entry, the client, so `instanceof` works across entries and nothing is bundled twice.
-const entries = { realtime: 'src/realtime/index.ts', ai: 'src/ai/index.ts' };
+const entries = SEPARATE_ENTRIES;
 const indexModule = path.resolve('src/index.ts');
 const errorsModule = path.resolve('src/errors.ts');
 // The helper functions of errors.ts (isServerError, …), which shared modules such as

@@ -19,16 +19,12 @@ import path from 'node:path';
 import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import ts from 'typescript';
+import { LIBRARY_ENTRIES, SEPARATE_ENTRIES } from './lib/entries.js';
 import { runMain } from './lib/main.js';
 import { ROOT } from './lib/root.js';
 
 /** The package's entries: the file under dist/ (without `.d.ts`) and its source. */
-const ENTRIES = {
-  index: 'src/index.ts',
-  'testing/index': 'src/testing/index.ts',
-  realtime: 'src/realtime/index.ts',
-  ai: 'src/ai/index.ts',
-};
+const ENTRIES = { ...LIBRARY_ENTRIES, ...SEPARATE_ENTRIES };
 
 /** `text` with each relative module specifier ending in `.js` made to end in `.cjs`. */
 export function toCommonJs(text: string): string {

@@ -56,6 +56,7 @@ const INPUTS = [
   'LICENSE',
   'scripts/declarations.ts',
   'scripts/lib/consumer.ts',
+  'scripts/lib/entries.ts',
   'scripts/lib/main.ts',
   'scripts/lib/root.ts',
   'test/setup/build.ts',
