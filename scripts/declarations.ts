@@ -26,9 +26,16 @@ import { ROOT } from './lib/root.js';
 /** The package's entries: the file under dist/ (without `.d.ts`) and its source. */
 const ENTRIES = { ...LIBRARY_ENTRIES, ...SEPARATE_ENTRIES };
 
+/**
+ * A relative module specifier ending in `.js` where a declaration file names a module: after
+ * `from` (not inside a string), in `import(...)`, a side-effect `import`, or `declare module`.
+ */
+const SPECIFIER =
+  /((?<=[\s}*])from\s*|\bimport\s*\(\s*|^\s*import\s+|\bdeclare\s+module\s+)(['"])(\.{1,2}\/[^'"]*)\.js\2/gm;
+
 /** `text` with each relative module specifier ending in `.js` made to end in `.cjs`. */
 export function toCommonJs(text: string): string {
-  return text.replace(/(from\s+|import\s*\(\s*)(['"])(\.{1,2}\/[^'"]*)\.js\2/g, '$1$2$3.cjs$2');
+  return text.replace(SPECIFIER, '$1$2$3.cjs$2');
 }
 
 /** Step 1: a declaration file per module of the entries, under `out` as under the project. */

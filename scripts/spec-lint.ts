@@ -56,8 +56,17 @@ export function lintSpec(root: string, args: string[] = []): Promise<RedoclyResu
  */
 export async function specLint(args: string[], io: Io = process): Promise<number> {
   const result = await lintSpec(ROOT, args);
-  io.stdout.write(result.stdout);
-  io.stderr.write(result.stderr);
+  // A reader that left (a closed pipe) takes what it missed with it, not the verdict.
+  for (const [stream, text] of [
+    [io.stdout, result.stdout],
+    [io.stderr, result.stderr],
+  ] as const) {
+    try {
+      stream.write(text);
+    } catch {
+      // Nothing more to tell that reader.
+    }
+  }
   return result.code;
 }
 
