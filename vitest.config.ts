@@ -16,6 +16,7 @@ const TOOLING = [
   'test/runtimes.test.ts',
   'test/layout.test.ts',
   'test/type-messages.test.ts',
+  'test/stand-in-regenerated.test.ts',
 ];
 // The AI SDK entry driven by the real `ai` package, which needs Node 22 or newer. Its pure
 // mapping tests (test/ai/unit/) need no `ai` and run in the library project, on Node 20 too.
