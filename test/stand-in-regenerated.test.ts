@@ -1,45 +1,26 @@
 /**
  * The stand-in's self-check after a spec edit and a regeneration alone: it checks the bodies it
  * serves against the spec its src/generated/ was made from, so a drifted spec shows in a user's
- * tests. The stand-in is bundled from the real `src/` with the regenerated files served in
- * place of src/generated/ (nothing copied or written but the bundle), then loaded as a module of
- * its own. In the tooling project, whose workers already hold the generator.
+ * tests. The stand-in is the real `src/` bundled with the regenerated files in place of
+ * src/generated/ (test/helpers/bundle.ts). In the tooling project, whose workers already hold
+ * the generator.
  */
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OUT, DEFAULT_SPEC, generate } from '../scripts/generate.js';
 import { loadSpec, type OpenAPIDocument } from '../scripts/lib/openapi.js';
-import { ROOT } from './helpers/project-copy.js';
+import { importWith } from './helpers/bundle.js';
 
 let tmp: string;
 let checkedIn: OpenAPIDocument;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'fish-audio-stand-in-regenerated-'));
-  // The bundle leaves the packages to Node, which finds them from where the bundle is.
-  await symlink(path.join(ROOT, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');
   checkedIn = await loadSpec(DEFAULT_SPEC);
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-/** Serves `files` (absolute path to text) in place of the files on disk. */
-function replacing(files: Map<string, string>): Plugin {
-  return {
-    name: 'regenerated',
-    setup(bundler) {
-      bundler.onLoad({ filter: /[\\/]src[\\/]generated[\\/]/ }, ({ path: file }) => {
-        const contents = files.get(file);
-        if (contents === undefined) return undefined; // not regenerated: the file on disk
-        return { contents, loader: file.endsWith('.ts') ? 'ts' : 'js' };
-      });
-    },
-  };
-}
-
-let bundles = 0;
 /**
  * The stand-in regenerated from the checked-in spec's wallet paths after `edit` changed the
  * api-credit 200 schema. The other paths are left out: a smaller spec generates in a fraction
@@ -59,19 +40,12 @@ async function standInAfter(
   // Only bundled, never read: formatting would add nothing but time.
   const document = spec as OpenAPIDocument;
   const files = await generate(DEFAULT_SPEC, DEFAULT_OUT, { format: false, document });
-  const outfile = path.join(tmp, `stand-in-${++bundles}.mjs`);
-  await build({
-    entryPoints: [path.join(ROOT, 'src', 'testing', 'index.ts')],
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'error',
-    plugins: [replacing(new Map(files.map((file) => [file.path, file.contents])))],
-  });
-  return (await import(pathToFileURL(outfile).href)).startStandIn;
+  const testing = await importWith<typeof import('../src/testing/index.js')>(
+    'src/testing/index.ts',
+    files,
+    tmp,
+  );
+  return testing.startStandIn;
 }
 
 describe("the stand-in's self-check after a spec edit", () => {

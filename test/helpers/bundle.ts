@@ -1,0 +1,56 @@
+/**
+ * The real `src/` as one ES module, with some files served from memory in place of those on disk
+ * (a regenerated src/generated/): what a spec edit and a regeneration alone make of the client,
+ * loaded without copying `src/` (a copy would be transformed afresh, file by file).
+ */
+import { symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { ROOT } from '../../scripts/lib/root.js';
+
+/** Serves `files` (absolute path to text) in place of the files on disk. */
+function replacing(files: ReadonlyMap<string, string>): Plugin {
+  return {
+    name: 'replacing',
+    setup(bundler) {
+      bundler.onLoad({ filter: /./ }, ({ path: file }) => {
+        const contents = files.get(file);
+        if (contents === undefined) return undefined; // not replaced: the file on disk
+        return { contents, loader: file.endsWith('.ts') ? 'ts' : 'js' };
+      });
+    },
+  };
+}
+
+let bundles = 0;
+
+/**
+ * Bundles `entry` (relative to the project) with `files` in place of the files at their paths,
+ * into `dir`, and imports it. The packages stay imports, which Node resolves through a link to
+ * this project's node_modules made in `dir`.
+ */
+export async function importWith<Module>(
+  entry: string,
+  files: ReadonlyArray<{ path: string; contents: string }>,
+  dir: string,
+): Promise<Module> {
+  await symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir').catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    },
+  );
+  const outfile = path.join(dir, `bundle-${++bundles}.mjs`);
+  await build({
+    entryPoints: [path.join(ROOT, entry)],
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+    plugins: [replacing(new Map(files.map((file) => [file.path, file.contents])))],
+  });
+  return (await import(pathToFileURL(outfile).href)) as Module;
+}
