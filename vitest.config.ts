@@ -15,7 +15,6 @@ const TOOLING = [
   'test/contract-live.test.ts',
   'test/runtimes.test.ts',
   'test/layout.test.ts',
-  'test/type-messages.test.ts',
   'test/stand-in-regenerated.test.ts',
 ];
 // The AI SDK entry driven by the real `ai` package, which needs Node 22 or newer. Its pure
@@ -34,6 +33,7 @@ const PACKAGE = [
   'test/realtime-package.test.ts',
   'test/ai-package.test.ts',
   'test/readme.test.ts',
+  'test/package-types.test.ts',
   'test/cli-process.test.ts',
 ];
 

@@ -3,7 +3,7 @@
  * into a fresh project, where `import`, `require`, the types (node16 and bundler resolution),
  * the testing helper and the `fish-audio-api` bin must all work against a local server.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publint } from 'publint';
@@ -12,7 +12,6 @@ import ts from 'typescript';
 import { runProcess } from '../scripts/lib/process.js';
 import { builtPackage } from './helpers/built.js';
 import { ROOT, runNode } from './helpers/project-copy.js';
-import { typecheckProbe } from './helpers/typecheck.js';
 import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
 
 // Built, packed and installed once per run by test/setup/build.ts.
@@ -255,53 +254,6 @@ describe('the installed package', () => {
     );
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
     expect(installed.version).toBe(pkg.version);
-  });
-
-  /** A user's file: every entry's types, and a client from the main entry handed to the others. */
-  const USE = [
-    "import { FishAudio, type ApiCredit, RateLimitError } from 'fish-audio-api';",
-    "import { startStandIn } from 'fish-audio-api/testing';",
-    "import { liveSpeech, type LiveSession } from 'fish-audio-api/realtime';",
-    "const client = new FishAudio({ apiKey: 'k' });",
-    'export const credit: Promise<ApiCredit> = client.wallet.getApiCredit({ user_id: "self" });',
-    'export const amount = (c: ApiCredit): string => c.credit;',
-    'export const retry = (e: RateLimitError): number | undefined => e.retryAfter;',
-    'export const helper = startStandIn;',
-    "export const audio: AsyncIterable<Uint8Array> = liveSpeech(client, ['Hi'], { format: 'mp3' });",
-    'export const finished = (s: LiveSession): Promise<void> => s.done;',
-    '// @ts-expect-error the parameter is user_id, as the spec names it',
-    "export const typo = client.wallet.getApiCredit({ userId: 'self' });",
-    '',
-  ].join('\n');
-
-  /** The lines of {@link USE} that need only the main entry. */
-  const USE_MAIN = USE.split('\n')
-    .filter((line) => !/testing|realtime|helper|audio:|finished/.test(line))
-    .join('\n');
-
-  it.each([
-    // node16 reads the file as ESM (.mts, the "import" types) and as CommonJS (.cts, "require").
-    ['node16', { module: 'node16', moduleResolution: 'node16' }, ['use.mts', 'use.cts'], USE],
-    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, ['use.mts'], USE],
-    // node10 (`"module": "commonjs"` alone) knows no `exports`: the README says it resolves the
-    // main entry only, and that the other entries need node16 or bundler.
-    ['node10', { module: 'commonjs', moduleResolution: 'node10' }, ['use.ts'], USE_MAIN],
-  ])('resolves its types under moduleResolution %s', async (name, options, files, source) => {
-    const dir = path.join(consumer, `types-${name}`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(
-      path.join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { ...options, strict: true, noEmit: true, target: 'es2022', types: [] },
-        files,
-      }),
-    );
-    for (const file of files) await writeFile(path.join(dir, file), source);
-    // In-process: the three settings share the parsed declarations, as tsc -p would not.
-    const probe = files.map((file) => path.join(dir, file));
-    const result = await typecheckProbe({ probe, project: dir });
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.code).toBe(0);
   });
 });
 

@@ -1,15 +1,15 @@
 /**
  * The README never lies: its examples are extracted and run as written, against the built
- * package (imported by its own name, as a user would) and a local server.
+ * package (imported by its own name, as a user would) and a local server. That its ts examples
+ * type-check is tested with the package's other types, in test/package-types.test.ts.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtPackage } from './helpers/built.js';
 import { listenLoopback } from './helpers/loopback.js';
 import { ROOT, runNode } from './helpers/project-copy.js';
-import { typecheckProbe } from './helpers/typecheck.js';
 
 /** The first ```ts block after `heading` in the README. */
 async function exampleAfter(heading: string): Promise<string> {
@@ -126,53 +126,6 @@ describe('README', () => {
       await server.close();
       await rm(file, { force: true });
       await rm(cwd, { recursive: true, force: true });
-    }
-  });
-
-  it.each([
-    // What users have: the default lib (DOM included) with @types/node, and a bundler.
-    ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }],
-    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
-  ])('has ts examples that all type-check under moduleResolution %s', async (name, options) => {
-    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
-    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(blocks.length).toBeGreaterThan(5);
-    const dir = await mkdtemp(path.join(tmpdir(), `readme-types-${name}-`));
-    try {
-      // The package by its own name (this checkout's build), every dependency beside it.
-      await mkdir(path.join(dir, 'node_modules'));
-      for (const entry of await readdir(path.join(ROOT, 'node_modules'))) {
-        if (entry.startsWith('.')) continue;
-        await symlink(
-          path.join(ROOT, 'node_modules', entry),
-          path.join(dir, 'node_modules', entry),
-        );
-      }
-      await symlink(ROOT, path.join(dir, 'node_modules', 'fish-audio-api'), 'dir');
-      const files = blocks.map((_, i) => `example-${i}.mts`);
-      for (const [i, block] of blocks.entries()) {
-        // A fragment (no import of its own) continues the section's client.
-        const preamble = block.includes('import ')
-          ? ''
-          : "import { FishAudio } from 'fish-audio-api';\nconst client = new FishAudio();\n";
-        await writeFile(path.join(dir, files[i]!), `${preamble}${block}\nexport {};\n`);
-      }
-      const compilerOptions = {
-        ...options,
-        target: 'es2022',
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        types: ['node'],
-      };
-      await writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
-      // In-process, so both settings share the parsed lib and package declarations.
-      const probe = files.map((file) => path.join(dir, file));
-      const result = await typecheckProbe({ probe, project: dir });
-      expect(result.stdout + result.stderr).toBe('');
-      expect(result.code).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
     }
   });
 });
