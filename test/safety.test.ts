@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,11 +10,12 @@ import {
   InvalidResponseError,
   NotFoundError,
 } from '../src/index.js';
+import { bundle } from './helpers/bundle.js';
 import { startFaultServer, type FaultServer } from './helpers/fault-server.js';
 import { ROOT } from './helpers/project-copy.js';
 import { apiCreditBody, startServer, type TestServer } from './helpers/server.js';
 
-const EXIT_SCRIPT = path.join(ROOT, 'test', 'fixtures', 'exit-script.ts');
+const EXIT_SCRIPT = 'test/fixtures/exit-script.ts';
 
 describe('redirects', () => {
   let origin: TestServer;
@@ -72,9 +75,12 @@ describe('a process that made calls exits by itself', () => {
   ];
   let server: FaultServer;
   let result: ProcessResult;
+  let dir: string;
   beforeAll(async () => {
     server = await startFaultServer();
-    result = await runProcess(process.execPath, ['--import', 'tsx', EXIT_SCRIPT], {
+    // Bundled, so that the process is Node and the client alone: no tsx loader beside them.
+    dir = await mkdtemp(path.join(tmpdir(), 'fish-audio-exit-'));
+    result = await runProcess(process.execPath, [await bundle(EXIT_SCRIPT, dir)], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -84,7 +90,10 @@ describe('a process that made calls exits by itself', () => {
       timeout: 20_000,
     });
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('exits by itself with code 0, printing an outcome for every scenario', () => {
     expect(result.stderr).toBe('');

@@ -1,7 +1,8 @@
 /**
  * The real `src/` as one ES module, with some files served from memory in place of those on disk
  * (a regenerated src/generated/): what a spec edit and a regeneration alone make of the client,
- * loaded without copying `src/` (a copy would be transformed afresh, file by file).
+ * loaded without copying `src/` (a copy would be transformed afresh, file by file); or a
+ * TypeScript script as one file that Node runs without tsx.
  */
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,15 +27,15 @@ function replacing(files: ReadonlyMap<string, string>): Plugin {
 let bundles = 0;
 
 /**
- * Bundles `entry` (relative to the project) with `files` in place of the files at their paths,
- * into `dir`, and imports it. The packages stay imports, which Node resolves through a link to
- * this project's node_modules made in `dir`.
+ * Bundles `entry` (relative to the project) with `files` in place of the files at their paths
+ * into an ES module in `dir`, and resolves with its path. The packages stay imports, which Node
+ * resolves through a link to this project's node_modules made in `dir`.
  */
-export async function importWith<Module>(
+export async function bundle(
   entry: string,
-  files: ReadonlyArray<{ path: string; contents: string }>,
   dir: string,
-): Promise<Module> {
+  files: ReadonlyArray<{ path: string; contents: string }> = [],
+): Promise<string> {
   await symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir').catch(
     (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error;
@@ -52,5 +53,14 @@ export async function importWith<Module>(
     logLevel: 'error',
     plugins: [replacing(new Map(files.map((file) => [file.path, file.contents])))],
   });
-  return (await import(pathToFileURL(outfile).href)) as Module;
+  return outfile;
+}
+
+/** {@link bundle}, imported into this process as a module of its own. */
+export async function importWith<Module>(
+  entry: string,
+  files: ReadonlyArray<{ path: string; contents: string }>,
+  dir: string,
+): Promise<Module> {
+  return (await import(pathToFileURL(await bundle(entry, dir, files)).href)) as Module;
 }
