@@ -216,19 +216,16 @@ describe('toCommonJs', () => {
 });
 
 describe('specLint on what Redocly refuses (one Redocly run each)', () => {
-  it.each([
-    [['--format', 'nope'], 'Argument: format, Given: "nope"'],
-    [['no-such-file.yaml'], 'no-such-file.yaml does not exist or is invalid'],
-  ])('resolves non-zero and prints Redocly’s message for %j', async (args, message) => {
+  it('resolves non-zero and prints Redocly’s message for an option it refuses', async () => {
     const out = captureIo();
-    const code = await specLint(args, out.io);
+    const code = await specLint(['--format', 'nope'], out.io);
     expect(code).not.toBe(0);
-    expect(out.stdout() + out.stderr()).toContain(message);
+    expect(out.stdout() + out.stderr()).toContain('Argument: format, Given: "nope"');
   });
 
   // Was a defect: specLint writes without a guard: a throwing stdout rejects it (runMain then exits 2
   // with `spec-lint: write EPIPE`), and Redocly's message, written to stderr after, is lost.
-  it('resolves with Redocly’s code, its message on stderr, when writing to stdout throws', async () => {
+  it('resolves non-zero with Redocly’s message for a missing file on stderr, even when writing to stdout throws', async () => {
     const out = captureIo();
     const closed = () => {
       throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
