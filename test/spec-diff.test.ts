@@ -538,7 +538,7 @@ describe('the spec-diff command on whole documents', () => {
 
   it('resolves 1 and names credit when credit becomes a number in a copy of the project spec', async () => {
     const source = path.join(ROOT, 'openapi', 'fish-audio.yaml');
-    const spec = parse(await readFile(source, 'utf8'));
+    const spec: any = await loadSpec(source);
     const credit =
       spec.paths['/wallet/{user_id}/api-credit'].get.responses['200'].content['application/json']
         .schema.properties.credit;
