@@ -1,5 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -40,14 +42,24 @@ const PACKAGE = [
 ];
 
 /**
- * Modules a test writes to the temp folder (built validators, bundles) are plain JavaScript, so
- * Node imports them as they are. Through vite, each would add an entry to the module cache
- * below on every run, under a new random path: the cache grew without bound (210 MB) and made
- * every run slower (122 → 107 CPU-s once cleared).
+ * Modules a test writes to the temp folder (built validators, bundles: `.mjs`) are plain
+ * JavaScript, so Node imports them as they are. Through vite, each would add an entry to the
+ * module cache below on every run, under a new random path: the cache grew without bound
+ * (210 MB) and made every run slower (122 → 107 CPU-s once cleared). Never this checkout's own
+ * files, wherever it lies (a clone in the temp folder).
  */
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const real = (dir: string) => {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir; // a temp folder that does not exist: nothing is written there to import
+  }
+};
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+const TEMP = [tmpdir(), real(tmpdir())].map(escape).join('|');
 const TEMP_MODULES = new RegExp(
-  `^(?:${[tmpdir(), realpathSync(tmpdir())].map(escape).join('|')})/`,
+  `^(?!${escape(ROOT)}/|${escape(real(ROOT))}/)(?:${TEMP})/.+\\.mjs$`,
 );
 
 /** What every project shares (not `extends: true`, which would run the root's global setup in each). */

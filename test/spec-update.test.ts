@@ -47,7 +47,20 @@ const LEAN_PROJECT: Record<string, string> = {
     compilerOptions: { ...compilerOptions, lib: ['ES2023'], types: [] },
     include: ['src'],
   }),
-  'src/blob.d.ts': 'declare global {\n  class Blob {}\n}\nexport {};\n',
+  // With its members, so that a value that is not a Blob is still refused where one is wanted.
+  'src/blob.d.ts': [
+    'declare global {',
+    '  class Blob {',
+    '    readonly size: number;',
+    '    readonly type: string;',
+    '    slice(start?: number, end?: number, contentType?: string): Blob;',
+    '    arrayBuffer(): Promise<ArrayBuffer>;',
+    '    text(): Promise<string>;',
+    '  }',
+    '}',
+    'export {};',
+    '',
+  ].join('\n'),
 };
 /**
  * A lint and a typecheck that pass, for the runs that test what is written. The checks' own

@@ -10,11 +10,20 @@ import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { ROOT } from '../../scripts/lib/root.js';
 
-/** Serves `files` (absolute path to text) in place of the files on disk. */
+/**
+ * Serves `files` (absolute path to text) in place of the files on disk, and those that are not
+ * on disk at all (a resource the edit added); an import of `./x.js` finds a replaced `x.ts` as it
+ * finds one on disk.
+ */
 function replacing(files: ReadonlyMap<string, string>): Plugin {
   return {
     name: 'replacing',
     setup(bundler) {
+      bundler.onResolve({ filter: /^\.\.?\// }, ({ path: specifier, resolveDir }) => {
+        const file = path.resolve(resolveDir, specifier);
+        const found = [file, file.replace(/\.js$/, '.ts')].find((name) => files.has(name));
+        return found === undefined ? undefined : { path: found };
+      });
       bundler.onLoad({ filter: /./ }, ({ path: file }) => {
         const contents = files.get(file);
         if (contents === undefined) return undefined; // not replaced: the file on disk
@@ -42,7 +51,8 @@ export async function bundle(
     },
   );
   const outfile = path.join(dir, `bundle-${++bundles}.mjs`);
-  await build({
+  const { metafile } = await build({
+    absWorkingDir: ROOT,
     entryPoints: [path.join(ROOT, entry)],
     bundle: true,
     packages: 'external',
@@ -51,8 +61,15 @@ export async function bundle(
     target: 'node20',
     outfile,
     logLevel: 'error',
+    metafile: true,
     plugins: [replacing(new Map(files.map((file) => [file.path, file.contents])))],
   });
+  // A replacement that no import reaches (a path spelled differently) would leave the test
+  // running the files on disk and passing for the wrong reason.
+  const inputs = new Set(Object.keys(metafile.inputs).map((input) => path.resolve(ROOT, input)));
+  if (files.length > 0 && !files.some((file) => inputs.has(file.path))) {
+    throw new Error(`bundle: no replaced file is imported from ${entry}`);
+  }
   return outfile;
 }
 
