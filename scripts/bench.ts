@@ -25,7 +25,10 @@
  *    over 10 000 voices at page_size 10 (a loop over raw fetch), and a realtime burst of 10 000
  *    audio frames of 4 KiB (raw ws + @msgpack/msgpack). The overhead of section 1 is measured
  *    again with a stub that builds `new Request(input, init)` as Node's fetch does. The official
- *    `fish-audio` SDK is not a dependency, so it has no column.
+ *    `fish-audio` SDK (a devDependency) has its row where it has the call: the credit call
+ *    (through the same stub, which it reaches as the global `fetch`), the pager (a loop over
+ *    `voices.search`: it has no pager) and the realtime burst (`convertRealtime`); it has no
+ *    timestamp call.
  *
  * 6. spec:diff against oasdiff: wall time of a whole run, as a ratio to `node -e 0`, on real
  *    pairs of the upstream history (test/fixtures/upstream/history.json): the smallest, the
@@ -48,6 +51,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import createClient from 'openapi-fetch';
+import { FishAudioClient, RealtimeEvents } from 'fish-audio';
 import { FishAudio } from '../src/index.js';
 import type { paths } from '../src/operations.js';
 import { runMain } from './lib/main.js';
@@ -514,13 +518,28 @@ async function overheadNodeLike(): Promise<void> {
     ['raw fetch + JSON.parse', async () => JSON.parse(await (await nodeLike(url)).text())],
     ['FishAudio, validateResponses: off', () => loose.wallet.getApiCredit()],
     ['FishAudio, validateResponses: error (default)', () => strict.wallet.getApiCredit()],
+    ['official SDK (fish-audio)', () => withGlobalFetch(nodeLike, () => sdk.user.get_api_credit())],
   ];
+  // The official SDK takes no fetch option: it calls the global one, swapped for the stub for
+  // the length of each call (the rounds run one call at a time).
+  const sdk = new FishAudioClient({ apiKey: 'k', baseUrl: base });
   report(
     'Client overhead with a Node-like fetch stub (builds new Request(input, init)): CPU per call',
     contenders,
     await measure(contenders, 4000, { cpu: true }),
     'µs',
   );
+}
+
+/** Runs `call` with `stub` as the global `fetch`, which is put back however the call ends. */
+async function withGlobalFetch<T>(stub: typeof fetch, call: () => Promise<T>): Promise<T> {
+  const saved = globalThis.fetch;
+  globalThis.fetch = stub;
+  try {
+    return await call();
+  } finally {
+    globalThis.fetch = saved;
+  }
 }
 
 // The streams' server, in its own process: 5 000 timestamp events at once (POST
@@ -690,9 +709,21 @@ async function pagerRate(base: string): Promise<void> {
     for await (const _ of client.voices.list({ page_size: PAGE_SIZE })) count++;
     if (count !== VOICES) throw new Error(`client: ${count} voices`);
   };
+  // The official SDK has no pager: the same loop, over its `voices.search`.
+  const sdk = new FishAudioClient({ apiKey: STREAM_KEY, baseUrl: base });
+  const official = async () => {
+    let count = 0;
+    for (let page = 1; ; page++) {
+      const body = await sdk.voices.search({ page_size: PAGE_SIZE, page_number: page });
+      count += body.items.length;
+      if (body.items.length === 0 || count >= body.total) break;
+    }
+    if (count !== VOICES) throw new Error(`official SDK: ${count} voices`);
+  };
   const contenders: Contender[] = [
     ['by hand: a loop over raw fetch + JSON', byHand],
     ['for await of client.voices.list()', ours],
+    ['official SDK: a loop over voices.search', official],
   ];
   reportRate(
     `Voices pager: ${VOICES} voices, page_size ${PAGE_SIZE}, over 127.0.0.1`,
@@ -734,9 +765,22 @@ async function realtimeRate(base: string): Promise<void> {
     for await (const _ of session) count++;
     if (count !== FRAMES) throw new Error(`session: ${count} frames`);
   };
+  // The official SDK: an empty text stream, so it sends `start` and then `stop`.
+  const sdk = new FishAudioClient({ apiKey: STREAM_KEY, baseUrl: base });
+  const official = async () => {
+    const connection = await sdk.textToSpeech.convertRealtime({ text: '' }, []);
+    let count = 0;
+    await new Promise<void>((resolve, reject) => {
+      connection.on(RealtimeEvents.AUDIO_CHUNK, () => count++);
+      connection.on(RealtimeEvents.ERROR, reject);
+      connection.on(RealtimeEvents.CLOSE, () => resolve());
+    });
+    if (count !== FRAMES) throw new Error(`official SDK: ${count} frames`);
+  };
   const contenders: Contender[] = [
     ['by hand: raw ws + @msgpack/msgpack', byHand],
     ['openLiveSession, for await', ours],
+    ['official SDK: convertRealtime', official],
   ];
   reportRate(
     `Realtime: a burst of ${FRAMES} audio frames of ${FRAME_BYTES / 1024} KiB over 127.0.0.1`,
