@@ -12,7 +12,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it, vi, type TestContext } from 'vitest';
 import { EXIT_CODES, main } from '../../src/cli/index.js';
 import { quoteName } from '../../src/cli/render.js';
-import { buildKey } from '../setup/build.js';
+import { buildKey, packKey } from '../setup/build.js';
 import { startCli } from '../helpers/cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -371,15 +371,19 @@ describe('the build cache key of the test suite', () => {
     expect(second).toBe(first);
   });
 
-  it('covers every local module the build and pack scripts import', async () => {
-    const source = await readFile(path.join(ROOT, 'test/setup/build.ts'), 'utf8');
-    const list = /const INPUTS = \[([\s\S]*?)\];/.exec(source)?.[1] ?? '';
-    const inputs = [...list.matchAll(/'([^']+)'/g)].map((match) => match[1]!);
-    const covered = (file: string) =>
-      inputs.some((input) => file === input || file.startsWith(`${input}/`));
-    // The scripts `npm run build` and the install run, and what they import, transitively.
+  it('has a pack key of its own, the same for two reads, that follows the build key', async () => {
+    const build = await buildKey();
+    const [first, second] = await Promise.all([packKey(build), packKey(build)]);
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+    expect(second).toBe(first);
+    expect(first).not.toBe(build);
+    expect(await packKey('0'.repeat(32))).not.toBe(first);
+  });
+
+  // The scripts `npm run build` and the install run, and what they import, transitively.
+  async function importedBy(...roots: string[]): Promise<string[]> {
     const seen = new Set<string>();
-    const queue = ['tsup.config.ts', 'scripts/declarations.ts', 'scripts/lib/consumer.ts'];
+    const queue = [...roots];
     while (queue.length > 0) {
       const file = queue.shift()!;
       if (seen.has(file)) continue;
@@ -389,6 +393,31 @@ describe('the build cache key of the test suite', () => {
         queue.push(path.posix.join(path.posix.dirname(file), spec!.replace(/\.js$/, '.ts')));
       }
     }
-    expect([...seen].filter((file) => !covered(file))).toEqual([]);
+    return [...seen];
+  }
+
+  async function listed(name: string): Promise<string[]> {
+    const source = await readFile(path.join(ROOT, 'test/setup/build.ts'), 'utf8');
+    const list = new RegExp(`const ${name} = \\[([\\s\\S]*?)\\];`).exec(source)?.[1] ?? '';
+    return [...list.matchAll(/'([^']+)'/g)].map((match) => match[1]!);
+  }
+
+  const uncovered = (files: string[], inputs: string[]) =>
+    files.filter((file) => !inputs.some((input) => file === input || file.startsWith(`${input}/`)));
+
+  it('covers every local module the build scripts import in the build key', async () => {
+    const build = await listed('BUILD_INPUTS');
+    expect(build).toContain('src');
+    // A README edit repacks, but does not rebuild.
+    expect(build).not.toContain('README.md');
+    expect(uncovered(await importedBy('tsup.config.ts', 'scripts/declarations.ts'), build)).toEqual(
+      [],
+    );
+  });
+
+  it('covers every local module the pack and install script imports in the pack key', async () => {
+    const inputs = [...(await listed('BUILD_INPUTS')), ...(await listed('PACK_INPUTS'))];
+    expect(inputs).toContain('README.md');
+    expect(uncovered(await importedBy('scripts/lib/consumer.ts'), inputs)).toEqual([]);
   });
 });

@@ -7,10 +7,12 @@
  * A build is most of the suite's CPU (about 20 s, its declaration pass most of it) and its
  * output depends only on its inputs, so the result is kept under node_modules/.cache, keyed by
  * a hash of every input's content: a run whose inputs are unchanged copies `dist/` and the
- * installed consumer back instead of building again, and any edit builds afresh.
+ * installed consumer back instead of building again, and any edit builds afresh. The build and
+ * the pack are kept apart, since the pack reads more than the build does: an edit of the
+ * README packs and installs again (a few seconds) but does not rebuild.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,29 +45,40 @@ declare module 'vitest' {
   }
 }
 
-/** Where finished builds are kept, one folder per key (only the newest is kept). */
+/**
+ * Where finished builds (`build-<key>/dist`) and installs (`pack-<key>/consumer`) are kept, one
+ * folder per key; only the newest of each kind is kept.
+ */
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'fish-audio-package');
-/** What the build and the install read, besides node_modules (which package-lock.json pins). */
-const INPUTS = [
+/** What the build reads, besides node_modules (which package-lock.json pins). */
+const BUILD_INPUTS = [
   'src',
   'tsup.config.ts',
   'tsconfig.json',
   'package.json',
   'package-lock.json',
-  'README.md',
-  'LICENSE',
   'scripts/declarations.ts',
-  'scripts/lib/consumer.ts',
   'scripts/lib/entries.ts',
   'scripts/lib/main.ts',
   'scripts/lib/root.ts',
   'test/setup/build.ts',
 ];
+/** What the pack and the offline install read besides the build's inputs and its output. */
+const PACK_INPUTS = ['README.md', 'LICENSE', 'scripts/lib/consumer.ts'];
 
-/** A hash of every input file's path and content. */
-export async function buildKey(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const input of INPUTS) {
+/** The key of a build: a hash of every build input's path and content. */
+export function buildKey(): Promise<string> {
+  return hashFiles(BUILD_INPUTS, 'build');
+}
+
+/** The key of a pack and install: the build's key and every pack input's path and content. */
+export function packKey(build: string): Promise<string> {
+  return hashFiles(PACK_INPUTS, `pack ${build}`);
+}
+
+async function hashFiles(inputs: readonly string[], seed: string): Promise<string> {
+  const hash = createHash('sha256').update(`${seed}\0`);
+  for (const input of inputs) {
     const full = path.join(ROOT, input);
     const entries = await readdir(full, { recursive: true, withFileTypes: true }).catch(
       (error: NodeJS.ErrnoException) => {
@@ -89,34 +102,61 @@ export async function buildKey(): Promise<string> {
   return hash.digest('hex').slice(0, 32);
 }
 
+/**
+ * Keeps `fill`'s output as the `kind` entry for `key`, in place of any older one of that kind:
+ * whole or not at all (written aside, then renamed into place).
+ */
+async function keep(kind: string, key: string, fill: (dir: string) => Promise<void>) {
+  await mkdir(CACHE, { recursive: true });
+  for (const entry of await readdir(CACHE)) {
+    // Older entries of this kind, and any left by an earlier layout of this folder.
+    if (entry.startsWith(`${kind}-`) || !/^(build|pack)-/.test(entry)) {
+      await rm(path.join(CACHE, entry), { recursive: true, force: true });
+    }
+  }
+  const part = path.join(CACHE, `${kind}-${key}.part`);
+  await mkdir(part);
+  await fill(part);
+  await rename(part, path.join(CACHE, `${kind}-${key}`));
+}
+
 async function build(temp: string): Promise<Built> {
   const consumer = path.join(temp, 'consumer');
-  const key = await buildKey();
-  const cached = path.join(CACHE, key);
+  const dist = path.join(ROOT, 'dist');
+  const copy = (from: string, to: string) =>
+    cp(from, to, { recursive: true, verbatimSymlinks: true });
+
+  // 1. dist/: built, or copied back from a build of the same inputs.
+  const built = await buildKey();
+  const keptBuild = path.join(CACHE, `build-${built}`, 'dist');
+  if (existsSync(keptBuild)) {
+    await rm(dist, { recursive: true, force: true });
+    await copy(keptBuild, dist);
+  } else {
+    await npm(['run', 'build'], ROOT);
+    await keep('build', built, (dir) => copy(dist, path.join(dir, 'dist')));
+  }
+
+  // 2. The consumer: packed from dist/ and installed, or copied back from the same pack.
+  const key = await packKey(built);
+  const keptPack = path.join(CACHE, `pack-${key}`);
+  const saved = await readFile(path.join(keptPack, 'packed.json'), 'utf8').catch(() => undefined);
   let packed: { tarball: string; files: string[] };
-  const saved = await readFile(path.join(cached, 'packed.json'), 'utf8').catch(() => undefined);
   if (saved) {
-    await rm(path.join(ROOT, 'dist'), { recursive: true, force: true });
-    await cp(path.join(cached, 'dist'), path.join(ROOT, 'dist'), { recursive: true });
-    await cp(path.join(cached, 'consumer'), consumer, { recursive: true, verbatimSymlinks: true });
+    await copy(path.join(keptPack, 'consumer'), consumer);
     const { tarball, files } = JSON.parse(saved) as { tarball: string; files: string[] };
     packed = { tarball: path.join(consumer, tarball), files };
   } else {
-    await npm(['run', 'build'], ROOT);
     await mkdir(consumer);
     packed = await installPackedProject(consumer);
-    // Kept whole or not at all: written aside, then renamed into place.
-    await rm(CACHE, { recursive: true, force: true });
-    const part = path.join(CACHE, `${key}.part`);
-    await mkdir(part, { recursive: true });
-    await cp(path.join(ROOT, 'dist'), path.join(part, 'dist'), { recursive: true });
-    await cp(consumer, path.join(part, 'consumer'), { recursive: true, verbatimSymlinks: true });
     const tarball = path.relative(consumer, packed.tarball);
-    await writeFile(
-      path.join(part, 'packed.json'),
-      JSON.stringify({ tarball, files: packed.files }),
-    );
-    await rename(part, cached);
+    await keep('pack', key, async (dir) => {
+      await copy(consumer, path.join(dir, 'consumer'));
+      await writeFile(
+        path.join(dir, 'packed.json'),
+        JSON.stringify({ tarball, files: packed.files }),
+      );
+    });
   }
   const { tarball, files } = packed;
   const examples = path.join(temp, 'examples');
