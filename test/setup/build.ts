@@ -12,8 +12,22 @@
  * README packs and installs again (a few seconds) but does not rebuild.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { cp, mkdir, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import {
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -65,59 +79,146 @@ const BUILD_INPUTS = [
 ];
 /** What the pack and the offline install read besides the build's inputs and its output. */
 const PACK_INPUTS = ['README.md', 'LICENSE', 'scripts/lib/consumer.ts'];
+/** Files at the top of a project that `npm pack` adds whatever package.json's `files` says. */
+const ALWAYS_PACKED = /^(readme|licen[cs]e|copying)(\..*)?$/i;
 
 /** The key of a build: a hash of every build input's path and content. */
-export function buildKey(): Promise<string> {
-  return hashFiles(BUILD_INPUTS, 'build');
-}
-
-/** The key of a pack and install: the build's key and every pack input's path and content. */
-export function packKey(build: string): Promise<string> {
-  return hashFiles(PACK_INPUTS, `pack ${build}`);
-}
-
-async function hashFiles(inputs: readonly string[], seed: string): Promise<string> {
-  const hash = createHash('sha256').update(`${seed}\0`);
-  for (const input of inputs) {
-    const full = path.join(ROOT, input);
-    const entries = await readdir(full, { recursive: true, withFileTypes: true }).catch(
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOTDIR') return undefined;
-        throw error;
-      },
-    );
-    const files = entries
-      ? entries
-          .filter((entry) => entry.isFile())
-          .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)))
-          .sort()
-      : [input];
-    for (const file of files) {
-      hash
-        .update(`${file}\0`)
-        .update(await readFile(path.join(ROOT, file)))
-        .update('\0');
-    }
-  }
-  return hash.digest('hex').slice(0, 32);
+export function buildKey(root = ROOT): Promise<string> {
+  return hashFiles(root, BUILD_INPUTS, 'build');
 }
 
 /**
- * Keeps `fill`'s output as the `kind` entry for `key`, in place of any older one of that kind:
- * whole or not at all (written aside, then renamed into place).
+ * The key of a pack and install: the build's key and every pack input's path and content,
+ * including any file npm packs unasked (a `LICENCE` or `readme.txt` beside the listed ones).
  */
-async function keep(kind: string, key: string, fill: (dir: string) => Promise<void>) {
-  await mkdir(CACHE, { recursive: true });
-  for (const entry of await readdir(CACHE)) {
-    // Older entries of this kind, and any left by an earlier layout of this folder.
-    if (entry.startsWith(`${kind}-`) || !/^(build|pack)-/.test(entry)) {
-      await rm(path.join(CACHE, entry), { recursive: true, force: true });
+export async function packKey(build: string, root = ROOT): Promise<string> {
+  const unasked = (await readdir(root)).filter((name) => ALWAYS_PACKED.test(name));
+  return hashFiles(root, [...new Set([...PACK_INPUTS, ...unasked])], `pack ${build}`);
+}
+
+/**
+ * A hash of `inputs` (files or folders under `root`) by path and content. Links are followed,
+ * as the build follows them, and each content is framed by its length.
+ */
+export async function hashFiles(
+  root: string,
+  inputs: readonly string[],
+  seed: string,
+): Promise<string> {
+  const hash = createHash('sha256').update(`${seed}\0`);
+  const visited = new Set<string>();
+  const walk = async (file: string): Promise<void> => {
+    const full = path.join(root, file);
+    if (!(await stat(full)).isDirectory()) {
+      const content = await readFile(full);
+      hash.update(`${file}\0${content.length}\0`).update(content);
+      return;
+    }
+    // A link back up the tree is read once.
+    const real = await realpath(full);
+    if (visited.has(real)) return;
+    visited.add(real);
+    for (const name of (await readdir(full)).sort()) await walk(path.join(file, name));
+  };
+  for (const input of inputs) await walk(input);
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** A kept entry's name: its kind and its key. Anything else in the cache folder is temporary. */
+const ENTRY = /^(build|pack)-[0-9a-f]{32}$/;
+/** The file an entry's listing is written to, last, once the entry is whole. */
+const LISTING = 'listing.txt';
+
+/** Every file and link under `dir`, with its size or target, one sorted line each. */
+async function listing(dir: string): Promise<string> {
+  const lines: string[] = [];
+  for (const name of await readdir(dir, { recursive: true })) {
+    const full = path.join(dir, name);
+    const info = await lstat(full);
+    if (info.isSymbolicLink()) lines.push(`${name} -> ${await readlink(full)}`);
+    else if (info.isFile()) lines.push(`${name} ${info.size}`);
+  }
+  return lines.sort().join('\n');
+}
+
+/**
+ * Keeps what `fill` writes as the `kind` entry for `key`, whole or not at all: written into a
+ * folder of this run's own, listed, then renamed into place; a run that kept the same entry
+ * first wins. Nothing is kept when `current()` no longer gives `key` after `fill` (an input
+ * changed while it ran). Then older entries of the kind go, and folders of runs that are gone.
+ */
+export async function keep(
+  cache: string,
+  kind: 'build' | 'pack',
+  key: string,
+  fill: (dir: string) => Promise<void>,
+  current: () => Promise<string>,
+): Promise<void> {
+  await mkdir(cache, { recursive: true });
+  const entry = `${kind}-${key}`;
+  const part = await mkdtemp(path.join(cache, `${entry}.part-${process.pid}-`));
+  try {
+    await fill(part);
+    if ((await current()) !== key) return;
+    await writeFile(path.join(part, LISTING), await listing(part));
+    await rename(part, path.join(cache, entry)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    });
+  } finally {
+    await rm(part, { recursive: true, force: true });
+  }
+  for (const name of await readdir(cache)) {
+    const older = ENTRY.test(name) && name.startsWith(`${kind}-`) && name !== entry;
+    if (older || (!ENTRY.test(name) && !writtenByLiveRun(name))) {
+      await rm(path.join(cache, name), { recursive: true, force: true });
     }
   }
-  const part = path.join(CACHE, `${kind}-${key}.part`);
-  await mkdir(part);
-  await fill(part);
-  await rename(part, path.join(CACHE, `${kind}-${key}`));
+}
+
+/** Whether `name` is a `.part` folder of a process still running (maybe another test run). */
+function writtenByLiveRun(name: string): boolean {
+  const pid = Number(/\.part-(\d+)-/.exec(name)?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Copies `from` (a folder of the kept `kind` entry for `key`) to `to`, and resolves true only
+ * when the copy holds exactly what the entry listed when it was kept. An entry that is damaged,
+ * half-written or removed meanwhile by another run resolves false, and is removed.
+ */
+export async function restore(
+  cache: string,
+  kind: 'build' | 'pack',
+  key: string,
+  from: string,
+  to: string,
+): Promise<boolean> {
+  const entry = path.join(cache, `${kind}-${key}`);
+  const listed = await readFile(path.join(entry, LISTING), 'utf8').catch(() => undefined);
+  if (listed === undefined) {
+    // None, or one without a listing: an earlier layout's, which a rename could never replace.
+    await rm(entry, { recursive: true, force: true });
+    return false;
+  }
+  const expected = listed
+    .split('\n')
+    .filter((line) => line.startsWith(`${from}${path.sep}`))
+    .map((line) => line.slice(from.length + 1))
+    .join('\n');
+  await rm(to, { recursive: true, force: true });
+  const copied = await cp(path.join(entry, from), to, { recursive: true, verbatimSymlinks: true })
+    .then(() => listing(to))
+    .catch(() => undefined);
+  if (copied === expected) return true;
+  await rm(entry, { recursive: true, force: true });
+  await rm(to, { recursive: true, force: true });
+  return false;
 }
 
 async function build(temp: string): Promise<Built> {
@@ -126,37 +227,33 @@ async function build(temp: string): Promise<Built> {
   const copy = (from: string, to: string) =>
     cp(from, to, { recursive: true, verbatimSymlinks: true });
 
-  // 1. dist/: built, or copied back from a build of the same inputs.
+  // 1. dist/: copied back from a build of the same inputs, or built.
   const built = await buildKey();
-  const keptBuild = path.join(CACHE, `build-${built}`, 'dist');
-  if (existsSync(keptBuild)) {
-    await rm(dist, { recursive: true, force: true });
-    await copy(keptBuild, dist);
-  } else {
+  if (!(await restore(CACHE, 'build', built, 'dist', dist))) {
     await npm(['run', 'build'], ROOT);
-    await keep('build', built, (dir) => copy(dist, path.join(dir, 'dist')));
+    await keep(CACHE, 'build', built, (dir) => copy(dist, path.join(dir, 'dist')), buildKey);
   }
 
-  // 2. The consumer: packed from dist/ and installed, or copied back from the same pack.
+  // 2. The consumer: copied back from the same pack, or packed from dist/ and installed.
   const key = await packKey(built);
-  const keptPack = path.join(CACHE, `pack-${key}`);
-  const saved = await readFile(path.join(keptPack, 'packed.json'), 'utf8').catch(() => undefined);
+  const saved = path.join(CACHE, `pack-${key}`, 'packed.json');
+  const kept = await readFile(saved, 'utf8').catch(() => undefined);
   let packed: { tarball: string; files: string[] };
-  if (saved) {
-    await copy(path.join(keptPack, 'consumer'), consumer);
-    const { tarball, files } = JSON.parse(saved) as { tarball: string; files: string[] };
+  if (kept && (await restore(CACHE, 'pack', key, 'consumer', consumer))) {
+    const { tarball, files } = JSON.parse(kept) as { tarball: string; files: string[] };
     packed = { tarball: path.join(consumer, tarball), files };
   } else {
     await mkdir(consumer);
     packed = await installPackedProject(consumer);
     const tarball = path.relative(consumer, packed.tarball);
-    await keep('pack', key, async (dir) => {
+    const fill = async (dir: string) => {
       await copy(consumer, path.join(dir, 'consumer'));
       await writeFile(
         path.join(dir, 'packed.json'),
         JSON.stringify({ tarball, files: packed.files }),
       );
-    });
+    };
+    await keep(CACHE, 'pack', key, fill, async () => packKey(await buildKey()));
   }
   const { tarball, files } = packed;
   const examples = path.join(temp, 'examples');
@@ -177,12 +274,24 @@ export default function setup(project: TestProject) {
     await writeFile(path.join(temp, `${OUTCOME}.part`), JSON.stringify(outcome));
     await rename(path.join(temp, `${OUTCOME}.part`), path.join(temp, OUTCOME));
   };
-  const done = build(temp).then(
-    (built) => settle({ built }),
-    (error: Error & { stdout?: string; stderr?: string }) =>
-      settle({ error: [error.message, error.stdout, error.stderr].filter(Boolean).join('\n') }),
-  );
+  const start = () =>
+    build(temp).then(
+      (built) => settle({ built }),
+      (error: Error & { stdout?: string; stderr?: string }) =>
+        settle({ error: [error.message, error.stdout, error.stderr].filter(Boolean).join('\n') }),
+    );
+  let done = start();
   project.provide('packageBuild', temp);
+  // Watch mode runs a global setup once: a rerun of this project's tests builds again from the
+  // source as it is now (from the cache when nothing changed).
+  project.onTestsRerun(async (specifications) => {
+    if (!specifications.some((spec) => spec.project.name === project.name)) return;
+    await done;
+    for (const made of [OUTCOME, 'consumer', 'examples']) {
+      await rm(path.join(temp, made), { recursive: true, force: true });
+    }
+    done = start();
+  });
   return async () => {
     await done;
     await rm(temp, { recursive: true, force: true });
