@@ -4,6 +4,7 @@
  * on the cache as it was: a key blind to links and to files npm packs unasked, entries kept
  * half-deleted by a concurrent run and then reused on every run, a damaged entry never repaired.
  */
+import { execFileSync } from 'node:child_process';
 import {
   mkdir,
   mkdtemp,
@@ -95,6 +96,14 @@ describe('the hash of the inputs', () => {
     const root = await folder({ 'src/a.ts': 'A\n' });
     await symlink(path.join(root, 'src'), path.join(root, 'src', 'loop'), 'dir');
     expect(await hashFiles(root, ['src'], 'build')).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('refuses a FIFO among the inputs instead of waiting on it forever', async () => {
+    const root = await folder({ 'src/a.ts': 'A\n' });
+    execFileSync('mkfifo', [path.join(root, 'src', 'pipe')]);
+    await expect(hashFiles(root, ['src'], 'build')).rejects.toThrow(
+      'src/pipe is neither a file nor a folder',
+    );
   });
 
   it('tells one file holding a NUL and a path from two files', async () => {

@@ -109,11 +109,14 @@ export async function hashFiles(
   const visited = new Set<string>();
   const walk = async (file: string): Promise<void> => {
     const full = path.join(root, file);
-    if (!(await stat(full)).isDirectory()) {
+    const info = await stat(full);
+    if (info.isFile()) {
       const content = await readFile(full);
       hash.update(`${file}\0${content.length}\0`).update(content);
       return;
     }
+    // A FIFO or a device would be read forever (or block): no build input is one.
+    if (!info.isDirectory()) throw new Error(`${file} is neither a file nor a folder`);
     // A link back up the tree is read once.
     const real = await realpath(full);
     if (visited.has(real)) return;
@@ -123,6 +126,10 @@ export async function hashFiles(
   for (const input of inputs) await walk(input);
   return hash.digest('hex').slice(0, 32);
 }
+
+/** Copies a folder as it is, its links as links (the consumer's `.bin`). */
+const copy = (from: string, to: string) =>
+  cp(from, to, { recursive: true, verbatimSymlinks: true });
 
 /** A kept entry's name: its kind and its key. Anything else in the cache folder is temporary. */
 const ENTRY = /^(build|pack)-[0-9a-f]{32}$/;
@@ -212,7 +219,7 @@ export async function restore(
     .map((line) => line.slice(from.length + 1))
     .join('\n');
   await rm(to, { recursive: true, force: true });
-  const copied = await cp(path.join(entry, from), to, { recursive: true, verbatimSymlinks: true })
+  const copied = await copy(path.join(entry, from), to)
     .then(() => listing(to))
     .catch(() => undefined);
   if (copied === expected) return true;
@@ -224,8 +231,6 @@ export async function restore(
 async function build(temp: string): Promise<Built> {
   const consumer = path.join(temp, 'consumer');
   const dist = path.join(ROOT, 'dist');
-  const copy = (from: string, to: string) =>
-    cp(from, to, { recursive: true, verbatimSymlinks: true });
 
   // 1. dist/: copied back from a build of the same inputs, or built.
   const built = await buildKey();
