@@ -32,6 +32,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { installPackedProject, npm } from '../../scripts/lib/consumer.js';
+import { runProcess, type ProcessResult } from '../../scripts/lib/process.js';
 import { ROOT } from '../../scripts/lib/root.js';
 
 /** What the build made, as `builtPackage()` returns it. */
@@ -51,6 +52,8 @@ export interface Built {
 
 /** The file in the build folder that says how the build ended: `{ built }` or `{ error }`. */
 export const OUTCOME = 'outcome.json';
+/** The file in the build folder with attw's verdict on the tarball: `{ result }` or `{ error }`. */
+export const ATTW = 'attw.json';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -272,19 +275,42 @@ async function build(temp: string): Promise<Built> {
   return { consumer, tarball, files, examples };
 }
 
+/**
+ * Are the types wrong? attw on the tarball, with the node16 profile (node10's resolution is
+ * ignored: the package needs Node 20). It is the package project's largest check, several
+ * seconds of CPU in a child of its own, and needs nothing but the tarball: started here as soon
+ * as the tarball exists, it runs while the command and library projects wait on their servers,
+ * and the package test only reads the verdict (`attwVerdict()`). Run on every build, never kept.
+ */
+function attw(tarball: string): Promise<ProcessResult> {
+  const cli = path.join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
+  return runProcess(process.execPath, [cli, tarball, '--profile', 'node16'], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+}
+
 export default function setup(project: TestProject) {
   const temp = mkdtempSync(path.join(tmpdir(), 'fish-audio-package-'));
-  const settle = async (outcome: object) => {
+  const settle = async (file: string, outcome: object) => {
     // Written whole, then renamed, so that a waiting test never reads half of it.
-    await writeFile(path.join(temp, `${OUTCOME}.part`), JSON.stringify(outcome));
-    await rename(path.join(temp, `${OUTCOME}.part`), path.join(temp, OUTCOME));
+    await writeFile(path.join(temp, `${file}.part`), JSON.stringify(outcome));
+    await rename(path.join(temp, `${file}.part`), path.join(temp, file));
   };
-  const start = () =>
-    build(temp).then(
-      (built) => settle({ built }),
-      (error: Error & { stdout?: string; stderr?: string }) =>
-        settle({ error: [error.message, error.stdout, error.stderr].filter(Boolean).join('\n') }),
-    );
+  const start = async () => {
+    let built: Built;
+    try {
+      built = await build(temp);
+    } catch (caught) {
+      const error = caught as Error & { stdout?: string; stderr?: string };
+      const text = [error.message, error.stdout, error.stderr].filter(Boolean).join('\n');
+      await settle(OUTCOME, { error: text });
+      await settle(ATTW, { error: 'no tarball: the build failed' });
+      return;
+    }
+    await settle(OUTCOME, { built });
+    await settle(ATTW, { result: await attw(built.tarball) });
+  };
   let done = start();
   project.provide('packageBuild', temp);
   // Watch mode runs a global setup once: a rerun of this project's tests builds again from the
@@ -292,7 +318,7 @@ export default function setup(project: TestProject) {
   project.onTestsRerun(async (specifications) => {
     if (!specifications.some((spec) => spec.project.name === project.name)) return;
     await done;
-    for (const made of [OUTCOME, 'consumer', 'examples']) {
+    for (const made of [OUTCOME, ATTW, 'consumer', 'examples']) {
       await rm(path.join(temp, made), { recursive: true, force: true });
     }
     done = start();
