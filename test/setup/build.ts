@@ -287,6 +287,8 @@ function attw(tarball: string): Promise<ProcessResult> {
   return runProcess(process.execPath, [cli, tarball, '--profile', 'node16'], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1' },
+    // Under the package tests' own 120 s, so that a hung attw fails its test with its output.
+    timeout: 90_000,
   });
 }
 
@@ -297,31 +299,48 @@ export default function setup(project: TestProject) {
     await writeFile(path.join(temp, `${file}.part`), JSON.stringify(outcome));
     await rename(path.join(temp, `${file}.part`), path.join(temp, file));
   };
+  /** Builds, then runs attw; every outcome, even a failed write or spawn, settles both files. */
   const start = async () => {
-    let built: Built;
+    const failed = (caught: unknown) => {
+      const error = caught as Error & { stdout?: string; stderr?: string };
+      return [error.message, error.stdout, error.stderr].filter(Boolean).join('\n');
+    };
+    let built: Built | undefined;
     try {
       built = await build(temp);
+      await settle(OUTCOME, { built });
     } catch (caught) {
-      const error = caught as Error & { stdout?: string; stderr?: string };
-      const text = [error.message, error.stdout, error.stderr].filter(Boolean).join('\n');
-      await settle(OUTCOME, { error: text });
-      await settle(ATTW, { error: 'no tarball: the build failed' });
-      return;
+      built = undefined;
+      await settle(OUTCOME, { error: failed(caught) }).catch(() => {});
     }
-    await settle(OUTCOME, { built });
-    await settle(ATTW, { result: await attw(built.tarball) });
+    let verdict: object = { error: 'no tarball: the build failed' };
+    if (built) {
+      try {
+        verdict = { result: await attw(built.tarball) };
+      } catch (caught) {
+        verdict = { error: failed(caught) };
+      }
+    }
+    // A folder deleted under the run (a temp cleaner) leaves nothing to tell: the waiting test
+    // times out, and the run still ends through its teardowns.
+    await settle(ATTW, verdict).catch(() => {});
   };
   let done = start();
   project.provide('packageBuild', temp);
   // Watch mode runs a global setup once: a rerun of this project's tests builds again from the
-  // source as it is now (from the cache when nothing changed).
+  // source as it is now (from the cache when nothing changed). Chained before any await, so that
+  // two reruns in a row build one after the other, never both at once into the same folder.
   project.onTestsRerun(async (specifications) => {
     if (!specifications.some((spec) => spec.project.name === project.name)) return;
+    done = done
+      .catch(() => {})
+      .then(async () => {
+        for (const made of [OUTCOME, ATTW, 'consumer', 'examples']) {
+          await rm(path.join(temp, made), { recursive: true, force: true });
+        }
+        await start();
+      });
     await done;
-    for (const made of [OUTCOME, ATTW, 'consumer', 'examples']) {
-      await rm(path.join(temp, made), { recursive: true, force: true });
-    }
-    done = start();
   });
   return async () => {
     await done;
