@@ -302,48 +302,49 @@ export default function setup(project: TestProject) {
   /** Builds, then runs attw; every outcome, even a failed write or spawn, settles both files. */
   const start = async () => {
     const failed = (caught: unknown) => {
-      const error = caught as Error & { stdout?: string; stderr?: string };
-      return [error.message, error.stdout, error.stderr].filter(Boolean).join('\n');
+      if (!(caught instanceof Error)) return String(caught);
+      const { stdout, stderr } = caught as Error & { stdout?: string; stderr?: string };
+      return [caught.message, stdout, stderr].filter(Boolean).join('\n');
     };
+    // A folder deleted under the run (a temp cleaner) leaves nothing to tell: the waiting test
+    // times out, and the run still ends through its teardowns.
+    const tell = (file: string, outcome: object) => settle(file, outcome).catch(() => {});
     let built: Built | undefined;
     try {
       built = await build(temp);
-      await settle(OUTCOME, { built });
     } catch (caught) {
-      built = undefined;
-      await settle(OUTCOME, { error: failed(caught) }).catch(() => {});
+      await tell(OUTCOME, { error: failed(caught) });
+      await tell(ATTW, { error: 'no tarball: the build failed' });
+      return;
     }
-    let verdict: object = { error: 'no tarball: the build failed' };
-    if (built) {
-      try {
-        verdict = { result: await attw(built.tarball) };
-      } catch (caught) {
-        verdict = { error: failed(caught) };
-      }
-    }
-    // A folder deleted under the run (a temp cleaner) leaves nothing to tell: the waiting test
-    // times out, and the run still ends through its teardowns.
-    await settle(ATTW, verdict).catch(() => {});
+    await tell(OUTCOME, { built });
+    const verdict = await attw(built.tarball).then(
+      (result) => ({ result }),
+      (caught: unknown) => ({ error: failed(caught) }),
+    );
+    await tell(ATTW, verdict);
   };
   let done = start();
   project.provide('packageBuild', temp);
   // Watch mode runs a global setup once: a rerun of this project's tests builds again from the
   // source as it is now (from the cache when nothing changed). Chained before any await, so that
-  // two reruns in a row build one after the other, never both at once into the same folder.
+  // two reruns in a row build one after the other, never both at once into the same folder; the
+  // hook waits only for the old files to be gone, so the other projects rerun meanwhile.
   project.onTestsRerun(async (specifications) => {
     if (!specifications.some((spec) => spec.project.name === project.name)) return;
-    done = done
+    const cleared = done
       .catch(() => {})
       .then(async () => {
         for (const made of [OUTCOME, ATTW, 'consumer', 'examples']) {
           await rm(path.join(temp, made), { recursive: true, force: true });
         }
-        await start();
       });
-    await done;
+    done = cleared.then(start);
+    await cleared;
   });
   return async () => {
-    await done;
+    // A rerun whose old files could not be removed has said so already, from its hook.
+    await done.catch(() => {});
     await rm(temp, { recursive: true, force: true });
   };
 }
